@@ -1,0 +1,1 @@
+"""The command-line interface: the same core, for scripts and headless machines."""

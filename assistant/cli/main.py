@@ -1,0 +1,58 @@
+"""`assistant` command: with no arguments it opens the window; sub-commands work headless.
+
+Each sub-command module exposes ``register(subparsers)`` and sets ``handler`` on its parser;
+heavy imports stay inside the handlers so ``assistant modes`` is quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from assistant import __version__
+
+COMMAND_MODULES = ("assistant.cli.run", "assistant.cli.models", "assistant.cli.history")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Writing and coding assistant. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"assistant {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    gui = subparsers.add_parser("gui", help="open the window (the default)")
+    gui.set_defaults(handler=_run_gui)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a feature module not written yet
+            if exc.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from assistant.app import main as gui_main
+
+    return gui_main()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+    handler = getattr(args, "handler", _run_gui)
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        print("assistant: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure-Python core of the assistant. Nothing here imports Qt (enforced by import-linter)."""
