@@ -1,0 +1,101 @@
+"""Wiring: builds settings, key store, modes, providers, history and the main window.
+
+This is the only module where core objects and widgets meet. Nothing slow (openai, the engine, a
+history scan) runs before the window is shown.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from assistant import APP_DISPLAY_NAME, APP_NAME, __version__
+from assistant.core import i18n
+from assistant.core.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.ui.main_window import MainWindow
+
+
+def _install_translations(app: QApplication, language: str) -> None:
+    """Load Qt's own and our translations for the UI language (system locale by default)."""
+    locale = QLocale(language) if language else QLocale.system()
+    qt = QTranslator(app)
+    if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+    from importlib.resources import as_file, files
+
+    ours = QTranslator(app)
+    folder = files("assistant") / "resources" / "i18n"
+    with as_file(folder) as path:
+        if ours.load(locale, APP_NAME, "_", str(path)):
+            app.installTranslator(ours)
+    i18n.install(lambda context, text: QCoreApplication.translate(context, text))
+
+
+def create_app(argv: Sequence[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(list(argv if argv is not None else sys.argv))
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(APP_NAME)
+    return app
+
+
+def build_window(settings: Settings | None = None) -> MainWindow:
+    """Create the core services and the main window over them (the app must exist)."""
+    from assistant.core.endpoints import EngineSettings, ProviderResolver
+    from assistant.core.modes import load_modes
+    from assistant.core.secrets import KeyStore
+    from assistant.ui.generation_controller import GenerationController
+    from assistant.ui.main_window import MainWindow, Services
+
+    settings = settings or Settings.load()
+    keys = KeyStore()
+    resolver = ProviderResolver(
+        keys,
+        engine_settings=lambda: EngineSettings(
+            model_path=settings.engine_model_path,
+            context=settings.engine_context,
+            threads=settings.engine_threads,
+            gpu_layers=settings.engine_gpu_layers,
+        ),
+        read_timeout=settings.request_timeout,
+        max_retries=settings.max_retries,
+    )
+    recorder = _open_history()
+    controller = GenerationController(resolver, recorder)
+    window = MainWindow(Services(settings, keys, load_modes(), resolver, controller))
+    controller.setParent(window)
+    return window
+
+
+def _open_history() -> object | None:
+    try:
+        from assistant.core.history import HistoryStore
+    except ImportError:
+        return None
+    return HistoryStore.open()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    app = create_app(argv)
+    settings = Settings.load()
+    _install_translations(app, settings.language)
+    window = build_window(settings)
+    window.show()
+    code = app.exec()
+    window.services.resolver.shutdown()
+    return int(code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

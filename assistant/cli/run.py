@@ -1,0 +1,227 @@
+"""`assistant modes` and `assistant run MODE`: the modes from a terminal.
+
+`run` reads the mode's main text from stdin and streams the answer to stdout as it arrives.
+It exits 0 on success; on failure it prints one clear line to stderr and exits non-zero
+(partial text stays on stdout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from typing import Any
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    modes = subparsers.add_parser("modes", help="list the mode ids, one per line")
+    modes.add_argument("--verbose", "-v", action="store_true", help="show titles and fields")
+    modes.set_defaults(handler=list_modes)
+
+    run = subparsers.add_parser(
+        "run",
+        help="run a mode: main text on stdin, answer on stdout",
+        description="Run a mode. The mode's main text (code, or notes) is read from stdin.",
+    )
+    run.add_argument("mode", help="mode id (see: assistant modes)")
+    run.add_argument(
+        "--field",
+        "-f",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a field (repeatable), e.g. --field topic='Rust for C programmers'",
+    )
+    where = run.add_mutually_exclusive_group()
+    where.add_argument("--provider", metavar="PROFILE", help="a provider profile by name")
+    where.add_argument("--base-url", metavar="URL", help="any OpenAI-compatible server")
+    run.add_argument("--model", help="model name (default: the profile's)")
+    run.add_argument("--temperature", type=float)
+    run.add_argument("--max-tokens", type=int)
+    run.add_argument("--top-p", type=float)
+    run.add_argument("--stop", action="append", metavar="S", help="stop sequence (repeatable)")
+    run.add_argument("--n", type=int, help="number of variants")
+    run.add_argument("--no-log", action="store_true", help="do not record this run in the history")
+    run.set_defaults(handler=run_mode)
+
+
+def list_modes(args: argparse.Namespace) -> int:
+    from assistant.core.modes import load_modes
+
+    for mode in load_modes().values():
+        if args.verbose:
+            names = ", ".join(f.name + ("*" if f.required else "") for f in mode.fields)
+            print(f"{mode.id}\t{mode.title}\t{names}")
+        else:
+            print(mode.id)
+    return 0
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"assistant: {message}", file=sys.stderr, flush=True)
+    return code
+
+
+def _parse_fields(pairs: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--field needs NAME=VALUE, got {pair!r}")
+        values[name.strip()] = value
+    return values
+
+
+def _read_stdin() -> str:
+    if sys.stdin is None or sys.stdin.isatty():
+        return ""
+    data = sys.stdin.buffer.read()
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def run_mode(args: argparse.Namespace) -> int:
+    from assistant.core.generation import GenerationRequest, GenerationRun
+    from assistant.core.modes import load_modes, render_messages
+    from assistant.core.params import GenerationParams
+
+    modes = load_modes()
+    mode = modes.get(args.mode)
+    if mode is None:
+        return _fail(f"unknown mode {args.mode!r}; choose one of: {', '.join(modes)}", EXIT_USAGE)
+    try:
+        given = _parse_fields(args.field)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    unknown = [name for name in given if mode.field(name) is None]
+    if unknown:
+        names = ", ".join(f.name for f in mode.fields)
+        return _fail(f"mode {mode.id} has no field {unknown[0]!r}; fields: {names}", EXIT_USAGE)
+    stdin_text = _read_stdin()
+    if stdin_text and mode.main_field not in given:
+        given[mode.main_field] = stdin_text
+    try:
+        values: dict[str, Any] = mode.defaults() | mode.coerce(given)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    problems = mode.validate(values)
+    if problems:
+        return _fail("; ".join(problems), EXIT_USAGE)
+
+    settings, keys, profile = _settings_keys_profile(args)
+    if profile is None:
+        return _fail(f"no provider profile named {args.provider!r}", EXIT_USAGE)
+    params = mode.params.merged(**settings.mode_params.get(mode.id, {})).merged(
+        model=args.model,
+        temperature=args.temperature,
+        max_tokens=args.max_tokens,
+        top_p=args.top_p,
+        stop=args.stop,
+        n=args.n,
+    )
+    assert isinstance(params, GenerationParams)
+    request = GenerationRequest(
+        mode_id=mode.id,
+        fields=values,
+        messages=render_messages(mode, values),
+        profile=profile,
+        params=params,
+    )
+    resolver = _resolver(settings, keys)
+    recorder = None if args.no_log else _open_history()
+    return _stream_to_stdout(GenerationRun(request, resolver, recorder), resolver)
+
+
+def _settings_keys_profile(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    from assistant.core.providers import ProviderProfile
+    from assistant.core.secrets import KeyStore
+    from assistant.core.settings import Settings
+
+    settings = Settings.load()
+    keys = KeyStore()
+    if args.base_url:
+        known = next((p for p in settings.profiles if p.base_url == args.base_url), None)
+        name = known.name if known else args.base_url
+        profile = ProviderProfile(
+            name=name, kind="compatible", base_url=args.base_url, model=known.model if known else ""
+        )
+        if not keys.get(name) and os.environ.get("OPENAI_API_KEY"):
+            keys.set(name, os.environ["OPENAI_API_KEY"], persist=False)
+    elif args.provider:
+        profile = settings.profile(args.provider)
+    else:
+        profile = settings.active()
+    return settings, keys, profile
+
+
+def _resolver(settings: Any, keys: Any) -> Any:
+    from assistant.core.endpoints import EngineSettings, ProviderResolver
+
+    return ProviderResolver(
+        keys,
+        engine_settings=lambda: EngineSettings(
+            model_path=settings.engine_model_path,
+            context=settings.engine_context,
+            threads=settings.engine_threads,
+            gpu_layers=settings.engine_gpu_layers,
+        ),
+        read_timeout=settings.request_timeout,
+        max_retries=settings.max_retries,
+    )
+
+
+def _open_history() -> Any:
+    from assistant.core.history import HistoryStore
+
+    store = HistoryStore.open()
+    if store.problem:
+        print(f"assistant: {store.problem}", file=sys.stderr)
+    return store
+
+
+def _stream_to_stdout(run: Any, resolver: Any) -> int:
+    from assistant.core.client import Delta
+    from assistant.core.generation import DoneEvent, StatusEvent
+
+    cancel = threading.Event()
+    out = sys.stdout
+    later: dict[int, str] = {}
+    interactive = sys.stderr.isatty()
+
+    def emit(event: object) -> None:
+        if isinstance(event, Delta):
+            if event.index == 0:
+                out.write(event.text)
+                out.flush()
+            else:
+                later[event.index] = later.get(event.index, "") + event.text
+        elif isinstance(event, StatusEvent) and interactive:
+            print(event.text, file=sys.stderr, flush=True)
+
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        cancel.set()
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        done = run.run(emit, cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        resolver.shutdown()
+    assert isinstance(done, DoneEvent)
+    for index in sorted(later):
+        out.write(f"\n\n--- variant {index + 1} ---\n{later[index]}")
+    if done.answers and not done.answers[0].endswith("\n"):
+        out.write("\n")
+    out.flush()
+    if done.status == "stopped":
+        return _fail("stopped", EXIT_INTERRUPTED)
+    if done.status == "failed":
+        return _fail(done.error or "failed")
+    return 0

@@ -1,0 +1,82 @@
+"""The answer side: one AnswerView per variant, as tabs (the tab bar shows only for n > 1)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from assistant.ui.answer_view import AnswerView
+
+
+class AnswerArea(QTabWidget):
+    """Holds the streamed answer(s) of the current request."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDocumentMode(True)
+        self.tabBar().setAutoHide(True)
+        self._request_id = ""
+        self._language = ""
+        self._ensure_views(1)
+
+    @property
+    def views(self) -> list[AnswerView]:
+        return [view for i in range(self.count()) if isinstance(view := self.widget(i), AnswerView)]
+
+    def _ensure_views(self, count: int) -> None:
+        while self.count() < count:
+            view = AnswerView()
+            view.setObjectName(f"answer{self.count()}")
+            self.addTab(view, self.tr("Variant %n", "", self.count() + 1))
+        while self.count() > max(1, count):
+            widget = self.widget(self.count() - 1)
+            self.removeTab(self.count() - 1)
+            widget.deleteLater()
+
+    def begin(self, request_id: str, language: str, variants: int) -> None:
+        """Clear and prepare ``variants`` panes for a new request."""
+        self._request_id = request_id
+        self._language = language
+        self._ensure_views(max(1, variants))
+        for index, view in enumerate(self.views):
+            view.begin(self._view_id(index), language)
+        self.setCurrentIndex(0)
+
+    def _view_id(self, index: int) -> str:
+        return f"{self._request_id}:{index}"
+
+    def append(self, request_id: str, index: int, text: str) -> None:
+        """Queue streamed text for variant ``index`` (stale requests are ignored)."""
+        if request_id != self._request_id:
+            return
+        if index >= self.count():
+            self._ensure_views(index + 1)
+            self.views[index].begin(self._view_id(index), self._language)
+        self.views[index].append_delta(self._view_id(index), text)
+
+    def finish(self, request_id: str) -> None:
+        if request_id == self._request_id:
+            for index, view in enumerate(self.views):
+                view.finish(self._view_id(index))
+
+    def stop(self, request_id: str) -> None:
+        """Drop anything still queued or arriving late for this request."""
+        if request_id == self._request_id:
+            for index, view in enumerate(self.views):
+                view.stop(self._view_id(index))
+
+    def show_text(self, answers: list[str], language: str) -> None:
+        """Show finished answers (reopened from history or restored after a crash)."""
+        self.begin("", language, len(answers) or 1)
+        for view, answer in zip(self.views, answers, strict=False):
+            view.setPlainText(answer)
+
+    def current_view(self) -> AnswerView:
+        view = self.currentWidget()
+        assert isinstance(view, AnswerView)
+        return view
+
+    def current_text(self) -> str:
+        return self.current_view().text()
+
+    def all_texts(self) -> list[str]:
+        return [view.text() for view in self.views]

@@ -1,0 +1,142 @@
+"""Runs generations off the GUI thread and turns their events into Qt signals.
+
+Each generation gets a worker object moved to its own ``QThread``. The worker emits plain signals;
+Qt queues them to this controller, which lives in the GUI thread and re-emits them tagged with the
+request id. Stop sets the run's ``threading.Event`` (checked per chunk, see FACTS.md) and the view
+drops late chunks by request id, so Stop shows at once even if the socket is slow to notice.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from assistant.core.client import Delta, Usage
+from assistant.core.generation import (
+    DoneEvent,
+    EndpointResolver,
+    GenerationRequest,
+    GenerationRun,
+    ProgressEvent,
+    Recorder,
+    RunEvent,
+    StatusEvent,
+)
+
+
+class _Worker(QObject):
+    """Lives in the worker thread; runs one generation and forwards its events."""
+
+    sig_event = Signal(str, object)
+    """(request_id, RunEvent), in order."""
+
+    def __init__(self, request_id: str, run: GenerationRun, cancel: threading.Event) -> None:
+        super().__init__()
+        self._request_id = request_id
+        self._run = run
+        self._cancel = cancel
+
+    @Slot()
+    def work(self) -> None:
+        self._run.run(self._emit, self._cancel)
+
+    def _emit(self, event: RunEvent) -> None:
+        self.sig_event.emit(self._request_id, event)
+
+
+@dataclass
+class _Job:
+    request: GenerationRequest
+    thread: QThread
+    worker: _Worker
+    cancel: threading.Event
+
+
+class GenerationController(QObject):
+    """Starts and stops generations; one QThread per running request."""
+
+    sig_status = Signal(str, str)
+    """(request_id, text): a status line such as "Loading model…"."""
+    sig_delta = Signal(str, int, str)
+    """(request_id, variant index, text): streamed text."""
+    sig_progress = Signal(str, int, float)
+    """(request_id, tokens so far, tokens per second)."""
+    sig_usage = Signal(str, object)
+    """(request_id, Usage) when the server reports usage."""
+    sig_done = Signal(str, object)
+    """(request_id, DoneEvent): the run ended (complete, stopped or failed)."""
+
+    def __init__(
+        self, resolver: EndpointResolver, recorder: Recorder | None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._resolver = resolver
+        self._recorder = recorder
+        self._jobs: dict[str, _Job] = {}
+
+    def start(self, request: GenerationRequest) -> str:
+        """Start a generation in the background; returns its request id."""
+        request_id = uuid.uuid4().hex
+        cancel = threading.Event()
+        run = GenerationRun(request, self._resolver, self._recorder)
+        thread = QThread(self)
+        thread.setObjectName(f"generation-{request_id[:8]}")
+        worker = _Worker(request_id, run, cancel)
+        worker.moveToThread(thread)
+        job = _Job(request, thread, worker, cancel)
+        self._jobs[request_id] = job
+        # Bound slots of this GUI-thread object, never lambdas (those run in the worker thread).
+        worker.sig_event.connect(self._forward)
+        thread.started.connect(worker.work)
+        thread.finished.connect(self._reap)
+        thread.start()
+        return request_id
+
+    @Slot(str, object)
+    def _forward(self, request_id: str, event: RunEvent) -> None:
+        if isinstance(event, Delta):
+            self.sig_delta.emit(request_id, event.index, event.text)
+        elif isinstance(event, ProgressEvent):
+            self.sig_progress.emit(request_id, event.tokens, event.tokens_per_s)
+        elif isinstance(event, StatusEvent):
+            self.sig_status.emit(request_id, event.text)
+        elif isinstance(event, Usage):
+            self.sig_usage.emit(request_id, event)
+        elif isinstance(event, DoneEvent):
+            job = self._jobs.get(request_id)
+            if job is not None:
+                job.thread.quit()
+            self.sig_done.emit(request_id, event)
+
+    @Slot()
+    def _reap(self) -> None:
+        """Forget jobs whose thread has ended."""
+        for request_id, job in list(self._jobs.items()):
+            if job.thread.isFinished():
+                del self._jobs[request_id]
+                job.worker.deleteLater()
+                job.thread.deleteLater()
+
+    def stop(self, request_id: str) -> None:
+        """Ask a running generation to stop (it closes its connection and ends by itself)."""
+        job = self._jobs.get(request_id)
+        if job is not None:
+            job.cancel.set()
+
+    def is_running(self, request_id: str) -> bool:
+        return request_id in self._jobs
+
+    @property
+    def running(self) -> list[str]:
+        return list(self._jobs)
+
+    def shutdown(self, wait_ms: int = 5000) -> None:
+        """Stop everything and wait for the threads (window closing)."""
+        for job in self._jobs.values():
+            job.cancel.set()
+        for job in list(self._jobs.values()):
+            job.thread.quit()
+            job.thread.wait(wait_ms)

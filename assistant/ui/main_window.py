@@ -1,0 +1,627 @@
+"""The main window: modes on the left, the mode's form in the middle, the answer on the right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant import APP_DISPLAY_NAME
+from assistant.core.client import Usage
+from assistant.core.endpoints import ProviderResolver
+from assistant.core.generation import DoneEvent, GenerationRequest
+from assistant.core.modes import Mode, render_messages
+from assistant.core.params import GenerationParams
+from assistant.core.providers import ProviderProfile
+from assistant.core.secrets import KeyStore
+from assistant.core.settings import Settings
+from assistant.ui.answer_area import AnswerArea
+from assistant.ui.code_editor import CodeEditor
+from assistant.ui.generation_controller import GenerationController
+from assistant.ui.mode_form import ModeForm, tr_mode
+from assistant.ui.params_panel import ParamsPanel
+
+# A code field with this name is not shown: the main code editor is split at the cursor instead,
+# so a person pastes code once, puts the cursor where the completion should go, and generates.
+CURSOR_SPLIT_FIELD = "after"
+
+
+@dataclass
+class Services:
+    """Core objects the window is a view over (built by assistant.app)."""
+
+    settings: Settings
+    keys: KeyStore
+    modes: dict[str, Mode]
+    resolver: ProviderResolver
+    controller: GenerationController
+
+
+@dataclass
+class _Active:
+    """The request currently shown in the answer pane."""
+
+    request_id: str
+    mode: Mode
+    insert_position: int | None
+    text_at_start: str
+
+
+class MainWindow(QMainWindow):
+    """Thin view: collects (mode, fields, params), asks core to render, shows the stream."""
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.settings = services.settings
+        self.controller = services.controller
+        self._forms: dict[str, ModeForm] = {}
+        self._active: _Active | None = None
+        self._insert_target: tuple[str, int] | None = None  # (editor text, cursor) at generation
+        self._last_usage: Usage | None = None
+        self._save_timer = QTimer(self, singleShot=True, interval=800)
+        self._save_timer.timeout.connect(self._save_settings)
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.resize(1280, 800)
+        self._build_actions()
+        self._build_toolbar()
+        self._build_body()
+        self._build_status_bar()
+        self._build_menus()
+        self._connect_controller()
+        self._restore_state()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        self.generate_action = QAction(self.tr("Generate"), self)
+        self.generate_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.generate_action.setToolTip(self.tr("Generate (Ctrl+Enter)"))
+        self.generate_action.triggered.connect(self.generate)
+        self.stop_action = QAction(self.tr("Stop"), self)
+        self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.stop_action.setToolTip(self.tr("Stop (Esc)"))
+        self.stop_action.setEnabled(False)
+        self.stop_action.triggered.connect(self.stop)
+        self.copy_action = QAction(self.tr("Copy answer"), self)
+        self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.copy_action.triggered.connect(self.copy_answer)
+        self.insert_action = QAction(self.tr("Insert at cursor"), self)
+        self.insert_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.insert_action.setToolTip(
+            self.tr("Insert the answer at the cursor of the input editor")
+        )
+        self.insert_action.triggered.connect(self.insert_answer)
+        self.export_action = QAction(self.tr("Save answer as…"), self)
+        self.export_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.export_action.triggered.connect(self.export_answer)
+        self.providers_action = QAction(self.tr("Providers…"), self)
+        self.providers_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.providers_action.triggered.connect(self.edit_providers)
+        self.quit_action = QAction(self.tr("Quit"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        for action in (
+            self.generate_action,
+            self.stop_action,
+            self.copy_action,
+            self.insert_action,
+        ):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Provider"), self)
+        bar.setObjectName("providerToolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(self.tr("Provider ")))
+        self.provider_combo = QComboBox()
+        self.provider_combo.setObjectName("providerCombo")
+        self.provider_combo.setMinimumWidth(200)
+        self.provider_combo.currentIndexChanged.connect(self._provider_chosen)
+        bar.addWidget(self.provider_combo)
+        bar.addWidget(QLabel(self.tr("  Model ")))
+        self.model_combo = QComboBox()
+        self.model_combo.setObjectName("modelCombo")
+        self.model_combo.setEditable(True)
+        self.model_combo.setMinimumWidth(240)
+        self.model_combo.lineEdit().setPlaceholderText(self.tr("model name"))
+        self.model_combo.currentTextChanged.connect(self._model_edited)
+        bar.addWidget(self.model_combo)
+        bar.addSeparator()
+        bar.addAction(self.providers_action)
+        self._refill_providers()
+
+    def _build_body(self) -> None:
+        self.mode_list = QListWidget()
+        self.mode_list.setObjectName("modeList")
+        self.mode_list.setMaximumWidth(210)
+        self.mode_list.setMinimumWidth(150)
+        self.mode_list.setSpacing(2)
+        self.forms = QStackedWidget()
+        for number, mode in enumerate(self.services.modes.values(), start=1):
+            item = QListWidgetItem(tr_mode(mode.title), self.mode_list)
+            item.setData(Qt.ItemDataRole.UserRole, mode.id)
+            item.setToolTip(tr_mode(mode.description))
+            form = ModeForm(mode)
+            split = form.widget(CURSOR_SPLIT_FIELD)
+            if isinstance(split, CodeEditor) and mode.main_field != CURSOR_SPLIT_FIELD:
+                split.setVisible(False)
+                self._hide_label_of(form, split)
+            form.sig_changed.connect(self._input_changed)
+            self._forms[mode.id] = form
+            self.forms.addWidget(form)
+            if number <= 9:
+                action = QAction(self)
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+                action.triggered.connect(lambda _=False, row=number - 1: self._select_row(row))
+                self.addAction(action)
+        self.mode_list.currentRowChanged.connect(self._mode_chosen)
+
+        self.params_panel = ParamsPanel()
+        self.params_panel.sig_changed.connect(self._params_edited)
+        self.generate_button = QPushButton(self.tr("Generate"))
+        self.generate_button.setObjectName("generateButton")
+        self.generate_button.setDefault(True)
+        self.generate_button.setToolTip(self.generate_action.toolTip())
+        self.generate_button.clicked.connect(self.generate)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setToolTip(self.stop_action.toolTip())
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.generate_button)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.forms)
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.addWidget(scroll, 1)
+        middle_layout.addWidget(self.params_panel)
+        middle_layout.addLayout(buttons)
+
+        self.answer_area = AnswerArea()
+        self.error_banner = QLabel()
+        self.error_banner.setObjectName("errorBanner")
+        self.error_banner.setWordWrap(True)
+        self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_banner.setStyleSheet(
+            "QLabel#errorBanner { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.error_banner.setVisible(False)
+        answer_bar = QToolBar()
+        answer_bar.setObjectName("answerToolbar")
+        answer_bar.addAction(self.copy_action)
+        answer_bar.addAction(self.insert_action)
+        answer_bar.addAction(self.export_action)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(answer_bar)
+        right_layout.addWidget(self.error_banner)
+        right_layout.addWidget(self.answer_area, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.mode_list)
+        splitter.addWidget(middle)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 3)
+        splitter.setSizes([170, 480, 630])
+        self.setCentralWidget(splitter)
+
+    @staticmethod
+    def _hide_label_of(form: ModeForm, widget: QWidget) -> None:
+        layout = form.layout()
+        index = layout.indexOf(widget)
+        if index > 0:
+            label = layout.itemAt(index - 1).widget()
+            if isinstance(label, QLabel):
+                label.setVisible(False)
+
+    def _build_status_bar(self) -> None:
+        self.status_label = QLabel(self.tr("Ready"))
+        self.status_label.setObjectName("statusLabel")
+        self.busy = QProgressBar()
+        self.busy.setObjectName("busyIndicator")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.setVisible(False)
+        self.tokens_label = QLabel()
+        self.tokens_label.setObjectName("tokensLabel")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.tokens_label)
+        self.statusBar().addPermanentWidget(self.busy)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.copy_action)
+        edit_menu.addAction(self.insert_action)
+        run_menu = self.menuBar().addMenu(self.tr("&Generate"))
+        run_menu.addAction(self.generate_action)
+        run_menu.addAction(self.stop_action)
+        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
+        settings_menu.addAction(self.providers_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = help_menu.addAction(self.tr("About"))
+        about.triggered.connect(self._about)
+
+    def _connect_controller(self) -> None:
+        self.controller.sig_status.connect(self._on_status)
+        self.controller.sig_delta.connect(self._on_delta)
+        self.controller.sig_progress.connect(self._on_progress)
+        self.controller.sig_usage.connect(self._on_usage)
+        self.controller.sig_done.connect(self._on_done)
+
+    def _restore_state(self) -> None:
+        ids = list(self.services.modes)
+        row = ids.index(self.settings.last_mode) if self.settings.last_mode in ids else 0
+        self.mode_list.setCurrentRow(row)
+        self._mode_chosen(row)
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        if self.settings.load_warnings:
+            self._set_status(" ".join(self.settings.load_warnings))
+
+    # --- current selections --------------------------------------------------------------------
+
+    def current_mode(self) -> Mode:
+        item = self.mode_list.currentItem()
+        mode_id = item.data(Qt.ItemDataRole.UserRole) if item else next(iter(self.services.modes))
+        return self.services.modes[mode_id]
+
+    def current_form(self) -> ModeForm:
+        return self._forms[self.current_mode().id]
+
+    def current_profile(self) -> ProviderProfile:
+        return self.settings.active()
+
+    def _select_row(self, row: int) -> None:
+        if 0 <= row < self.mode_list.count():
+            self.mode_list.setCurrentRow(row)
+
+    def _mode_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        mode = self.current_mode()
+        self.forms.setCurrentWidget(self._forms[mode.id])
+        self.params_panel.set_params(self._mode_params(mode))
+        self.insert_action.setEnabled(self._forms[mode.id].main_editor() is not None)
+        if self.settings.last_mode != mode.id:
+            self.settings.last_mode = mode.id
+            self._save_timer.start()
+
+    def _mode_params(self, mode: Mode) -> GenerationParams:
+        overrides = self.settings.mode_params.get(mode.id, {})
+        return mode.params.merged(**overrides).merged(model=self.model_combo.currentText().strip())
+
+    # --- providers -----------------------------------------------------------------------------
+
+    def _refill_providers(self) -> None:
+        self.provider_combo.blockSignals(True)
+        self.provider_combo.clear()
+        for profile in self.settings.profiles:
+            self.provider_combo.addItem(profile.name, profile.name)
+        index = self.provider_combo.findData(self.settings.active_profile)
+        self.provider_combo.setCurrentIndex(max(0, index))
+        self.provider_combo.blockSignals(False)
+        self._show_profile_model()
+
+    def _show_profile_model(self) -> None:
+        profile = self.current_profile()
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        if profile.is_builtin:
+            self.model_combo.addItems(_installed_model_names())
+        self.model_combo.setEditText(profile.model)
+        self.model_combo.blockSignals(False)
+        self.model_combo.setEnabled(not profile.is_builtin)
+        self.model_combo.setToolTip(
+            self.tr("The built-in engine runs the model chosen in Settings → Providers.")
+            if profile.is_builtin
+            else self.tr("Model name as the server knows it (Test connection lists them).")
+        )
+
+    def _provider_chosen(self, index: int) -> None:
+        name = self.provider_combo.itemData(index)
+        if name and name != self.settings.active_profile:
+            self.settings.active_profile = name
+            self._save_timer.start()
+        self._show_profile_model()
+
+    def _model_edited(self, text: str) -> None:
+        profile = self.current_profile()
+        if profile.is_builtin or text.strip() == profile.model:
+            return
+        self.settings.upsert_profile(profile.with_changes(model=text.strip()))
+        self._save_timer.start()
+
+    def edit_providers(self) -> None:
+        from assistant.ui.provider_dialog import ProviderDialog
+
+        def resolve(profile: ProviderProfile) -> Any:
+            return self.services.resolver.resolve(profile, lambda _text: None)
+
+        dialog = ProviderDialog(self.settings, self.services.keys, resolve, self)
+        if dialog.exec():
+            self._save_settings()
+            self._refill_providers()
+
+    # --- generation ----------------------------------------------------------------------------
+
+    def _params_edited(self) -> None:
+        mode = self.current_mode()
+        params = self.params_panel.params()
+        defaults = mode.params
+        changed = {
+            key: value
+            for key, value in params.to_dict().items()
+            if key != "model" and value != defaults.to_dict().get(key)
+        }
+        self.settings.mode_params[mode.id] = changed
+        self._save_timer.start()
+
+    def collect_values(self) -> tuple[dict[str, Any], int | None]:
+        """Field values, with the code editor split at the cursor where the mode asks for it."""
+        form = self.current_form()
+        values = form.values()
+        editor = form.main_editor()
+        split = form.widget(CURSOR_SPLIT_FIELD)
+        if isinstance(split, CodeEditor) and editor is not None and not split.isVisible():
+            text = editor.toPlainText()
+            position = editor.textCursor().position()
+            if editor.textCursor().hasSelection():
+                position = editor.textCursor().selectionEnd()
+            before, after = _split_utf16(text, position)
+            values[form.mode.main_field] = before
+            values[CURSOR_SPLIT_FIELD] = after
+            return values, position
+        return values, None
+
+    @Slot()
+    def generate(self) -> None:
+        """Render the current mode's prompt and start streaming the answer."""
+        mode = self.current_mode()
+        values, cursor_position = self.collect_values()
+        problems = mode.validate(values)
+        if problems:
+            self._show_error("\n".join(problems))
+            self.current_form().focus_first_empty()
+            return
+        try:
+            messages = render_messages(mode, values)
+        except Exception as exc:
+            self._show_error(self.tr("The prompt template could not be rendered: ") + str(exc))
+            return
+        if self._active is not None:
+            self.stop()
+        profile = self.current_profile()
+        params = self.params_panel.params().merged(model=self.model_combo.currentText().strip())
+        request = GenerationRequest(mode.id, values, messages, profile, params)
+        request_id = self.controller.start(request)
+        editor = self.current_form().main_editor()
+        self._active = _Active(
+            request_id=request_id,
+            mode=mode,
+            insert_position=cursor_position,
+            text_at_start=editor.toPlainText() if editor else "",
+        )
+        self.answer_area.begin(request_id, _answer_language(mode, values), params.n)
+        self.error_banner.setVisible(False)
+        self._set_running(True)
+        self.tokens_label.clear()
+        self._set_status(self.tr("Sending to {0}…").replace("{0}", profile.name))
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop the running generation at once; the text so far stays."""
+        if self._active is None:
+            return
+        request_id = self._active.request_id
+        self._remember_insert_target(self._active)
+        self.controller.stop(request_id)
+        self.answer_area.stop(request_id)
+        self._active = None
+        self._set_running(False)
+        self._set_status(self.tr("Stopped. The text so far is kept."))
+
+    def _remember_insert_target(self, active: _Active) -> None:
+        if active.insert_position is not None:
+            self._insert_target = (active.text_at_start, active.insert_position)
+
+    def _set_running(self, running: bool) -> None:
+        self.stop_action.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.busy.setVisible(running)
+        self.generate_button.setText(self.tr("Regenerate") if running else self.tr("Generate"))
+
+    def _is_current(self, request_id: str) -> bool:
+        return self._active is not None and self._active.request_id == request_id
+
+    @Slot(str, str)
+    def _on_status(self, request_id: str, text: str) -> None:
+        if self._is_current(request_id):
+            self._set_status(text)
+
+    @Slot(str, int, str)
+    def _on_delta(self, request_id: str, index: int, text: str) -> None:
+        if self._is_current(request_id):
+            self.answer_area.append(request_id, index, text)
+
+    @Slot(str, int, float)
+    def _on_progress(self, request_id: str, tokens: int, rate: float) -> None:
+        if self._is_current(request_id):
+            self._set_status(self.tr("Generating…"))
+            self.tokens_label.setText(
+                self.tr("%n token(s)", "", tokens)
+                + self.tr(" · {0} tok/s").replace("{0}", f"{rate:.1f}")
+            )
+
+    @Slot(str, object)
+    def _on_usage(self, request_id: str, usage: Usage) -> None:
+        if self._is_current(request_id):
+            self._last_usage = usage
+
+    @Slot(str, object)
+    def _on_done(self, request_id: str, done: DoneEvent) -> None:
+        if not self._is_current(request_id):
+            return
+        self.answer_area.finish(request_id)
+        assert self._active is not None
+        self._remember_insert_target(self._active)
+        self._active = None
+        self._set_running(False)
+        if done.status == "failed":
+            self._show_error(done.error or self.tr("The request failed."))
+            kept = any(answer for answer in done.answers)
+            self._set_status(
+                self.tr("Failed. The text so far is kept.") if kept else self.tr("Failed.")
+            )
+            return
+        if done.status == "stopped":
+            self._set_status(self.tr("Stopped. The text so far is kept."))
+            return
+        summary = self.tr("Done in {0} s").replace("{0}", f"{done.elapsed_s:.1f}")
+        if done.usage is not None:
+            summary += self.tr(" · usage: {0} prompt + {1} completion = {2} tokens").format(
+                done.usage.prompt_tokens, done.usage.completion_tokens, done.usage.total_tokens
+            )
+        self._set_status(summary)
+
+    def _set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def _show_error(self, message: str) -> None:
+        self.error_banner.setText(message)
+        self.error_banner.setVisible(True)
+        self._set_status(message.splitlines()[0] if message else "")
+
+    # --- answer actions ------------------------------------------------------------------------
+
+    def copy_answer(self) -> None:
+        view = self.answer_area.current_view()
+        text = view.textCursor().selectedText().replace("\u2029", "\n") or view.text()
+        QGuiApplication.clipboard().setText(text)
+        self._set_status(self.tr("Copied %n character(s).", "", len(text)))
+
+    def insert_answer(self) -> None:
+        """Insert the answer in the input editor, at the generation's cursor if nothing changed."""
+        editor = self.current_form().main_editor()
+        text = self.answer_area.current_text()
+        if editor is None or not text:
+            return
+        target = self._insert_target
+        if target is not None and target[0] == editor.toPlainText():
+            cursor = editor.textCursor()
+            cursor.setPosition(target[1])
+            editor.setTextCursor(cursor)
+        if isinstance(editor, CodeEditor):
+            editor.insert_at_cursor(text)
+        else:
+            editor.textCursor().insertText(text)
+        editor.setFocus()
+        self._insert_target = None
+        self._set_status(self.tr("Inserted %n character(s).", "", len(text)))
+
+    def export_answer(self) -> None:
+        text = self.answer_area.current_text()
+        if not text:
+            self._set_status(self.tr("Nothing to save yet."))
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save answer as"),
+            f"{self.current_mode().id}.md",
+            self.tr("Markdown (*.md);;Text (*.txt);;All files (*)"),
+        )
+        if not path:
+            return
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            QMessageBox.warning(self, self.tr("Save answer as"), str(exc))
+            return
+        self._set_status(self.tr("Saved to {0}").replace("{0}", path))
+
+    # --- misc ---------------------------------------------------------------------------------
+
+    def _input_changed(self) -> None:
+        """Hook for draft autosave (history issue)."""
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About"),
+            self.tr("{0}: a writing and coding assistant.").replace("{0}", APP_DISPLAY_NAME),
+        )
+
+    def _save_settings(self) -> None:
+        problem = self.settings.save()
+        if problem:
+            self._set_status(problem)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.controller.shutdown()
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        self._save_settings()
+        super().closeEvent(event)
+
+
+def _answer_language(mode: Mode, values: dict[str, Any]) -> str:
+    """The highlighter language for the answer pane."""
+    if mode.output == "code" and mode.output_language_field:
+        return str(values.get(mode.output_language_field) or "text")
+    return "markdown"
+
+
+def _split_utf16(text: str, position: int) -> tuple[str, str]:
+    """Split ``text`` at a Qt (UTF-16) cursor position."""
+    encoded = text.encode("utf-16-le", errors="surrogatepass")
+    cut = max(0, min(position, len(encoded) // 2)) * 2
+    before = encoded[:cut].decode("utf-16-le", errors="surrogatepass")
+    after = encoded[cut:].decode("utf-16-le", errors="surrogatepass")
+    return before, after
+
+
+def _installed_model_names() -> list[str]:
+    try:
+        from assistant.core.models import list_models
+
+        return [info.name for info in list_models()]
+    except Exception:
+        return []

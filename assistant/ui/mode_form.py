@@ -1,0 +1,170 @@
+"""A form generated from a mode's fields: one widget per field, values in and out as a dict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.core.modes import Field, Mode
+from assistant.ui.code_editor import CodeEditor
+
+FieldWidget = QLineEdit | QPlainTextEdit | CodeEditor | QComboBox | QSpinBox | QCheckBox
+
+
+def tr_mode(text: str) -> str:
+    """Translate text that comes from a mode file (titles, labels, choices)."""
+    return QCoreApplication.translate("modes", text) if text else text
+
+
+class ModeForm(QWidget):
+    """The input side of one mode. Big text fields (code, notes) stretch; the rest sit above."""
+
+    sig_changed = Signal()
+    """Any field changed (for draft autosave)."""
+
+    def __init__(self, mode: Mode, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode = mode
+        self._widgets: dict[str, FieldWidget] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if mode.description:
+            intro = QLabel(tr_mode(mode.description))
+            intro.setWordWrap(True)
+            intro.setObjectName("modeDescription")
+            layout.addWidget(intro)
+        small = QFormLayout()
+        small.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        layout.addLayout(small)
+        for field in mode.fields:
+            widget = self._make_widget(field)
+            self._widgets[field.name] = widget
+            label = tr_mode(field.label) + (" *" if field.required else "")
+            widget.setToolTip(tr_mode(field.help))
+            widget.setAccessibleName(tr_mode(field.label))
+            if field.kind in ("multiline", "code"):
+                layout.addWidget(QLabel(label))
+                layout.addWidget(widget, stretch=3 if field.name == mode.main_field else 1)
+            else:
+                small.addRow(label, widget)
+        self.set_values(mode.defaults())
+        self._sync_editor_language()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _make_widget(self, field: Field) -> FieldWidget:
+        widget: FieldWidget
+        if field.kind == "code":
+            widget = CodeEditor()
+            widget.setPlaceholderText(tr_mode(field.placeholder))
+            widget.textChanged.connect(self.sig_changed)
+        elif field.kind == "multiline":
+            widget = QPlainTextEdit()
+            widget.setPlaceholderText(tr_mode(field.placeholder))
+            widget.setTabChangesFocus(True)
+            widget.textChanged.connect(self.sig_changed)
+        elif field.kind == "choice":
+            widget = QComboBox()
+            for choice in field.choices:
+                widget.addItem(tr_mode(choice), choice)
+            widget.currentIndexChanged.connect(self.sig_changed)
+            widget.currentIndexChanged.connect(self._sync_editor_language)
+        elif field.kind == "int":
+            widget = QSpinBox()
+            widget.setRange(
+                field.minimum if field.minimum is not None else 0,
+                field.maximum if field.maximum is not None else 1_000_000,
+            )
+            widget.valueChanged.connect(self.sig_changed)
+        elif field.kind == "bool":
+            widget = QCheckBox()
+            widget.toggled.connect(self.sig_changed)
+        else:
+            widget = QLineEdit()
+            widget.setPlaceholderText(tr_mode(field.placeholder))
+            widget.setClearButtonEnabled(True)
+            widget.textChanged.connect(self.sig_changed)
+            widget.textChanged.connect(self._sync_editor_language)
+        widget.setObjectName(f"field_{field.name}")
+        if field.kind not in ("multiline", "code"):
+            widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        return widget
+
+    # --- values --------------------------------------------------------------------------------
+
+    def widget(self, name: str) -> FieldWidget | None:
+        return self._widgets.get(name)
+
+    def values(self) -> dict[str, Any]:
+        """Current field values, typed as the mode expects."""
+        result: dict[str, Any] = {}
+        for name, widget in self._widgets.items():
+            if isinstance(widget, QPlainTextEdit):
+                result[name] = widget.toPlainText()
+            elif isinstance(widget, QComboBox):
+                data = widget.currentData()
+                result[name] = data if data is not None else widget.currentText()
+            elif isinstance(widget, QSpinBox):
+                result[name] = widget.value()
+            elif isinstance(widget, QCheckBox):
+                result[name] = widget.isChecked()
+            else:
+                result[name] = widget.text()
+        return result
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Put values into the widgets (unknown names are ignored)."""
+        for name, value in values.items():
+            widget = self._widgets.get(name)
+            if widget is None or value is None:
+                continue
+            if isinstance(widget, QPlainTextEdit):
+                if widget.toPlainText() != str(value):
+                    widget.setPlainText(str(value))
+            elif isinstance(widget, QComboBox):
+                index = widget.findData(value)
+                if index < 0:
+                    widget.addItem(tr_mode(str(value)), value)
+                    index = widget.count() - 1
+                widget.setCurrentIndex(index)
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(int(value))
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            else:
+                widget.setText(str(value))
+
+    def main_editor(self) -> QPlainTextEdit | None:
+        """The editor holding the mode's main text (code or notes)."""
+        widget = self._widgets.get(self.mode.main_field)
+        return widget if isinstance(widget, QPlainTextEdit) else None
+
+    def focus_first_empty(self) -> None:
+        """Put the cursor where the person most likely types next."""
+        values = self.values()
+        for field in self.mode.fields:
+            if field.required and not str(values.get(field.name, "")).strip():
+                self._widgets[field.name].setFocus()
+                return
+        editor = self.main_editor()
+        (editor or next(iter(self._widgets.values()))).setFocus()
+
+    def _sync_editor_language(self) -> None:
+        """Code editors follow the form's language field, if any."""
+        language = self.values().get("language")
+        for widget in self._widgets.values():
+            if isinstance(widget, CodeEditor):
+                widget.set_language(str(language or ""))

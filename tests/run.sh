@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The test command (README.md): installs what the tests need, then runs every check.
+#   system packages (apt-get, when missing): Qt's xcb/EGL libraries, Xvfb, D-Bus and GNOME Keyring
+#   Python packages: the project with its `test` extra, in .venv (PYTHON picks the interpreter)
+#   checks: ruff, ruff format, mypy, import-linter ("core imports no Qt"), pytest (incl. e2e)
+# Extra arguments go to pytest, e.g. `bash tests/run.sh -m "not e2e"`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(
+  dbus dbus-x11 gnome-keyring xvfb xdotool
+  libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core
+)
+missing=()
+for package in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "Installing system packages: ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+
+export QT_QPA_PLATFORM=offscreen
+echo "== ruff";          .venv/bin/ruff check assistant tests
+echo "== ruff format";   .venv/bin/ruff format --check assistant tests
+echo "== mypy";          .venv/bin/mypy
+echo "== import rules";  .venv/bin/lint-imports
+echo "== pytest";        .venv/bin/python -m pytest "$@"
