@@ -1,0 +1,136 @@
+"""`assistant models install | add PATH | list | remove NAME`: the built-in engine's model files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``models`` command and its sub-commands."""
+    parser = subparsers.add_parser("models", help="install, add, list or remove local models")
+    parser.set_defaults(handler=_list)
+    actions = parser.add_subparsers(dest="models_command", metavar="ACTION")
+    install = actions.add_parser("install", help="download the built-in model (SmolLM2-135M)")
+    install.set_defaults(handler=_install)
+    add = actions.add_parser("add", help="add a GGUF model file (it stays where it is)")
+    add.add_argument("path", metavar="PATH", help="path of a .gguf file")
+    add.set_defaults(handler=_add)
+    listing = actions.add_parser("list", help="list models: name, size, quantisation, context")
+    listing.set_defaults(handler=_list)
+    remove = actions.add_parser("remove", help="forget a model (your own files are not deleted)")
+    remove.add_argument("name", metavar="NAME", help="name as shown by 'assistant models list'")
+    remove.set_defaults(handler=_remove)
+
+
+def _install(args: argparse.Namespace) -> int:
+    from assistant.core.models import ModelError, install_default
+
+    printer = _ProgressPrinter()
+    try:
+        path = install_default(printer)
+    except ModelError as exc:
+        printer.finish()
+        return _fail(str(exc))
+    printer.finish()
+    print(path)
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    from assistant.core.models import ModelError, add_model
+
+    try:
+        info = add_model(args.path)
+    except ModelError as exc:
+        return _fail(str(exc))
+    print(f"{info.name}\t{info.path}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from assistant.core.models import ModelError, list_models
+
+    try:
+        models = list_models()
+    except ModelError as exc:
+        return _fail(str(exc))
+    if not models:
+        print("No models. Install the built-in one with: assistant models install", file=sys.stderr)
+        return 0
+    rows = [("", "NAME", "SIZE", "QUANT", "CONTEXT", "PATH")]
+    for model in models:
+        rows.append(
+            (
+                "*" if model.is_default else "",
+                model.name,
+                _size(model.size) if model.exists else "missing",
+                model.quantization or "?",
+                str(model.context_length) if model.context_length else "?",
+                str(model.path),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]).rstrip())
+    print("* default model", file=sys.stderr)
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from assistant.core.models import ModelError, remove_model
+
+    try:
+        info = remove_model(args.name)
+    except ModelError as exc:
+        return _fail(str(exc))
+    print(f"removed {info.name}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"assistant: {message}", file=sys.stderr)
+    return 1
+
+
+def _size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
+class _ProgressPrinter:
+    """Progress lines on stderr: rewritten in place on a terminal, a few lines otherwise."""
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+        self._last_message = ""
+        self._last_time = 0.0
+        self._open_line = False
+
+    def __call__(self, message: str, fraction: float | None) -> None:
+        now = time.monotonic()
+        if fraction is not None and 0 < fraction < 1 and now - self._last_time < 0.5:
+            return
+        if not self._tty and message == self._last_message:
+            return
+        self._last_time, self._last_message = now, message
+        percent = f" {fraction * 100:3.0f}%" if fraction is not None else ""
+        if self._tty:
+            sys.stderr.write(f"\r\033[K{message}{percent}")
+            self._open_line = True
+        else:
+            sys.stderr.write(f"{message}{percent}\n")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self._open_line:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self._open_line = False
