@@ -106,7 +106,7 @@ def run_mode(args: argparse.Namespace) -> int:
     if stdin_text and mode.main_field not in given:
         given[mode.main_field] = stdin_text
     try:
-        values: dict[str, Any] = mode.defaults() | mode.coerce(given)
+        values: dict[str, Any] = mode.coerce(given)
     except ValueError as exc:
         return _fail(str(exc), EXIT_USAGE)
     problems = mode.validate(values)

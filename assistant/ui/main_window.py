@@ -604,9 +604,10 @@ class MainWindow(QMainWindow):
 
 def _answer_language(mode: Mode, values: dict[str, Any]) -> str:
     """The highlighter language for the answer pane."""
-    if mode.output == "code" and mode.output_language_field:
-        return str(values.get(mode.output_language_field) or "text")
-    return "markdown"
+    try:
+        return mode.output_language(values)
+    except Exception:
+        return "markdown" if mode.output == "markdown" else "text"
 
 
 def _split_utf16(text: str, position: int) -> tuple[str, str]:

@@ -79,7 +79,8 @@ class ModeForm(QWidget):
         elif field.kind == "choice":
             widget = QComboBox()
             for choice in field.choices:
-                widget.addItem(tr_mode(choice), choice)
+                label = field.choice_label(choice) if field.is_language else tr_mode(choice)
+                widget.addItem(label, choice)
             widget.currentIndexChanged.connect(self.sig_changed)
             widget.currentIndexChanged.connect(self._sync_editor_language)
         elif field.kind == "int":
