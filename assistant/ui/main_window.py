@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant import APP_DISPLAY_NAME
+from assistant.core.answers import code_to_insert
 from assistant.core.client import Usage
 from assistant.core.endpoints import ProviderResolver
 from assistant.core.generation import DoneEvent, GenerationRequest
@@ -541,7 +542,7 @@ class MainWindow(QMainWindow):
     def insert_answer(self) -> None:
         """Insert the answer in the input editor, at the generation's cursor if nothing changed."""
         editor = self.current_form().main_editor()
-        text = self.answer_area.current_text()
+        text = code_to_insert(self.answer_area.current_text())
         if editor is None or not text:
             return
         target = self._insert_target
