@@ -16,7 +16,7 @@ from assistant.app import build_window
 from assistant.core.providers import ProviderProfile
 from assistant.core.settings import Settings
 from assistant.ui.main_window import MainWindow
-from tests.fakeserver import Fault, FakeOpenAIServer
+from tests.fakeserver import FakeOpenAIServer, Fault
 
 PROFILE = "Loopback"
 
