@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -159,7 +158,7 @@ class MainWindow(QMainWindow):
         self.mode_list.setObjectName("modeList")
         self.mode_list.setMaximumWidth(210)
         self.mode_list.setMinimumWidth(150)
-        self.mode_list.setSpacing(2)
+        self.mode_list.setStyleSheet("QListWidget#modeList::item { padding: 6px 4px; }")
         self.forms = QStackedWidget()
         for number, mode in enumerate(self.services.modes.values(), start=1):
             item = QListWidgetItem(tr_mode(mode.title), self.mode_list)
@@ -170,6 +169,7 @@ class MainWindow(QMainWindow):
             if isinstance(split, CodeEditor) and mode.main_field != CURSOR_SPLIT_FIELD:
                 split.setVisible(False)
                 self._hide_label_of(form, split)
+                self._relabel_main_editor(form)
             form.sig_changed.connect(self._input_changed)
             self._forms[mode.id] = form
             self.forms.addWidget(form)
@@ -197,13 +197,9 @@ class MainWindow(QMainWindow):
         buttons.addWidget(self.stop_button)
         buttons.addWidget(self.generate_button)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.forms)
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
-        middle_layout.addWidget(scroll, 1)
+        middle_layout.addWidget(self.forms, 1)
         middle_layout.addWidget(self.params_panel)
         middle_layout.addLayout(buttons)
 
@@ -247,6 +243,14 @@ class MainWindow(QMainWindow):
             label = layout.itemAt(index - 1).widget()
             if isinstance(label, QLabel):
                 label.setVisible(False)
+
+    def _relabel_main_editor(self, form: ModeForm) -> None:
+        editor = form.main_editor()
+        layout = form.layout()
+        index = layout.indexOf(editor) if editor is not None else -1
+        label = layout.itemAt(index - 1).widget() if index > 0 else None
+        if isinstance(label, QLabel):
+            label.setText(self.tr("Code: the completion goes at the cursor *"))
 
     def _build_status_bar(self) -> None:
         self.status_label = QLabel(self.tr("Ready"))
@@ -488,8 +492,7 @@ class MainWindow(QMainWindow):
         if self._is_current(request_id):
             self._set_status(self.tr("Generating…"))
             self.tokens_label.setText(
-                self.tr("%n token(s)", "", tokens)
-                + self.tr(" · {0} tok/s").replace("{0}", f"{rate:.1f}")
+                self.tr("Tokens: {0} · {1} tok/s").format(tokens, f"{rate:.1f}")
             )
 
     @Slot(str, object)
@@ -537,7 +540,7 @@ class MainWindow(QMainWindow):
         view = self.answer_area.current_view()
         text = view.textCursor().selectedText().replace("\u2029", "\n") or view.text()
         QGuiApplication.clipboard().setText(text)
-        self._set_status(self.tr("Copied %n character(s).", "", len(text)))
+        self._set_status(self.tr("Copied {0} characters.").format(len(text)))
 
     def insert_answer(self) -> None:
         """Insert the answer in the input editor, at the generation's cursor if nothing changed."""
@@ -556,7 +559,7 @@ class MainWindow(QMainWindow):
             editor.textCursor().insertText(text)
         editor.setFocus()
         self._insert_target = None
-        self._set_status(self.tr("Inserted %n character(s).", "", len(text)))
+        self._set_status(self.tr("Inserted {0} characters.").format(len(text)))
 
     def export_answer(self) -> None:
         text = self.answer_area.current_text()

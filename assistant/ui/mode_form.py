@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,6 +39,8 @@ class ModeForm(QWidget):
         super().__init__(parent)
         self.mode = mode
         self._widgets: dict[str, FieldWidget] = {}
+        self._guess_timer = QTimer(self, singleShot=True, interval=600)
+        self._guess_timer.timeout.connect(self._sync_editor_language)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if mode.description:
@@ -71,6 +73,7 @@ class ModeForm(QWidget):
             widget = CodeEditor()
             widget.setPlaceholderText(tr_mode(field.placeholder))
             widget.textChanged.connect(self.sig_changed)
+            widget.textChanged.connect(self._code_edited)
         elif field.kind == "multiline":
             widget = QPlainTextEdit()
             widget.setPlaceholderText(tr_mode(field.placeholder))
@@ -164,8 +167,19 @@ class ModeForm(QWidget):
         (editor or next(iter(self._widgets.values()))).setFocus()
 
     def _sync_editor_language(self) -> None:
-        """Code editors follow the form's language field, if any."""
-        language = self.values().get("language")
+        """Code editors follow the form's language field; "detect" guesses from the code."""
+        field = self.mode.field(self.mode.language_field or "")
+        language = str(self.values().get(field.name) or "") if field else ""
         for widget in self._widgets.values():
             if isinstance(widget, CodeEditor):
-                widget.set_language(str(language or ""))
+                widget.set_language(language or self._guessed_language(widget))
+
+    def _guessed_language(self, editor: CodeEditor) -> str:
+        from assistant.core.languages import guess_language
+
+        return guess_language(editor.toPlainText()[:20_000]) or ""
+
+    def _code_edited(self) -> None:
+        field = self.mode.field(self.mode.language_field or "")
+        if field is not None and not self.values().get(field.name):
+            self._guess_timer.start()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,17 +30,25 @@ def format_stop(stop: tuple[str, ...]) -> str:
     return STOP_SEPARATOR.join(s.replace("\n", "\\n").replace("\t", "\\t") for s in stop)
 
 
-class ParamsPanel(QGroupBox):
-    """Editable generation parameters; the model comes from the toolbar."""
+class ParamsPanel(QWidget):
+    """Editable generation parameters, folded to a one-line summary; the model is in the toolbar."""
 
     sig_changed = Signal()
     """A parameter was edited by the person."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Parameters"), parent)
-        self.setCheckable(True)
-        self.setChecked(False)
-        self.toggled.connect(self._show_body)
+        super().__init__(parent)
+        self.toggle = QToolButton()
+        self.toggle.setObjectName("paramsToggle")
+        self.toggle.setText(self.tr("Parameters"))
+        self.toggle.setCheckable(True)
+        self.toggle.setAutoRaise(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.toggle.toggled.connect(self.expand)
+        self.summary = QLabel()
+        self.summary.setObjectName("paramsSummary")
+        self.summary.setEnabled(False)
         self._body = QWidget(self)
         form = QFormLayout(self._body)
         form.setContentsMargins(0, 0, 0, 0)
@@ -67,9 +77,15 @@ class ParamsPanel(QGroupBox):
         form.addRow(self.tr("Top-p"), self.top_p)
         form.addRow(self.tr("Stop sequences"), self.stop)
         form.addRow(self.tr("Variants (n)"), self.n)
+        header = QHBoxLayout()
+        header.addWidget(self.toggle)
+        header.addWidget(self.summary, 1)
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(header)
         outer.addWidget(self._body)
         self._body.setVisible(False)
+        self.sig_changed.connect(self._update_summary)
         for spin in (self.temperature, self.top_p):
             spin.valueChanged.connect(self.sig_changed)
         for ispin in (self.max_tokens, self.n):
@@ -77,8 +93,23 @@ class ParamsPanel(QGroupBox):
         self.stop.textEdited.connect(self.sig_changed)
         self._model = ""
 
-    def _show_body(self, shown: bool) -> None:
+    def expand(self, shown: bool) -> None:
+        """Show or fold the editors."""
         self._body.setVisible(shown)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        if self.toggle.isChecked() != shown:
+            self.toggle.setChecked(shown)
+
+    def _update_summary(self) -> None:
+        params = self.params()
+        text = self.tr("temperature {0} · max {1} tokens · top-p {2}").format(
+            f"{params.temperature:g}", params.max_tokens, f"{params.top_p:g}"
+        )
+        if params.n > 1:
+            text += self.tr(" · {0} variants").format(params.n)
+        if params.stop:
+            text += self.tr(" · stop: {0}").format(format_stop(params.stop))
+        self.summary.setText(text)
 
     def set_params(self, params: GenerationParams) -> None:
         """Show ``params`` without emitting sig_changed."""
@@ -94,6 +125,7 @@ class ParamsPanel(QGroupBox):
             widget.blockSignals(False)
         self.blockSignals(False)
         self._model = params.model
+        self._update_summary()
 
     def params(self) -> GenerationParams:
         return GenerationParams(

@@ -152,7 +152,7 @@ def test_parameters_are_sent(
     choose_mode(window, "article")
     fill(window, topic="Rivers")
     panel = window.params_panel
-    panel.setChecked(True)
+    panel.expand(True)
     panel.temperature.setValue(0.3)
     panel.max_tokens.setValue(321)
     panel.top_p.setValue(0.5)
