@@ -195,6 +195,12 @@ class LocalEngine:
         run = self._run
         return run.address if run and self.state is EngineState.READY else ""
 
+    @property
+    def pid(self) -> int | None:
+        """Process id of the engine's host process while it runs (diagnostics, tests)."""
+        run = self._run
+        return run.process.pid if run and self._alive(run) else None
+
     def is_running_with(self, config: EngineConfig) -> bool:
         """True when the engine is ready with exactly ``config``."""
         run = self._run
