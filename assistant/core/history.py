@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -233,11 +234,28 @@ def _connect(target: str, timeout: float) -> sqlite3.Connection:
     return connection
 
 
+class _Handle:
+    """Owns one connection; closing it when a thread's local storage is released."""
+
+    __slots__ = ("__weakref__", "connection")
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.connection.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
 class Database:
     """One SQLite file (or memory), a connection per thread, migrated on open.
 
-    In memory there is a single connection shared under a lock (separate in-memory connections
-    would be separate databases).
+    A thread's connection is closed when the thread ends (its local storage goes) or at
+    :meth:`close`. In memory there is a single connection shared under a lock (separate in-memory
+    connections would be separate databases).
     """
 
     def __init__(self, path: Path | str, timeout: float = DEFAULT_TIMEOUT_S) -> None:
@@ -245,28 +263,28 @@ class Database:
         self.path: Path | None = None if self.in_memory else Path(path)
         self.timeout = timeout
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._all_lock = threading.Lock()
+        self._handles: weakref.WeakSet[_Handle] = weakref.WeakSet()
+        self._handles_lock = threading.Lock()
         self._memory_lock = threading.RLock()
         self._closed = False
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = self._open_connection()
+        self._first = self._open_handle()  # kept: the shared one in memory
         try:
             if not self.in_memory:
-                connection.execute("PRAGMA journal_mode = WAL").fetchone()
-                connection.execute("PRAGMA synchronous = NORMAL")
-            migrate(connection)
+                self._first.connection.execute("PRAGMA journal_mode = WAL").fetchone()
+                self._first.connection.execute("PRAGMA synchronous = NORMAL")
+            migrate(self._first.connection)
         except BaseException:
             self.close()
             raise
 
-    def _open_connection(self) -> sqlite3.Connection:
-        connection = _connect(MEMORY if self.path is None else str(self.path), self.timeout)
-        with self._all_lock:
-            self._all.append(connection)
-        self._local.connection = connection
-        return connection
+    def _open_handle(self) -> _Handle:
+        handle = _Handle(_connect(MEMORY if self.path is None else str(self.path), self.timeout))
+        with self._handles_lock:
+            self._handles.add(handle)
+        self._local.handle = handle
+        return handle
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
@@ -276,11 +294,10 @@ class Database:
         with self._memory_lock if self.in_memory else contextlib.nullcontext():
             try:
                 if self.in_memory:
-                    connection = self._all[0]
+                    handle = self._first
                 else:
-                    local: sqlite3.Connection | None = getattr(self._local, "connection", None)
-                    connection = local or self._open_connection()
-                yield connection
+                    handle = getattr(self._local, "handle", None) or self._open_handle()
+                yield handle.connection
             except sqlite3.Error as exc:
                 raise HistoryError(describe_error(exc)) from exc
 
@@ -291,19 +308,26 @@ class Database:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
+                connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
                 raise
-            connection.execute("COMMIT")
+
+    @property
+    def connection_count(self) -> int:
+        """How many connections are open (one per thread that used the store)."""
+        with self._handles_lock:
+            return len(self._handles)
 
     def close(self) -> None:
         """Close every thread's connection (call when no other thread uses the store)."""
         self._closed = True
-        with self._all_lock:
-            connections, self._all = self._all, []
-        for connection in connections:
-            with contextlib.suppress(sqlite3.Error):
-                connection.close()
+        with self._handles_lock:
+            handles = list(self._handles)
+            self._handles = weakref.WeakSet()
+        for handle in handles:
+            handle.close()
 
 
 def describe_error(exc: BaseException) -> str:
@@ -477,8 +501,14 @@ class HistoryStore:
         base_url: str,
         model: str,
         params: Mapping[str, Any],
+        *,
+        title: str | None = None,
     ) -> int:
-        """Record a generation that is starting (status ``streaming``); returns its id."""
+        """Record a generation that is starting (status ``streaming``); returns its id.
+
+        ``title`` defaults to the first line of the first non-blank field (see
+        :func:`default_title`).
+        """
         now = time.time()
         fields = dict(fields)
         with self.database.connection() as connection:
@@ -493,7 +523,7 @@ class HistoryStore:
                     now,
                     now,
                     mode,
-                    default_title(fields, mode),
+                    title.strip() if title and title.strip() else default_title(fields, mode),
                     _dump(fields),
                     _dump([dict(m) for m in messages]),
                     provider,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import sqlite3
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.drafts import DraftStore
+from assistant.core.generation import Recorder
 from assistant.core.history import (
     COMPLETE,
     DB_FILENAME,
@@ -174,6 +176,8 @@ def test_get_unknown_id_is_none(store: HistoryStore) -> None:
 def test_default_title_without_text_fields_is_the_mode(store: HistoryStore) -> None:
     record_id = store.start("explain", {"code": "   ", "lines": 3}, [], "p", "", "m", {})
     assert get(store, record_id).title == "explain"
+    titled = store.start("explain", {"language": "python"}, [], "p", "", "m", {}, title=" Mine ")
+    assert get(store, titled).title == "Mine"
     long_id = start(store, topic="x" * 200)
     title = get(store, long_id).title
     assert len(title) == 80 and title.endswith("…")
@@ -237,6 +241,52 @@ def test_readers_are_not_blocked_by_an_open_write_transaction(
     assert get(reader, record_id).answer == "uncommitted"
     writer.close()
     reader.close()
+
+
+def test_a_thread_connection_closes_when_the_thread_ends(store: HistoryStore) -> None:
+    start(store)
+    assert store.database.connection_count == 1
+    for _ in range(3):  # one short-lived worker per generation
+        thread = threading.Thread(target=lambda: start(store))
+        thread.start()
+        thread.join(10)
+    gc.collect()
+    assert store.database.connection_count == 1
+    assert store.count() == 4
+
+
+def test_errors_while_in_use_are_history_errors(db_path: Path) -> None:
+    history = HistoryStore(db_path, timeout=0.05)
+    record_id = start(history)
+    holder = raw(db_path)
+    holder.execute("BEGIN IMMEDIATE")  # another program keeps a write transaction open
+    try:
+        assert get(history, record_id).status == STREAMING  # reading still works
+        with pytest.raises(HistoryError, match="locked"):
+            history.update_answer(record_id, ["lost?"])
+        with pytest.raises(HistoryError, match="locked"):
+            history.append(record_id, 0, "lost?")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    history.append(record_id, 0, "kept")  # works again once the other program lets go
+    assert get(history, record_id).answer == "kept"
+    history.close()
+
+
+def test_the_store_is_what_a_generation_run_records_to(store: HistoryStore) -> None:
+    recorder: Recorder = store  # the runner's protocol (checked by mypy)
+    record_id = recorder.start("code", {"code": "x"}, [], "Built-in", "", "m", {"n": 1})
+    recorder.update_answer(record_id, ["a", "b"])
+    recorder.finish(
+        record_id,
+        "stopped",
+        {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+        None,
+        {"first_token_ms": 12.5, "total_ms": None},
+    )
+    record = get(store, record_id)
+    assert (record.status, record.answers, record.timings) == (STOPPED, ["a", "b"], Timings(12))
 
 
 def test_memory_store_is_shared_by_threads() -> None:
