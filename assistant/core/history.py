@@ -208,7 +208,8 @@ def migrate(connection: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int
             connection.execute(f"PRAGMA user_version = {int(target)}")
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         raise
     return found
 
@@ -397,14 +398,15 @@ def _owner() -> str:
 
 
 def _owner_alive(owner: str) -> bool:
+    """Whether the process that wrote a 'streaming' record may still be writing it."""
     host, _, rest = owner.partition(":")
     pid_text, _, token = rest.partition(":")
-    if token == _PROCESS_TOKEN:
-        return True
     if host != _HOST or not pid_text.isdigit():
         return False  # another machine cannot be checked; a stale copy of the file
     pid = int(pid_text)
-    return pid != os.getpid() and _pid_alive(pid)
+    if pid == os.getpid():
+        return token == _PROCESS_TOKEN  # else: an earlier process that had our pid
+    return _pid_alive(pid)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -274,6 +274,17 @@ def test_errors_while_in_use_are_history_errors(db_path: Path) -> None:
     history.close()
 
 
+def test_a_full_disk_while_in_use_is_a_history_error(store: HistoryStore) -> None:
+    record_id = start(store)
+    store.update_answer(record_id, ["saved before the disk filled up"])
+    with store.database.connection() as connection:  # this thread's connection: no page to spare
+        pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        connection.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(HistoryError, match="disk is full"):
+        store.update_answer(record_id, ["x" * 200_000])
+    assert get(store, record_id).answer == "saved before the disk filled up"
+
+
 def test_the_store_is_what_a_generation_run_records_to(store: HistoryStore) -> None:
     recorder: Recorder = store  # the runner's protocol (checked by mypy)
     record_id = recorder.start("code", {"code": "x"}, [], "Built-in", "", "m", {"n": 1})
