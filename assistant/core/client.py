@@ -248,7 +248,7 @@ class _Run:
 
     def _open(self, n: int) -> openai.Stream[Any] | None:
         """Send the request; retry once without optional fields the server refuses."""
-        for _attempt in range(3):
+        while True:
             try:
                 return self._create(n)
             except _Cancelled:
@@ -263,7 +263,6 @@ class _Run:
                     self.caps.refuses_stream_options = True
                     continue
                 raise _mapped(exc, self.ctx) from exc
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _create(self, n: int) -> openai.Stream[Any]:
         p = self.params

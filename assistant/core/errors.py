@@ -32,6 +32,9 @@ ErrorKind = Literal[
     "bad_response",
     "empty",
     "bad_request",
+    # raised by the built-in engine's endpoint resolution (assistant/core/endpoints.py)
+    "no_model",
+    "engine",
 ]
 
 RETRYABLE_KINDS: frozenset[str] = frozenset(
@@ -220,7 +223,7 @@ def _status_error(
             if status in (502, 503, 504)
             else tr("{provider} had an internal error ({status}). Try again later.")
         )
-    elif code == "context_length_exceeded" or "context length" in detail.lower():
+    elif _is_context_overflow(code, err_type, detail):
         kind = "bad_request"
         msg = tr(
             "The request is too long for the context window of “{model}” at {provider} "
@@ -237,6 +240,13 @@ def _status_error(
         retry_after=retry_after,
         detail=detail,
     )
+
+
+def _is_context_overflow(code: str, err_type: str, message: str) -> bool:
+    """OpenAI's context_length_exceeded or llama.cpp's exceed_context_size_error."""
+    if code == "context_length_exceeded" or err_type == "exceed_context_size_error":
+        return True
+    return re.search(r"context (length|size|window)", message, re.IGNORECASE) is not None
 
 
 def _is_quota(code: str, err_type: str, message: str) -> bool:

@@ -21,7 +21,7 @@ from assistant.core.client import (
 )
 from assistant.core.errors import ProviderError
 from assistant.core.params import GenerationParams
-from tests.fakeserver import LLAMA_CPP_N_ERROR, FakeOpenAIServer, Fault, RecordedRequest
+from tests.fakeserver import FakeOpenAIServer, Fault, RecordedRequest
 
 PROVIDER = "Fake AI"
 MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Say hi"}]
@@ -181,10 +181,18 @@ def test_n_refused_falls_back_to_single_requests(openai_server: FakeOpenAIServer
     assert [r.body["n"] for r in openai_server.chat_requests][4:] == [1, 1]
 
 
-def test_llama_cpp_n_error_text_is_what_the_server_sends(openai_server: FakeOpenAIServer) -> None:
-    openai_server.refuse_n = True
-    run(openai_server, GenerationParams(n=2))
-    assert "Field 'n'" in LLAMA_CPP_N_ERROR
+def test_n_refused_in_openai_wording_also_falls_back(openai_server: FakeOpenAIServer) -> None:
+    openai_server.fault = Fault.error(400, "Unrecognized request argument supplied: n", times=1)
+    events = run(openai_server, GenerationParams(n=2))
+    assert set(texts(events)) == {0, 1}
+    assert [r.body["n"] for r in openai_server.chat_requests] == [2, 1, 1]
+
+
+def test_other_bad_requests_do_not_trigger_the_n_fallback(openai_server: FakeOpenAIServer) -> None:
+    openai_server.fault = Fault.error(400, "Invalid value for 'temperature'", times=1)
+    with pytest.raises(ProviderError, match="temperature"):
+        run(openai_server, GenerationParams(n=2))
+    assert len(openai_server.chat_requests) == 1
 
 
 # -- cancel ----------------------------------------------------------------------------------------
@@ -273,6 +281,15 @@ def test_quota_exhausted_is_not_retried(openai_server: FakeOpenAIServer) -> None
             Fault.error(400, "too long", code="context_length_exceeded"),
             "bad_request",
             "context window",
+        ),
+        (
+            Fault.error(
+                400,
+                "request (5031 tokens) exceeds the available context size (2048 tokens)",
+                type_="exceed_context_size_error",
+            ),
+            "bad_request",
+            "Shorten the input",
         ),
         (Fault.html(502), "server", "error web page (HTTP 502)"),
         (Fault.html(200), "bad_response", "ends in /v1"),
