@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterable, Iterator
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from pygments.lexer import ExtendedRegexLexer, Lexer, LexerContext, RegexLexer
@@ -222,20 +222,101 @@ def _lex_line(
         return _lex_extended(lexer, line, state)
     if isinstance(lexer, RegexLexer):
         stack = state if isinstance(state, tuple) and state else _ROOT
-        tokens, end_stack = _lex_regex(lexer, line, stack)
-        if _overrides_with_stack(type(lexer)):  # type: ignore[arg-type]  # e.g. C/C++ post-process names
-            tokens = list(lexer.get_tokens_unprocessed(line, stack=stack))
-        return tokens, tuple(end_stack)
+        if _has_one_regex_block_comments(lexer):
+            return _lex_block_comments(lexer, line, stack)
+        tokens, end_stack = _lex_regex_full(lexer, line, stack)
+        return tokens, end_stack
     return list(lexer.get_tokens_unprocessed(line)), None
 
 
-@cache
+def _lex_regex_full(
+    lexer: RegexLexer, text: str, stack: tuple[str, ...]
+) -> tuple[list[tuple[int, TokenType, str]], tuple[str, ...]]:
+    """Tokens and end stack, with the lexer's own token post-processing when it has one."""
+    tokens, end_stack = _lex_regex(lexer, text, stack)
+    if _overrides_with_stack(type(lexer)):  # e.g. C/C++ mark std types
+        tokens = list(lexer.get_tokens_unprocessed(text, stack=stack))
+    return tokens, tuple(end_stack)
+
+
+_IN_COMMENT = "/*"
+"""First item of a regex state inside a ``/* */`` comment spanning lines (not a state name)."""
+
+
+_ONE_REGEX_COMMENTS: dict[type, bool] = {}
+
+
+def _has_one_regex_block_comments(lexer: RegexLexer) -> bool:
+    """True if ``/* */`` comments are one regex (C, Java, JS, CSS…): they cannot span lines."""
+    known = _ONE_REGEX_COMMENTS.get(type(lexer))
+    if known is None:
+        sample = "/* a */"
+        known = any(
+            isinstance(action, TokenType) and action in Comment and new_state is None
+            for rules in lexer._tokens.values()  # per instance: some lexers pick tables at init
+            for rexmatch, action, new_state in rules
+            if (found := rexmatch(sample, 0)) and found.end() == len(sample) and not rexmatch("a")
+        )
+        _ONE_REGEX_COMMENTS[type(lexer)] = known
+    return known
+
+
+def _lex_block_comments(
+    lexer: RegexLexer, line: str, stack: tuple[str, ...]
+) -> tuple[list[tuple[int, TokenType, str]], tuple[str, ...]]:
+    """Lex a line, carrying an unclosed ``/*`` comment over to the next line in the state."""
+    head: list[tuple[int, TokenType, str]] = []
+    offset = 0
+    if stack[0] == _IN_COMMENT:
+        stack = stack[1:] or _ROOT
+        close = line.find("*/")
+        if close < 0:
+            return [(0, Comment.Multiline, line)], (_IN_COMMENT, *stack)
+        offset = close + 2
+        head = [(0, Comment.Multiline, line[:offset])]
+    tokens, end_stack = _lex_regex_full(lexer, line[offset:], stack)
+    opening = next(
+        (pos for pos, token, value in tokens if _opens_comment(token, value, pos + offset, line)),
+        None,
+    )
+    if opening is None:
+        return head + _shifted(tokens, offset), end_stack
+    before, before_stack = _lex_regex_full(lexer, line[offset : offset + opening], stack)
+    start = offset + opening
+    comment = (start, Comment.Multiline, line[start:])
+    return [*head, *_shifted(before, offset), comment], (_IN_COMMENT, *before_stack)
+
+
+def _opens_comment(token: TokenType, value: str, pos: int, line: str) -> bool:
+    """True if a token starts a ``/*`` comment that this line does not close."""
+    if not value or not line.startswith("/*", pos) or token in String:
+        return False
+    if token not in Comment:
+        return True  # the one-regex comment rule failed: the lexer saw "/" and "*"
+    body = value.rstrip("\n")
+    return len(body) < 4 or not body.endswith("*/")
+
+
+def _shifted(
+    tokens: list[tuple[int, TokenType, str]], offset: int
+) -> list[tuple[int, TokenType, str]]:
+    return [(pos + offset, token, value) for pos, token, value in tokens] if offset else tokens
+
+
+_POST_PROCESSES: dict[type, bool] = {}
+
+
 def _overrides_with_stack(cls: type[RegexLexer]) -> bool:
     """True if a RegexLexer subclass post-processes tokens and accepts a start stack."""
-    method = cls.get_tokens_unprocessed
-    if method is RegexLexer.get_tokens_unprocessed:
-        return False
-    return "stack" in method.__code__.co_varnames[: method.__code__.co_argcount]
+    known = _POST_PROCESSES.get(cls)
+    if known is None:
+        method = cls.get_tokens_unprocessed
+        code = method.__code__
+        known = method is not RegexLexer.get_tokens_unprocessed and (
+            "stack" in code.co_varnames[: code.co_argcount]
+        )
+        _POST_PROCESSES[cls] = known
+    return known
 
 
 def _lex_regex(

@@ -86,6 +86,23 @@ def test_ruby_extended_lexer_and_c_post_processing_work() -> None:
     assert token_at(spans, 11) in Comment
 
 
+def test_block_comments_span_lines_in_one_regex_lexers() -> None:
+    for language in ("c", "java", "javascript", "css"):
+        lines = highlight(language, "a; /* open\nint x = 1;\n*/ b;\n/* one */ c;")
+        spans = [line[0] for line in lines]
+        assert token_at(spans[0], 3) in Comment, language
+        assert spans[1] == [Span(0, 10, Comment.Multiline)], language
+        assert token_at(spans[2], 0) in Comment, language
+        assert token_at(spans[2], 3) not in Comment, language
+        assert token_at(spans[3], 10) not in Comment, language
+
+
+def test_comment_markers_inside_strings_do_not_open_comments() -> None:
+    lines = highlight("c", 'char *s = "/*"; // /*\nint x;')
+    assert lines[0][1] == lines[1][1]
+    assert token_at(lines[1][0], 0) in Keyword
+
+
 MARKDOWN_ANSWER = """# Title
 Use *this* and **that**, `code()` and [a link](https://example.org).
 - item
@@ -148,7 +165,7 @@ def test_markdown_inline_backticks_are_not_a_fence() -> None:
 ANY_CHAR = st.characters(codec=None, exclude_categories=())  # includes lone surrogates
 TRICKY = st.sampled_from("`~'\"#*_[]()<>\\/{}\n\t\u202e\u05d0\x00😀\ud800\udfff")
 LINES = st.lists(st.text(alphabet=st.one_of(ANY_CHAR, TRICKY)), max_size=8)
-LANGUAGES = ["python", "markdown", "c", "ruby", "yaml", "json", "html", "php", "text"]
+LANGUAGES = ["python", "markdown", "c", "javascript", "ruby", "yaml", "json", "html", "php", "text"]
 
 
 @settings(max_examples=150, deadline=None)
