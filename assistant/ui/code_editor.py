@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Slot
-from PySide6.QtGui import QFontMetricsF, QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import (
+    QFontMetricsF,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from assistant.ui.highlighter import PygmentsHighlighter
@@ -74,18 +82,40 @@ class CodeEditor(QPlainTextEdit):
         self.setTextCursor(cursor)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Tab inserts spaces to the next tab stop when enabled."""
-        plain = event.modifiers() in (
-            Qt.KeyboardModifier.NoModifier,
-            Qt.KeyboardModifier.KeypadModifier,
-        )
-        if event.key() == Qt.Key.Key_Tab and plain and self._tab_inserts_spaces:
+        """Tab inserts spaces to the next stop or indents selected lines; Shift+Tab dedents."""
+        if self._tab_inserts_spaces and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             cursor = self.textCursor()
-            if not cursor.hasSelection():
+            if event.key() == Qt.Key.Key_Backtab:
+                self._shift_lines(cursor, indent=False)
+            elif cursor.hasSelection():
+                self._shift_lines(cursor, indent=True)
+            else:
                 column = cursor.positionInBlock()
                 self.insert_at_cursor(" " * (self._tab_width - column % self._tab_width))
-                return
+            return
         super().keyPressEvent(event)
+
+    def _shift_lines(self, cursor: QTextCursor, *, indent: bool) -> None:
+        """Indent or dedent every line the cursor's selection touches, as one undo step."""
+        document = self.document()
+        first = document.findBlock(cursor.selectionStart())
+        last = document.findBlock(max(cursor.selectionEnd() - 1, cursor.selectionStart()))
+        edit = QTextCursor(document)
+        edit.beginEditBlock()
+        block = first
+        while block.isValid():
+            edit.setPosition(block.position())
+            if indent:
+                edit.insertText(" " * self._tab_width)
+            else:
+                text = block.text()
+                width = len(text) - len(text.lstrip(" "))
+                for _ in range(min(width, self._tab_width)):
+                    edit.deleteChar()
+            if block == last:
+                break
+            block = block.next()
+        edit.endEditBlock()
 
     def changeEvent(self, event: QEvent) -> None:
         """Follow the desktop's light/dark switch."""

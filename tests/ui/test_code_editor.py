@@ -39,6 +39,20 @@ def test_tab_inserts_spaces_to_the_next_stop(editor: CodeEditor, qtbot: QtBot) -
     assert editor.toPlainText() == "ab      \t"
 
 
+def test_tab_indents_and_shift_tab_dedents_selected_lines(editor: CodeEditor, qtbot: QtBot) -> None:
+    editor.setPlainText("a\nb\nc")
+    cursor = editor.textCursor()
+    cursor.setPosition(0)
+    cursor.setPosition(3, QTextCursor.MoveMode.KeepAnchor)  # "a\nb"
+    editor.setTextCursor(cursor)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert editor.toPlainText() == "    a\n    b\nc"
+    qtbot.keyClick(editor, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert editor.toPlainText() == "a\nb\nc"
+    editor.undo()
+    assert editor.toPlainText() == "    a\n    b\nc"
+
+
 def test_insert_at_cursor_is_one_undo_step(editor: CodeEditor) -> None:
     editor.setPlainText("start\n")
     editor.moveCursor(QTextCursor.MoveOperation.End)
