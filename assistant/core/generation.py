@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from assistant.core.client import Delta, Endpoint, Finished, Usage, stream_chat
+from assistant.core.client import Delta, Endpoint, Finished, RetryNotice, Usage, stream_chat
 from assistant.core.errors import ProviderError
 from assistant.core.i18n import tr
 from assistant.core.params import GenerationParams
@@ -153,7 +153,13 @@ class GenerationRun:
                     tr("Waiting for {provider}…").replace("{provider}", endpoint.provider_name)
                 )
             )
-            events = stream_chat(endpoint, request.messages, request.params, request.model, cancel)
+
+            def on_retry(notice: RetryNotice) -> None:
+                emit(StatusEvent(retry_message(notice, endpoint.provider_name)))
+
+            events = stream_chat(
+                endpoint, request.messages, request.params, request.model, cancel, on_retry
+            )
             for event in events:
                 now = self._clock()
                 if isinstance(event, Delta):
@@ -247,6 +253,19 @@ class GenerationRun:
             self._recorder.finish(done.record_id, done.status, usage, done.error, timings)
         except Exception:
             return
+
+
+def retry_message(notice: RetryNotice, provider: str) -> str:
+    """Status line while the SDK waits before retrying."""
+    reason = f" (HTTP {notice.status})" if notice.status else ""
+    return (
+        tr("{provider} is busy{reason}: retrying in {seconds} s (attempt {attempt}/{total})…")
+        .replace("{provider}", provider)
+        .replace("{reason}", reason)
+        .replace("{seconds}", f"{notice.delay:.0f}")
+        .replace("{attempt}", str(notice.attempt))
+        .replace("{total}", str(notice.max_retries))
+    )
 
 
 class _Cancelled(Exception):
