@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from assistant import APP_DISPLAY_NAME, APP_NAME, __version__
@@ -92,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _install_translations(app, settings.language)
     window = build_window(settings)
     window.show()
+    QTimer.singleShot(0, window.show_welcome_if_first_run)
     code = app.exec()
     window.services.resolver.shutdown()
     return int(code)

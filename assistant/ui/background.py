@@ -7,6 +7,7 @@ connected directly would run in the pool thread).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -21,11 +22,12 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn()
+            outcome: tuple[bool, object] = (True, self._fn())
         except Exception as exc:  # delivered to on_error in the GUI thread
-            self._task.sig_internal.emit(False, exc)
-        else:
-            self._task.sig_internal.emit(True, result)
+            outcome = (False, exc)
+        # The task's owner (a closed dialog) may be gone: then there is nobody to tell.
+        with contextlib.suppress(RuntimeError):
+            self._task.sig_internal.emit(*outcome)
 
 
 class BackgroundTask(QObject):

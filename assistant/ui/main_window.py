@@ -6,9 +6,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -39,6 +47,7 @@ from assistant.ui.answer_area import AnswerArea
 from assistant.ui.code_editor import CodeEditor
 from assistant.ui.generation_controller import GenerationController
 from assistant.ui.mode_form import ModeForm, tr_mode
+from assistant.ui.models_dialog import ModelsDialog, add_dropped_models, gguf_paths, local_paths
 from assistant.ui.params_panel import ParamsPanel
 
 # A code field with this name is not shown: the main code editor is split at the cursor instead,
@@ -83,6 +92,7 @@ class MainWindow(QMainWindow):
         self._save_timer.timeout.connect(self._save_settings)
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.resize(1280, 800)
+        self.setAcceptDrops(True)
         self._build_actions()
         self._build_toolbar()
         self._build_body()
@@ -118,6 +128,11 @@ class MainWindow(QMainWindow):
         self.providers_action = QAction(self.tr("Providers…"), self)
         self.providers_action.setShortcut(QKeySequence("Ctrl+,"))
         self.providers_action.triggered.connect(self.edit_providers)
+        self.models_action = QAction(self.tr("Models…"), self)
+        self.models_action.setToolTip(self.tr("Install the built-in model or add GGUF files"))
+        self.models_action.triggered.connect(self.manage_models)
+        self.welcome_action = QAction(self.tr("Getting started…"), self)
+        self.welcome_action.triggered.connect(self.show_welcome)
         self.quit_action = QAction(self.tr("Quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
@@ -151,6 +166,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.model_combo)
         bar.addSeparator()
         bar.addAction(self.providers_action)
+        bar.addAction(self.models_action)
         self._refill_providers()
 
     def _build_body(self) -> None:
@@ -281,7 +297,9 @@ class MainWindow(QMainWindow):
         run_menu.addAction(self.stop_action)
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addAction(self.providers_action)
+        settings_menu.addAction(self.models_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.welcome_action)
         about = help_menu.addAction(self.tr("About"))
         about.triggered.connect(self._about)
 
@@ -385,6 +403,35 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self._save_settings()
             self._refill_providers()
+
+    def show_welcome(self) -> None:
+        from assistant.ui.welcome_dialog import WelcomeDialog
+
+        dialog = WelcomeDialog(self.settings, self.services.keys, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:  # settings already saved
+            self._refill_providers()
+
+    def show_welcome_if_first_run(self) -> None:
+        from assistant.ui.welcome_dialog import should_show
+
+        if should_show(self.settings):
+            self.show_welcome()
+
+    def manage_models(self) -> None:
+        ModelsDialog(self.settings, self).exec()  # saves on close
+        self._show_profile_model()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if gguf_paths(local_paths(event)):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        added = add_dropped_models(local_paths(event), self)
+        if added:
+            event.acceptProposedAction()
+            self._show_profile_model()
+            names = ", ".join(model.name for model in added)
+            self._set_status(self.tr("Added model: {0}").format(names))
 
     # --- generation ----------------------------------------------------------------------------
 

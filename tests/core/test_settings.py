@@ -44,7 +44,7 @@ def test_defaults() -> None:
 
 def test_every_option_is_documented_in_the_table() -> None:
     options = [f for f in fields(Settings) if not f.metadata.get("internal")]
-    assert len(options) == 14
+    assert len(options) == 15
     assert all(f.metadata.get("doc") for f in options)
 
 
