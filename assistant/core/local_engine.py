@@ -125,6 +125,48 @@ def _linux_physical_cores() -> int:
     return len(pairs)
 
 
+def engine_devices() -> list[EngineDevice]:
+    """Devices llama.cpp can use with the installed wheel (asked once, in a short-lived process).
+
+    Blocks for ~0.1 s (longer with a GPU wheel): call it off the GUI thread.
+    """
+    global _probed_devices
+    with _probe_lock:
+        if _probed_devices is None:
+            _probed_devices = _probe_devices()
+        return list(_probed_devices)
+
+
+def gpu_supported() -> bool:
+    """True when the wheel has a GPU backend and a GPU is present (``gpu_layers`` then applies)."""
+    return any(device.is_gpu for device in engine_devices())
+
+
+def _probe_devices() -> list[EngineDevice]:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant.core.local_engine", "devices"],
+            capture_output=True,
+            env=_host_env(),
+            timeout=60,
+            **_host_options(),
+        )
+        listed = json.loads(done.stdout.splitlines()[-1]) if done.returncode == 0 else None
+    except (OSError, ValueError, IndexError, subprocess.TimeoutExpired) as exc:
+        raise EngineError(
+            tr("Cannot ask the built-in engine for its devices: {reason}").replace(
+                "{reason}", str(exc)
+            )
+        ) from exc
+    if not isinstance(listed, list):
+        raise EngineError(
+            tr("Cannot ask the built-in engine for its devices: {reason}").replace(
+                "{reason}", done.stderr.decode("utf-8", errors="replace").strip()[-300:]
+            )
+        )
+    return [EngineDevice(**device) for device in listed]
+
+
 def engine_log_path() -> Path:
     """Where llama.cpp's own log goes."""
     return app_paths().logs / LOG_FILE_NAME
@@ -339,6 +381,8 @@ class LocalEngine:
 # Loopback requests must never go through a proxy from the environment.
 _LOOPBACK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 _live_engines: weakref.WeakSet[LocalEngine] = weakref.WeakSet()
+_probe_lock = threading.Lock()
+_probed_devices: list[EngineDevice] | None = None
 
 
 @atexit.register
@@ -382,24 +426,30 @@ def _open_log(config: EngineConfig) -> tuple[IO[bytes], int]:
     return log, log.tell()
 
 
-def _spawn_host(log: IO[bytes]) -> subprocess.Popen[bytes]:
+def _host_env() -> dict[str, str]:
+    """The app's environment, with this package importable in the host process."""
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     env.pop("PYTHONSTARTUP", None)
-    options: dict[str, Any] = {}
+    return env
+
+
+def _host_options() -> dict[str, Any]:
     if os.name == "nt":
-        options["creationflags"] = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-    else:
-        options["start_new_session"] = True  # Ctrl+C in a terminal is the app's to handle
+        return {"creationflags": getattr(subprocess, "CREATE_NO_WINDOW", 0)}
+    return {"start_new_session": True}  # Ctrl+C in a terminal is the app's to handle
+
+
+def _spawn_host(log: IO[bytes]) -> subprocess.Popen[bytes]:
     try:
         return subprocess.Popen(
             [sys.executable, "-m", "assistant.core.local_engine", "serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log,
-            env=env,
-            **options,
+            env=_host_env(),
+            **_host_options(),
         )
     except OSError as exc:
         raise EngineError(
@@ -539,13 +589,18 @@ def _host_main(argv: list[str]) -> int:
     llama.cpp may print to stdout as well as stderr; both then go to the log file (stderr),
     so nothing it prints can corrupt the one reply line.
     """
-    if argv[:1] != ["serve"]:
-        print("usage: python -m assistant.core.local_engine serve", file=sys.stderr)
+    if argv[:1] not in (["serve"], ["devices"]):
+        print("usage: python -m assistant.core.local_engine serve|devices", file=sys.stderr)
         return 2
     sys.stdout.flush()
     protocol = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     try:
+        if argv[0] == "devices":
+            import xllamacpp
+
+            protocol.write(json.dumps(_devices(xllamacpp)).encode("utf-8") + b"\n")
+            return 0
         return _serve(protocol)
     finally:
         protocol.close()

@@ -20,7 +20,9 @@ from assistant.core.local_engine import (
     EngineError,
     EngineState,
     LocalEngine,
+    engine_devices,
     engine_log_path,
+    gpu_supported,
     physical_cores,
 )
 from tests.core.test_gguf_info import write_gguf
@@ -69,6 +71,13 @@ def test_physical_cores_is_sane() -> None:
     assert 1 <= physical_cores() <= (os.cpu_count() or 1)
     assert EngineConfig(Path("m.gguf")).threads == physical_cores()
     assert EngineConfig(Path("m.gguf"), n_threads=3).threads == 3
+
+
+def test_devices_list_the_cpu_and_say_whether_a_gpu_is_usable() -> None:
+    devices = engine_devices()
+
+    assert any(device.kind == "cpu" for device in devices)
+    assert gpu_supported() == any(device.is_gpu for device in devices)
 
 
 def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
@@ -196,6 +205,26 @@ def test_switching_model_restarts_and_stop_frees_the_port(
     assert engine.pid is None
     assert not can_connect("127.0.0.1", second_port)
     assert listening_addresses(second_port) == set()
+
+
+@pytest.mark.e2e
+def test_concurrent_first_requests_start_one_engine(smol_model_path: Path) -> None:
+    engine = LocalEngine()
+    config = EngineConfig(smol_model_path, n_ctx=512, n_threads=1)
+    endpoints: list[object] = []
+    callers = [
+        threading.Thread(target=lambda: endpoints.append(engine.ensure_started(config)))
+        for _ in range(3)
+    ]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join(timeout=60)
+    try:
+        assert len(endpoints) == 3
+        assert endpoints[0] == endpoints[1] == endpoints[2]
+    finally:
+        engine.stop()
 
 
 @pytest.mark.e2e
