@@ -187,6 +187,7 @@ class LocalEngine:
         self._state = EngineState.STOPPED
         self._error = ""
         self._model_info: ModelInfo | None = None
+        self._stops = 0  # counts stop() calls, so a start can tell it was cancelled
         _live_engines.add(self)
 
     # ------------------------------------------------------------ state
@@ -280,6 +281,7 @@ class LocalEngine:
         with self._state_lock:
             run, self._run = self._run, None
             loading = self._state is EngineState.LOADING
+            self._stops += 1
             self._state = EngineState.STOPPED
             self._model_info = None
         if run is not None:
@@ -297,6 +299,7 @@ class LocalEngine:
 
     def _start_locked(self, config: EngineConfig) -> None:
         self.stop()
+        stops = self._stops
         try:
             info = _check_model(config.model_path)
             log, log_offset = _open_log(config)
@@ -311,9 +314,12 @@ class LocalEngine:
         api_key = secrets.token_urlsafe(32)
         run = _Run(config=config, process=process, api_key=api_key)
         with self._state_lock:
-            self._run = run
-            self._state = EngineState.LOADING
-            self._error = ""
+            cancelled = self._stops != stops
+            if not cancelled:
+                self._run, self._state, self._error = run, EngineState.LOADING, ""
+        if cancelled:
+            _end_process(process, graceful=False)
+            raise EngineError(tr("The built-in engine was stopped while loading."))
         try:
             reply = _handshake(process, config, api_key, log_offset)
         except EngineError as exc:
