@@ -18,6 +18,7 @@ from assistant.core import i18n
 from assistant.core.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.core.history import HistoryStore
     from assistant.ui.main_window import MainWindow
 
 
@@ -71,18 +72,17 @@ def build_window(settings: Settings | None = None) -> MainWindow:
         read_timeout=settings.request_timeout,
         max_retries=settings.max_retries,
     )
-    recorder = _open_history()
-    controller = GenerationController(resolver, recorder)
-    window = MainWindow(Services(settings, keys, load_modes(), resolver, controller))
+    history = _open_history()
+    controller = GenerationController(resolver, history)
+    window = MainWindow(Services(settings, keys, load_modes(), resolver, controller, history))
     controller.setParent(window)
     return window
 
 
-def _open_history() -> object | None:
-    try:
-        from assistant.core.history import HistoryStore
-    except ImportError:
-        return None
+def _open_history() -> HistoryStore:
+    """The history database; on any problem a memory store that says why (never raises)."""
+    from assistant.core.history import HistoryStore
+
     return HistoryStore.open()
 
 

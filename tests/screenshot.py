@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer
 
-CODE = '''import csv
+CODE = (
+    '''import csv
 from pathlib import Path
 
 
@@ -25,18 +26,19 @@ def load_prices(path: Path) -> dict[str, float]:
     prices = {}
     with path.open(newline="") as handle:
         for row in csv.reader(handle):
-            
 '''
+    + " " * 12
+)
 
-ANSWER = '''name, price = row[0].strip(), row[1]
+ANSWER = """name, price = row[0].strip(), row[1]
             try:
                 prices[name] = float(price)
             except ValueError:
                 continue  # skip the header and bad rows
     return prices
-'''
+"""
 
-EXPLAIN = '''## What it does
+EXPLAIN = """## What it does
 
 `load_prices` reads a CSV file and returns a mapping of **product → price**.
 
@@ -48,7 +50,7 @@ with path.open(newline="") as handle:
 
 1. Opens the file with `newline=""`, as the `csv` module expects.
 2. Converts each price with `float()`; a bad row raises `ValueError`.
-'''
+"""
 
 
 def main() -> int:
@@ -66,9 +68,7 @@ def main() -> int:
 
     settings = Settings()
     settings.upsert_profile(
-        ProviderProfile(
-            name="Ollama (local)", kind="compatible", base_url=server.base_url, model="qwen2.5-coder"
-        )
+        ProviderProfile("Ollama (local)", "compatible", server.base_url, "qwen2.5-coder")
     )
     settings.active_profile = "Ollama (local)"
     settings.last_mode = mode

@@ -12,7 +12,12 @@ import os
 import signal
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.core.providers import ProviderProfile
+    from assistant.core.secrets import KeyStore
+    from assistant.core.settings import Settings
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -137,18 +142,24 @@ def run_mode(args: argparse.Namespace) -> int:
     return _stream_to_stdout(GenerationRun(request, resolver, recorder), resolver)
 
 
-def _settings_keys_profile(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+def _settings_keys_profile(
+    args: argparse.Namespace,
+) -> tuple[Settings, KeyStore, ProviderProfile | None]:
+    """The settings, the key store and the profile the arguments ask for (None: no such profile)."""
     from assistant.core.providers import ProviderProfile
     from assistant.core.secrets import KeyStore
     from assistant.core.settings import Settings
 
     settings = Settings.load()
+    for warning in settings.load_warnings:
+        print(f"assistant: {warning}", file=sys.stderr)
     keys = KeyStore()
     if args.base_url:
         known = next((p for p in settings.profiles if p.base_url == args.base_url), None)
         name = known.name if known else args.base_url
-        profile = ProviderProfile(
-            name=name, kind="compatible", base_url=args.base_url, model=known.model if known else ""
+        model = known.model if known else ""
+        profile: ProviderProfile | None = ProviderProfile(
+            name=name, kind="compatible", base_url=args.base_url, model=model
         )
         if not keys.get(name) and os.environ.get("OPENAI_API_KEY"):
             keys.set(name, os.environ["OPENAI_API_KEY"], persist=False)

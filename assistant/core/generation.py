@@ -32,6 +32,8 @@ class GenerationRequest:
     messages: list[dict[str, str]]
     profile: ProviderProfile
     params: GenerationParams
+    prefix: str = ""
+    """Text already shown for variant 0 (continuing an interrupted answer); deltas extend it."""
 
     @property
     def model(self) -> str:
@@ -109,6 +111,10 @@ class _Progress:
     tokens: int = 0
     first_token_s: float | None = None
 
+    def new_text(self, prefix: str) -> list[str]:
+        """What this run added to each variant (variant 0 may start with a prefix)."""
+        return [self.answers[0][len(prefix) :], *self.answers[1:]]
+
     def add(self, delta: Delta, elapsed: float) -> None:
         while len(self.answers) <= delta.index:
             self.answers.append("")
@@ -137,7 +143,7 @@ class GenerationRun:
         """Stream the answer, calling ``emit`` for every event; returns the final event too."""
         request = self.request
         started = self._clock()
-        progress = _Progress(answers=[""] * max(1, request.params.n))
+        progress = _Progress(answers=[request.prefix] + [""] * (max(1, request.params.n) - 1))
         usage: Usage | None = None
         record_id = self._record_start()
         last_save = started
@@ -178,7 +184,7 @@ class GenerationRun:
                     continue
             if cancel.is_set():
                 status = "stopped"
-            elif not any(answer.strip() for answer in progress.answers):
+            elif not any(text.strip() for text in progress.new_text(request.prefix)):
                 status, error_kind = "failed", "empty"
                 error = tr("{provider} returned an empty answer. Try again or pick another model.")
                 error = error.replace("{provider}", endpoint.provider_name)
@@ -265,6 +271,28 @@ def retry_message(notice: RetryNotice, provider: str) -> str:
         .replace("{seconds}", f"{notice.delay:.0f}")
         .replace("{attempt}", str(notice.attempt))
         .replace("{total}", str(notice.max_retries))
+    )
+
+
+def continuation(request: GenerationRequest, partial: str) -> GenerationRequest:
+    """A request that asks the model to go on from ``partial`` (an interrupted answer)."""
+    messages = [
+        *request.messages,
+        {"role": "assistant", "content": partial},
+        {
+            "role": "user",
+            "content": tr(
+                "Continue exactly where your previous answer stopped. Do not repeat anything."
+            ),
+        },
+    ]
+    return GenerationRequest(
+        request.mode_id,
+        request.fields,
+        messages,
+        request.profile,
+        request.params.merged(n=1),
+        prefix=partial,
     )
 
 

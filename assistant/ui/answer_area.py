@@ -30,7 +30,8 @@ class AnswerArea(QTabWidget):
         while self.count() > max(1, count):
             widget = self.widget(self.count() - 1)
             self.removeTab(self.count() - 1)
-            widget.deleteLater()
+            if widget is not None:
+                widget.deleteLater()
 
     def begin(self, request_id: str, language: str, variants: int) -> None:
         """Clear and prepare ``variants`` panes for a new request."""
@@ -66,9 +67,11 @@ class AnswerArea(QTabWidget):
 
     def show_text(self, answers: list[str], language: str) -> None:
         """Show finished answers (reopened from history or restored after a crash)."""
-        self.begin("", language, len(answers) or 1)
+        self._request_id = ""
+        self._language = language
+        self._ensure_views(len(answers) or 1)
         for view, answer in zip(self.views, answers, strict=False):
-            view.setPlainText(answer)
+            view.set_answer(answer, language)
 
     def current_view(self) -> AnswerView:
         view = self.currentWidget()

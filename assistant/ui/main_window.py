@@ -36,8 +36,10 @@ from PySide6.QtWidgets import (
 from assistant import APP_DISPLAY_NAME
 from assistant.core.answers import code_to_insert
 from assistant.core.client import Usage
+from assistant.core.drafts import DraftStore
 from assistant.core.endpoints import ProviderResolver
-from assistant.core.generation import DoneEvent, GenerationRequest
+from assistant.core.generation import DoneEvent, GenerationRequest, continuation
+from assistant.core.history import HistoryStore, Record
 from assistant.core.modes import Mode, render_messages
 from assistant.core.params import GenerationParams
 from assistant.core.providers import ProviderProfile
@@ -53,6 +55,7 @@ from assistant.ui.params_panel import ParamsPanel
 # A code field with this name is not shown: the main code editor is split at the cursor instead,
 # so a person pastes code once, puts the cursor where the completion should go, and generates.
 CURSOR_SPLIT_FIELD = "after"
+DRAFT_DELAY_MS = 400  # drafts are written this long after the last keystroke
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Services:
     modes: dict[str, Mode]
     resolver: ProviderResolver
     controller: GenerationController
+    history: HistoryStore | None = None
 
 
 @dataclass
@@ -90,6 +94,11 @@ class MainWindow(QMainWindow):
         self._last_usage: Usage | None = None
         self._save_timer = QTimer(self, singleShot=True, interval=800)
         self._save_timer.timeout.connect(self._save_settings)
+        self.drafts = DraftStore(services.history) if services.history else None
+        self._dirty_drafts: set[str] = set()
+        self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.save_drafts)
+        self._recovered: Record | None = None
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.resize(1280, 800)
         self.setAcceptDrops(True)
@@ -161,7 +170,9 @@ class MainWindow(QMainWindow):
         self.model_combo.setObjectName("modelCombo")
         self.model_combo.setEditable(True)
         self.model_combo.setMinimumWidth(240)
-        self.model_combo.lineEdit().setPlaceholderText(self.tr("model name"))
+        line_edit = self.model_combo.lineEdit()
+        if line_edit is not None:
+            line_edit.setPlaceholderText(self.tr("model name"))
         self.model_combo.currentTextChanged.connect(self._model_edited)
         bar.addWidget(self.model_combo)
         bar.addSeparator()
@@ -182,10 +193,11 @@ class MainWindow(QMainWindow):
             item.setToolTip(tr_mode(mode.description))
             form = ModeForm(mode)
             split = form.widget(CURSOR_SPLIT_FIELD)
+            main_label = form.label(mode.main_field)
             if isinstance(split, CodeEditor) and mode.main_field != CURSOR_SPLIT_FIELD:
-                split.setVisible(False)
-                self._hide_label_of(form, split)
-                self._relabel_main_editor(form)
+                form.hide_field(CURSOR_SPLIT_FIELD)
+                if main_label is not None:
+                    main_label.setText(self.tr("Code: the completion goes at the cursor *"))
             form.sig_changed.connect(self._input_changed)
             self._forms[mode.id] = form
             self.forms.addWidget(form)
@@ -229,6 +241,7 @@ class MainWindow(QMainWindow):
             " border-radius: 4px; padding: 6px; }"
         )
         self.error_banner.setVisible(False)
+        self.recovery_bar = self._build_recovery_bar()
         answer_bar = QToolBar()
         answer_bar.setObjectName("answerToolbar")
         answer_bar.addAction(self.copy_action)
@@ -238,6 +251,7 @@ class MainWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(answer_bar)
         right_layout.addWidget(self.error_banner)
+        right_layout.addWidget(self.recovery_bar)
         right_layout.addWidget(self.answer_area, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -251,22 +265,31 @@ class MainWindow(QMainWindow):
         splitter.setSizes([170, 480, 630])
         self.setCentralWidget(splitter)
 
-    @staticmethod
-    def _hide_label_of(form: ModeForm, widget: QWidget) -> None:
-        layout = form.layout()
-        index = layout.indexOf(widget)
-        if index > 0:
-            label = layout.itemAt(index - 1).widget()
-            if isinstance(label, QLabel):
-                label.setVisible(False)
-
-    def _relabel_main_editor(self, form: ModeForm) -> None:
-        editor = form.main_editor()
-        layout = form.layout()
-        index = layout.indexOf(editor) if editor is not None else -1
-        label = layout.itemAt(index - 1).widget() if index > 0 else None
-        if isinstance(label, QLabel):
-            label.setText(self.tr("Code: the completion goes at the cursor *"))
+    def _build_recovery_bar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("recoveryBar")
+        bar.setStyleSheet(
+            "QWidget#recoveryBar { background: #fff4e5; border: 1px solid #ffd8a8;"
+            " border-radius: 4px; }"
+        )
+        layout = QHBoxLayout(bar)
+        self.recovery_label = QLabel()
+        self.recovery_label.setWordWrap(True)
+        self.continue_button = QPushButton(self.tr("Continue"))
+        self.continue_button.setObjectName("continueButton")
+        self.continue_button.setToolTip(self.tr("Ask the model to go on from the text so far"))
+        self.continue_button.clicked.connect(self.continue_interrupted)
+        self.regenerate_button = QPushButton(self.tr("Regenerate"))
+        self.regenerate_button.setObjectName("regenerateButton")
+        self.regenerate_button.clicked.connect(self.regenerate_interrupted)
+        dismiss = QPushButton(self.tr("Dismiss"))
+        dismiss.clicked.connect(lambda: bar.setVisible(False))
+        layout.addWidget(self.recovery_label, 1)
+        layout.addWidget(self.continue_button)
+        layout.addWidget(self.regenerate_button)
+        layout.addWidget(dismiss)
+        bar.setVisible(False)
+        return bar
 
     def _build_status_bar(self) -> None:
         self.status_label = QLabel(self.tr("Ready"))
@@ -319,6 +342,50 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         if self.settings.load_warnings:
             self._set_status(" ".join(self.settings.load_warnings))
+        self._restore_drafts()
+        self._recover_interrupted()
+        history = self.services.history
+        if history is not None and history.problem:
+            self._show_error(history.problem)
+
+    def _restore_drafts(self) -> None:
+        if self.drafts is None:
+            return
+        try:
+            drafts = self.drafts.load_all()
+        except Exception as exc:
+            self._set_status(self.tr("Drafts could not be read: {0}").format(exc))
+            return
+        for mode_id, values in drafts.items():
+            form = self._forms.get(mode_id)
+            if form is not None:
+                form.set_values(values)
+        self._dirty_drafts.clear()
+
+    def _recover_interrupted(self) -> None:
+        """Show the newest answer cut short by a crash, with Continue / Regenerate."""
+        history = self.services.history
+        if history is None:
+            return
+        try:
+            ids = history.mark_interrupted()
+            record = history.get(max(ids)) if ids else None
+        except Exception:
+            return
+        if record is None or record.mode not in self.services.modes:
+            return
+        self._recovered = record
+        self._select_mode(record.mode)
+        mode = self.services.modes[record.mode]
+        self.answer_area.show_text(record.answers or [""], _answer_language(mode, record.fields))
+        self.recovery_label.setText(
+            self.tr(
+                "This answer was interrupted: the app closed while it was being written. "
+                "The input and the text so far are kept."
+            )
+        )
+        self.recovery_bar.setVisible(True)
+        self._set_status(self.tr("Recovered an interrupted answer."))
 
     # --- current selections --------------------------------------------------------------------
 
@@ -332,6 +399,11 @@ class MainWindow(QMainWindow):
 
     def current_profile(self) -> ProviderProfile:
         return self.settings.active()
+
+    def _select_mode(self, mode_id: str) -> None:
+        ids = list(self.services.modes)
+        if mode_id in ids:
+            self.mode_list.setCurrentRow(ids.index(mode_id))
 
     def _select_row(self, row: int) -> None:
         if 0 <= row < self.mode_list.count():
@@ -479,11 +551,17 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             self._show_error(self.tr("The prompt template could not be rendered: ") + str(exc))
             return
-        if self._active is not None:
-            self.stop()
         profile = self.current_profile()
         params = self.params_panel.params().merged(model=self.model_combo.currentText().strip())
         request = GenerationRequest(mode.id, values, messages, profile, params)
+        self.start_request(request, cursor_position)
+
+    def start_request(self, request: GenerationRequest, cursor_position: int | None = None) -> str:
+        """Send ``request`` and stream its answer into the pane; returns the request id."""
+        if self._active is not None:
+            self.stop()
+        self.save_drafts()
+        mode = self.services.modes[request.mode_id]
         request_id = self.controller.start(request)
         editor = self.current_form().main_editor()
         self._active = _Active(
@@ -492,11 +570,38 @@ class MainWindow(QMainWindow):
             insert_position=cursor_position,
             text_at_start=editor.toPlainText() if editor else "",
         )
-        self.answer_area.begin(request_id, _answer_language(mode, values), params.n)
+        self.answer_area.begin(request_id, _answer_language(mode, request.fields), request.params.n)
+        if request.prefix:
+            self.answer_area.append(request_id, 0, request.prefix)
         self.error_banner.setVisible(False)
+        self.recovery_bar.setVisible(False)
         self._set_running(True)
         self.tokens_label.clear()
-        self._set_status(self.tr("Sending to {0}…").replace("{0}", profile.name))
+        self._set_status(self.tr("Sending to {0}…").replace("{0}", request.profile.name))
+        return request_id
+
+    def _recovered_request(self) -> GenerationRequest | None:
+        record = self._recovered
+        if record is None:
+            return None
+        mode = self.services.modes[record.mode]
+        params = mode.params.merged(**{k: v for k, v in record.params.items() if k != "model"})
+        params = params.merged(model=record.model)
+        profile = self.settings.profile(record.provider) or self.current_profile()
+        return GenerationRequest(record.mode, record.fields, record.messages, profile, params)
+
+    def continue_interrupted(self) -> None:
+        """Go on from the interrupted answer's text."""
+        request = self._recovered_request()
+        if request is None or self._recovered is None:
+            return
+        self.start_request(continuation(request, self._recovered.answer))
+
+    def regenerate_interrupted(self) -> None:
+        """Send the interrupted request again from the start."""
+        request = self._recovered_request()
+        if request is not None:
+            self.start_request(request)
 
     @Slot()
     def stop(self) -> None:
@@ -632,7 +737,24 @@ class MainWindow(QMainWindow):
     # --- misc ---------------------------------------------------------------------------------
 
     def _input_changed(self) -> None:
-        """Hook for draft autosave (history issue)."""
+        """Remember which mode's input changed; write it shortly after the last keystroke."""
+        form = self.sender()
+        if isinstance(form, ModeForm):
+            self._dirty_drafts.add(form.mode.id)
+            self._draft_timer.start()
+
+    def save_drafts(self) -> None:
+        """Write the input of every mode edited since the last save."""
+        if self.drafts is None:
+            self._dirty_drafts.clear()
+            return
+        for mode_id in sorted(self._dirty_drafts):
+            try:
+                self.drafts.save(mode_id, self._forms[mode_id].values())
+            except Exception as exc:
+                self._set_status(self.tr("The draft could not be saved: {0}").format(exc))
+                return
+        self._dirty_drafts.clear()
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -647,6 +769,7 @@ class MainWindow(QMainWindow):
             self._set_status(problem)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_drafts()
         self.controller.shutdown()
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self._save_settings()

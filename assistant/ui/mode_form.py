@@ -39,6 +39,7 @@ class ModeForm(QWidget):
         super().__init__(parent)
         self.mode = mode
         self._widgets: dict[str, FieldWidget] = {}
+        self._labels: dict[str, QLabel] = {}
         self._guess_timer = QTimer(self, singleShot=True, interval=600)
         self._guess_timer.timeout.connect(self._sync_editor_language)
         layout = QVBoxLayout(self)
@@ -57,11 +58,12 @@ class ModeForm(QWidget):
             label = tr_mode(field.label) + (" *" if field.required else "")
             widget.setToolTip(tr_mode(field.help))
             widget.setAccessibleName(tr_mode(field.label))
+            self._labels[field.name] = QLabel(label)
             if field.kind in ("multiline", "code"):
-                layout.addWidget(QLabel(label))
+                layout.addWidget(self._labels[field.name])
                 layout.addWidget(widget, stretch=3 if field.name == mode.main_field else 1)
             else:
-                small.addRow(label, widget)
+                small.addRow(self._labels[field.name], widget)
         self.set_values(mode.defaults())
         self._sync_editor_language()
 
@@ -111,6 +113,15 @@ class ModeForm(QWidget):
 
     def widget(self, name: str) -> FieldWidget | None:
         return self._widgets.get(name)
+
+    def label(self, name: str) -> QLabel | None:
+        return self._labels.get(name)
+
+    def hide_field(self, name: str) -> None:
+        """Hide a field and its label (its value is still part of ``values``)."""
+        for part in (self._widgets.get(name), self._labels.get(name)):
+            if part is not None:
+                part.setVisible(False)
 
     def values(self) -> dict[str, Any]:
         """Current field values, typed as the mode expects."""

@@ -122,7 +122,7 @@ def test_code_complete_splits_at_cursor_highlights_and_inserts(
     editor.setTextCursor(cursor)
     assert generate_and_wait(qtbot, window).status == "complete"
     user = sent_messages(openai_server)[-1]["content"]
-    assert "def add(a, b):\n    <CURSOR>\n\nprint(add(1, 2), \"{x}\")" in user
+    assert 'def add(a, b):\n    <CURSOR>\n\nprint(add(1, 2), "{x}")' in user
     view = window.answer_area.current_view()
     qtbot.waitUntil(lambda: view.text() == openai_server.reply)
     formats = view.document().firstBlock().layout().formats()

@@ -1,0 +1,50 @@
+"""Child process for the crash-recovery test: opens the real window, types, generates, waits.
+
+Usage: python -m tests.ui.crash_child BASE_URL INPUT_FILE. Prints "STREAMING <n>" when n characters
+of the answer are on screen and in the database, then keeps streaming until it is killed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
+
+
+def main() -> int:
+    base_url, input_file = sys.argv[1], Path(sys.argv[2])
+    app = QApplication(sys.argv[:1])
+    from assistant.app import build_window
+    from assistant.core.providers import ProviderProfile
+    from assistant.core.settings import Settings
+
+    settings = Settings()
+    settings.upsert_profile(ProviderProfile("Loopback", "compatible", base_url, "fake-model"))
+    settings.active_profile = "Loopback"
+    settings.last_mode = "article"
+    settings.save()
+    window = build_window(settings)
+    window.show()
+    form = window.current_form()
+    topic = form.widget("topic")
+    notes = form.widget("notes")
+    assert isinstance(topic, QLineEdit) and isinstance(notes, QPlainTextEdit)
+    topic.setText("Otters 🦦 {and} $rivers")
+    notes.setPlainText(input_file.read_text(encoding="utf-8"))
+    window.generate()
+
+    def report() -> None:
+        shown = len(window.answer_area.current_text())
+        if shown > 200:
+            print(f"STREAMING {shown}", flush=True)
+        else:
+            QTimer.singleShot(50, report)
+
+    QTimer.singleShot(1500, report)  # past the 1 s save interval of the history
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Kill -9 the real app mid-generation, start again: the input and the answer so far are back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from pytestqt.qtbot import QtBot
+
+from assistant.app import build_window
+from assistant.core.history import HistoryStore
+from assistant.core.settings import Settings
+from tests.fakeserver import FakeOpenAIServer
+
+DRAFT = "Line one with {braces} and %s and \\back\\slashes\n" + "Long draft. " * 400 + "\nEnd ✓"
+
+
+def test_sigkill_mid_stream_loses_nothing(
+    qtbot: QtBot, openai_server: FakeOpenAIServer, app_home: Path, tmp_path: Path, no_keyring: Any
+) -> None:
+    openai_server.reply = "".join(f"Sentence number {i} about otters. " for i in range(400))
+    openai_server.delta_size = 5
+    openai_server.delta_delay = 0.005
+    draft_file = tmp_path / "draft.txt"
+    draft_file.write_text(DRAFT, encoding="utf-8")
+    env = {**os.environ, "ASSISTANT_HOME": str(app_home), "QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.ui.crash_child", openai_server.base_url, str(draft_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        assert line.startswith("STREAMING"), line
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    openai_server.delta_delay = 0.0
+
+    window = build_window(Settings.load())
+    qtbot.addWidget(window)
+    form = window.current_form()
+    assert form.mode.id == "article"
+    topic, notes = form.widget("topic"), form.widget("notes")
+    assert isinstance(topic, QLineEdit) and isinstance(notes, QPlainTextEdit)
+    assert topic.text() == "Otters 🦦 {and} $rivers"
+    assert notes.toPlainText() == DRAFT
+    assert window.recovery_bar.isVisibleTo(window)
+    partial = window.answer_area.current_text()
+    assert len(partial) > 100
+    assert openai_server.reply.startswith(partial)
+    store = HistoryStore(app_home / "data" / "history.sqlite3")
+    record = store.list(limit=1)[0]
+    assert record.status == "interrupted" and record.answer == partial
+
+    openai_server.reply = " The end."
+    with qtbot.waitSignal(window.controller.sig_done, timeout=10_000):
+        window.continue_button.click()
+    qtbot.waitUntil(lambda: window.answer_area.current_text() == partial + " The end.")
+    last = openai_server.chat_requests[-1].body["messages"]
+    assert last[-2] == {"role": "assistant", "content": partial}
+    window.close()
