@@ -56,6 +56,7 @@ TIME_COLUMN: Final = 2
 STATUS_COLUMN: Final = 3
 
 RECORD_ID_ROLE: Final = int(Qt.ItemDataRole.UserRole)
+DAY_ROLE: Final = RECORD_ID_ROLE + 1
 STAR: Final = "★"
 
 _SUFFIX_FORMATS: Final = {
@@ -99,6 +100,7 @@ class HistoryPanel(QWidget):
         self._fetched = 0
         self._has_more = False
         self._undo_ids: list[int] = []
+        self._collapsed: set[date] = set()
         self._filling = False
         self.export_dialog: QFileDialog | None = None
 
@@ -158,6 +160,8 @@ class HistoryPanel(QWidget):
         self.tree.itemActivated.connect(self._item_activated)
         self.tree.itemChanged.connect(self._item_edited)
         self.tree.itemSelectionChanged.connect(self._update_actions)
+        self.tree.itemCollapsed.connect(lambda item: self._remember_folded(item, True))
+        self.tree.itemExpanded.connect(lambda item: self._remember_folded(item, False))
         self.tree.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     def _action(
@@ -545,37 +549,53 @@ class HistoryPanel(QWidget):
         self._update_actions()
 
     def _fill(self, records: Sequence[Record], *, clear: bool) -> None:
+        """Show ``records`` (newest first) under their day headers, replacing or appending.
+
+        Rows are built detached and added in bulk, and headers are expanded and spanned once
+        laid out: done per item on a live tree, each call re-lays out every row.
+        """
         self.tree.blockSignals(True)
-        self.tree.setUpdatesEnabled(False)
         try:
             if clear:
                 self.tree.clear()
                 self._items.clear()
                 self._days.clear()
             today = date.today()
+            new_days: list[QTreeWidgetItem] = []
+            rows: dict[date, list[QTreeWidgetItem]] = {}
             for record in records:
-                local = record.created_at.astimezone()
-                day = self._days.get(local.date())
-                if day is None:
-                    day = self._day_item(local.date(), today)
-                    self._days[local.date()] = day
-                item = QTreeWidgetItem(day)
+                day = record.created_at.astimezone().date()
+                if day not in self._days:
+                    self._days[day] = self._day_item(day, today)
+                    new_days.append(self._days[day])
+                item = QTreeWidgetItem()
                 self._show_record(item, record)
                 self._items[record.id] = item
+                rows.setdefault(day, []).append(item)
+            for day, items in rows.items():
+                self._days[day].addChildren(items)
+            self.tree.addTopLevelItems(new_days)
+            if clear:
+                self.tree.expandAll()
+                for day in self._collapsed & self._days.keys():
+                    self._days[day].setExpanded(False)
+            else:
+                for header in new_days:
+                    header.setExpanded(True)
+            for header in new_days:
+                header.setFirstColumnSpanned(True)
         finally:
-            self.tree.setUpdatesEnabled(True)
             self.tree.blockSignals(False)
         self._update_actions()
 
     def _day_item(self, day: date, today: date) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(self.tree)
+        item = QTreeWidgetItem()
         item.setText(TITLE_COLUMN, self._day_title(day, today))
+        item.setData(TITLE_COLUMN, DAY_ROLE, day.toordinal())
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         font = QFont(self.tree.font())
         font.setBold(True)
         item.setFont(TITLE_COLUMN, font)
-        item.setFirstColumnSpanned(True)
-        item.setExpanded(True)
         return item
 
     def _day_title(self, day: date, today: date) -> str:
@@ -659,6 +679,16 @@ class HistoryPanel(QWidget):
             record = self._read(lambda: self.store.get(record_id), None)
             if record is not None:  # blank or failed: show the stored title again
                 self._set_title(record_id, record.title or self._mode_title(record.mode))
+
+    def _remember_folded(self, item: QTreeWidgetItem, folded: bool) -> None:
+        """Keep a day the person folded folded across reloads."""
+        value = item.data(TITLE_COLUMN, DAY_ROLE)
+        if value is not None:
+            day = date.fromordinal(int(value))
+            if folded:
+                self._collapsed.add(day)
+            else:
+                self._collapsed.discard(day)
 
     @Slot(int)
     def _scrolled(self, value: int) -> None:
