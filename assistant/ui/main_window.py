@@ -475,6 +475,8 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self._save_settings()
             self._refill_providers()
+            if dialog.notice:
+                self._set_status(dialog.notice)
 
     def show_welcome(self) -> None:
         from assistant.ui.welcome_dialog import WelcomeDialog

@@ -56,6 +56,8 @@ class ProviderDialog(QDialog):
         self._pending_keys: dict[str, str] = {}
         self._loading = False
         self.found_models: dict[str, list[str]] = {}
+        self.notice = ""
+        """A sentence for the main window's status bar after saving (e.g. key kept for session)."""
 
         self.list = QListWidget()
         self.list.setMinimumWidth(190)
@@ -148,6 +150,7 @@ class ProviderDialog(QDialog):
             (i for i, p in enumerate(self._profiles) if p.name == settings.active_profile), 0
         )
         self.list.setCurrentRow(active)
+        self._show_profile(active)  # no change signal when the row was already current
 
     # --- list --------------------------------------------------------------------------------
 
@@ -308,10 +311,8 @@ class ProviderDialog(QDialog):
                 self._keys.delete(old)
         for name, key in self._pending_keys.items():
             if name in names and not self._keys.set(name, key):
-                QMessageBox.information(
-                    self,
-                    self.windowTitle(),
-                    self._keys.status_message or self.tr("Key kept for this session only."),
+                self.notice = self._keys.status_message or self.tr(
+                    "The key is kept for this session only."
                 )
         self._settings.profiles = list(self._profiles)
         if self._settings.active_profile not in names:

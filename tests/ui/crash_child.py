@@ -1,7 +1,7 @@
 """Child process for the crash-recovery test: opens the real window, types, generates, waits.
 
-Usage: python -m tests.ui.crash_child BASE_URL INPUT_FILE. Prints "STREAMING <n>" when n characters
-of the answer are on screen and in the database, then keeps streaming until it is killed.
+Usage: python -m tests.ui.crash_child BASE_URL INPUT_FILE. Prints "STREAMING <n>" once more than 100
+characters of the answer are saved in the history, then keeps streaming until it is killed.
 """
 
 from __future__ import annotations
@@ -35,14 +35,19 @@ def main() -> int:
     notes.setPlainText(input_file.read_text(encoding="utf-8"))
     window.generate()
 
+    history = window.services.history
+    assert history is not None
+
     def report() -> None:
-        shown = len(window.answer_area.current_text())
-        if shown > 200:
-            print(f"STREAMING {shown}", flush=True)
+        # Kill point: the history holds a good part of the answer while it still streams.
+        records = history.list(limit=1)
+        saved = len(records[0].answer) if records and records[0].status == "streaming" else 0
+        if saved > 100:
+            print(f"STREAMING {saved}", flush=True)
         else:
             QTimer.singleShot(50, report)
 
-    QTimer.singleShot(1500, report)  # past the 1 s save interval of the history
+    QTimer.singleShot(50, report)
     return app.exec()
 
 

@@ -25,7 +25,7 @@ def test_sigkill_mid_stream_loses_nothing(
 ) -> None:
     openai_server.reply = "".join(f"Sentence number {i} about otters. " for i in range(400))
     openai_server.delta_size = 5
-    openai_server.delta_delay = 0.005
+    openai_server.delta_delay = 0.01
     draft_file = tmp_path / "draft.txt"
     draft_file.write_text(DRAFT, encoding="utf-8")
     env = {**os.environ, "ASSISTANT_HOME": str(app_home), "QT_QPA_PLATFORM": "offscreen"}
