@@ -1,4 +1,4 @@
-"""Settings → Providers: profiles, Test connection against the loopback server, keys to the keyring."""
+"""Settings → Providers: profiles, Test connection on the loopback server, keys to the keyring."""
 
 from __future__ import annotations
 
