@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self.save_drafts)
         self._recovered: Record | None = None
+        self._shown_record_id: int | None = None  # history record of the answer on screen
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.resize(1280, 800)
         self.setAcceptDrops(True)
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_body()
         self._build_status_bar()
+        self._build_history_dock()
         self._build_menus()
         self._connect_controller()
         self._restore_state()
@@ -291,6 +294,57 @@ class MainWindow(QMainWindow):
         bar.setVisible(False)
         return bar
 
+    def _build_history_dock(self) -> None:
+        from assistant.ui.history_panel import HistoryPanel
+
+        self.history_panel: HistoryPanel | None = None
+        self.history_dock: QDockWidget | None = None
+        history = self.services.history
+        if history is None:
+            return
+        titles = {mode.id: tr_mode(mode.title) for mode in self.services.modes.values()}
+        self.history_panel = HistoryPanel(history, titles)
+        self.history_panel.sig_open.connect(self.open_record)
+        dock = QDockWidget(self.tr("History"), self)
+        dock.setObjectName("historyDock")
+        dock.setWidget(self.history_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.setVisible(False)
+        toggle = dock.toggleViewAction()
+        toggle.setText(self.tr("History"))
+        toggle.setShortcut(QKeySequence("Ctrl+H"))
+        self.addAction(toggle)
+        self.history_dock = dock
+
+    def open_record(self, record_id: int, keep_input: bool = False) -> None:
+        """Bring a past generation back: its mode, field values and answer(s)."""
+        history = self.services.history
+        record = history.get(record_id) if history else None
+        if record is None or record.mode not in self.services.modes:
+            self._set_status(self.tr("That history entry cannot be opened."))
+            return
+        if self._active is not None:
+            self.stop()
+        self._select_mode(record.mode)
+        form = self._forms[record.mode]
+        values = {} if keep_input else dict(record.fields)
+        split = form.widget(CURSOR_SPLIT_FIELD)
+        if CURSOR_SPLIT_FIELD in values and split is not None and not split.isVisibleTo(form):
+            after = str(values.pop(CURSOR_SPLIT_FIELD))
+            values[form.mode.main_field] = str(values.get(form.mode.main_field, "")) + after
+        form.set_values(values)
+        mode = self.services.modes[record.mode]
+        self.answer_area.show_text(record.answers or [""], _answer_language(mode, record.fields))
+        self._shown_record_id = record.id
+        self.error_banner.setVisible(bool(record.error))
+        self.error_banner.setText(record.error or "")
+        self._recovered = record if record.status == "interrupted" else None
+        self.recovery_bar.setVisible(self._recovered is not None)
+        self.recovery_label.setText(
+            self.tr("This answer was interrupted. The text so far is kept.")
+        )
+        self._set_status(self.tr("Opened “{0}” from the history.").format(record.title))
+
     def _build_status_bar(self) -> None:
         self.status_label = QLabel(self.tr("Ready"))
         self.status_label.setObjectName("statusLabel")
@@ -318,6 +372,9 @@ class MainWindow(QMainWindow):
         run_menu = self.menuBar().addMenu(self.tr("&Generate"))
         run_menu.addAction(self.generate_action)
         run_menu.addAction(self.stop_action)
+        if self.history_dock is not None:
+            view_menu = self.menuBar().addMenu(self.tr("&View"))
+            view_menu.addAction(self.history_dock.toggleViewAction())
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addAction(self.providers_action)
         settings_menu.addAction(self.models_action)
@@ -369,22 +426,20 @@ class MainWindow(QMainWindow):
             return
         try:
             ids = history.mark_interrupted()
+            has_draft = set(self.drafts.load_all()) if self.drafts else set()
             record = history.get(max(ids)) if ids else None
         except Exception:
             return
         if record is None or record.mode not in self.services.modes:
             return
-        self._recovered = record
-        self._select_mode(record.mode)
-        mode = self.services.modes[record.mode]
-        self.answer_area.show_text(record.answers or [""], _answer_language(mode, record.fields))
+        # The draft is the input exactly as typed; a run without one (the CLI) brings its fields.
+        self.open_record(record.id, keep_input=record.mode in has_draft)
         self.recovery_label.setText(
             self.tr(
                 "This answer was interrupted: the app closed while it was being written. "
                 "The input and the text so far are kept."
             )
         )
-        self.recovery_bar.setVisible(True)
         self._set_status(self.tr("Recovered an interrupted answer."))
 
     # --- current selections --------------------------------------------------------------------
@@ -661,6 +716,9 @@ class MainWindow(QMainWindow):
         self.answer_area.finish(request_id)
         assert self._active is not None
         self._remember_insert_target(self._active)
+        self._shown_record_id = done.record_id
+        if self.history_panel is not None:
+            self.history_panel.refresh()
         self._active = None
         self._set_running(False)
         if done.status == "failed":
@@ -724,17 +782,32 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Save answer as"),
             f"{self.current_mode().id}.md",
-            self.tr("Markdown (*.md);;Text (*.txt);;All files (*)"),
+            self.tr("Markdown (*.md);;Web page (*.html);;Text (*.txt);;All files (*)"),
         )
         if not path:
             return
         try:
+            content = self._export_text(path, text)
             with open(path, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+                handle.write(content)
         except OSError as exc:
             QMessageBox.warning(self, self.tr("Save answer as"), str(exc))
             return
         self._set_status(self.tr("Saved to {0}").replace("{0}", path))
+
+    def _export_text(self, path: str, text: str) -> str:
+        """The answer as the file type asks: HTML (self-contained, highlighted) or text as is."""
+        history = self.services.history
+        record = history.get(self._shown_record_id) if history and self._shown_record_id else None
+        if not path.lower().endswith((".html", ".htm")):
+            return text
+        from assistant.core import export
+
+        if record is not None and record.answer == text:
+            return export.to_html(record)
+        from html import escape
+
+        return f"<!doctype html><meta charset='utf-8'><pre>{escape(text)}</pre>\n"
 
     # --- misc ---------------------------------------------------------------------------------
 

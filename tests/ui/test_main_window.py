@@ -274,3 +274,25 @@ def test_editor_text_round_trips_unicode(window: MainWindow) -> None:
     editor.moveCursor(QTextCursor.MoveOperation.End)
     values, _ = window.collect_values()
     assert values["code"] == text.replace("\r\n", "\n")
+
+
+def test_reopen_from_history_brings_back_fields_and_answer(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer, tmp_path: Any
+) -> None:
+    openai_server.reply = "Herons wait.\n\n```python\nprint('heron')\n```\n"
+    choose_mode(window, "article")
+    fill(window, topic="Herons {patience}", audience="birders")
+    done = generate_and_wait(qtbot, window)
+    assert done.record_id is not None
+    fill(window, topic="Something else", audience="")
+    choose_mode(window, "ad-copy")
+    window.answer_area.show_text(["other"], "markdown")
+    assert window.history_panel is not None
+    assert done.record_id in window.history_panel.shown_ids()
+    window.history_panel.sig_open.emit(done.record_id)
+    assert window.current_mode().id == "article"
+    values = window.current_form().values()
+    assert values["topic"] == "Herons {patience}" and values["audience"] == "birders"
+    assert window.answer_area.current_text() == openai_server.reply
+    html = window._export_text(str(tmp_path / "a.html"), window.answer_area.current_text())
+    assert "<span style=" in html and "heron" in html and "<script" not in html.lower()
