@@ -722,11 +722,10 @@ class MainWindow(QMainWindow):
         self._active = None
         self._set_running(False)
         if done.status == "failed":
-            self._show_error(done.error or self.tr("The request failed."))
-            kept = any(answer for answer in done.answers)
-            self._set_status(
-                self.tr("Failed. The text so far is kept.") if kept else self.tr("Failed.")
-            )
+            message = done.error or self.tr("The request failed.")
+            if any(done.answers):
+                message = self.tr("The answer was cut short. {0}").format(message)
+            self._show_error(message)
             return
         if done.status == "stopped":
             self._set_status(self.tr("Stopped. The text so far is kept."))
@@ -742,6 +741,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText(text)
 
     def _show_error(self, message: str) -> None:
+        """Show a problem above the answer (and its first line in the status bar)."""
         self.error_banner.setText(message)
         self.error_banner.setVisible(True)
         self._set_status(message.splitlines()[0] if message else "")
