@@ -302,8 +302,13 @@ def _context(endpoint: Endpoint, model: str) -> ErrorContext:
         model=model,
         has_key=bool(endpoint.api_key),
         read_timeout=endpoint.read_timeout,
-        connect_timeout=endpoint.connect_timeout,
+        connect_timeout=_connect_timeout(endpoint),
     )
+
+
+def _connect_timeout(endpoint: Endpoint) -> float:
+    """Connecting never waits longer than the whole request may (the read timeout)."""
+    return min(endpoint.connect_timeout, endpoint.read_timeout)
 
 
 def _mapped(exc: BaseException, ctx: ErrorContext, *, mid_stream: bool = False) -> ProviderError:
@@ -366,7 +371,7 @@ def _make_client(
     client = client_cls(
         api_key=endpoint.api_key or NO_KEY,
         base_url=endpoint.base_url,
-        timeout=openai.Timeout(endpoint.read_timeout, connect=endpoint.connect_timeout),
+        timeout=openai.Timeout(endpoint.read_timeout, connect=_connect_timeout(endpoint)),
         max_retries=endpoint.max_retries,
     )
     client._assistant_hook = _RetryHook(cancel, on_retry)  # type: ignore[attr-defined]

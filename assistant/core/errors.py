@@ -133,7 +133,7 @@ def html_page_error(ctx: ErrorContext, status: int) -> ProviderError:
     else:
         msg = tr(
             "{provider} returned a web page (HTTP {status}) instead of an API answer from {url}. "
-            "Check the base URL in Settings → Provider (it usually ends in /v1)."
+            "Check the base URL in Settings → Providers (it usually ends in /v1)."
         )
         kind = "bad_response"
     text = msg.format(provider=ctx.provider, status=status, url=ctx.base_url)
@@ -149,6 +149,8 @@ def provider_error(
     import openai  # already imported by whoever raised ``exc``; cheap here
 
     if isinstance(exc, openai.APITimeoutError):
+        if not mid_stream and any(type(e).__name__ == "ConnectTimeout" for e in _causes(exc)):
+            return _connection_error(ctx, exc)
         return _timeout_error(ctx, mid_stream)
     if isinstance(exc, openai.APIConnectionError):
         return _dropped_error(ctx, exc) if mid_stream else _connection_error(ctx, exc)
@@ -158,6 +160,8 @@ def provider_error(
         return _status_error(ctx, exc.status_code, exc.body, exc.response.headers, str(exc))
     if isinstance(exc, openai.APIError):  # an error event inside a stream, or a bad payload
         return _stream_error_event(ctx, exc)
+    if isinstance(exc, json.JSONDecodeError):  # an SSE event whose data is not JSON
+        return _malformed_event(ctx, exc, mid_stream)
     return _bad_response(ctx, exc)
 
 
@@ -179,27 +183,27 @@ def _status_error(
     if status == 401:
         kind = "auth"
         msg = (
-            tr("{provider} rejected the API key (401). Check the key in Settings → Provider.")
+            tr("{provider} rejected the API key (401). Check the key in Settings → Providers.")
             if ctx.has_key
-            else tr("{provider} needs an API key (401). Enter one in Settings → Provider.")
+            else tr("{provider} needs an API key (401). Enter one in Settings → Providers.")
         )
     elif status == 403:
         kind = "forbidden"
         msg = tr(
             "{provider} refused access (403): {detail} Check that your key and account may use "
-            "this model, or pick another one in Settings → Provider."
+            "this model, or pick another one in Settings → Providers."
         )
     elif status == 404:
         kind = "not_found"
         if ctx.model and (code == "model_not_found" or "model" in detail.lower()):
             msg = tr(
                 "{provider} does not know the model “{model}” (404). Use Test connection in "
-                "Settings → Provider to list the available models."
+                "Settings → Providers to list the available models."
             )
         else:
             msg = tr(
                 "{provider} has no OpenAI-compatible API at {url} (404). Check the base URL in "
-                "Settings → Provider (it usually ends in /v1)."
+                "Settings → Providers (it usually ends in /v1)."
             )
     elif status == 429 and _is_quota(code, err_type, detail):
         kind = "quota"
@@ -297,7 +301,7 @@ def _timeout_error(ctx: ErrorContext, mid_stream: bool) -> ProviderError:
     else:
         msg = tr(
             "{provider} did not answer within {seconds} s. The server may be busy or still "
-            "loading the model; try again, or raise the timeout in Settings → Provider."
+            "loading the model; try again, or raise the timeout in Settings → Providers."
         )
     seconds = _seconds(ctx.read_timeout)
     return ProviderError(
@@ -322,22 +326,22 @@ def _connection_error(ctx: ErrorContext, exc: BaseException) -> ProviderError:
     if any(isinstance(e, socket.gaierror) for e in chain) or _looks_like_dns(text):
         msg = tr(
             "Could not find the host “{host}” of {provider}. Check the base URL in "
-            "Settings → Provider and your network connection."
+            "Settings → Providers and your network connection."
         )
     elif any(isinstance(e, ConnectionRefusedError) for e in chain) or _looks_refused(text):
         msg = tr(
             "Nothing is listening at {url} ({provider}): connection refused. "
-            "Is the server running? Check the base URL and port in Settings → Provider."
+            "Is the server running? Check the base URL and port in Settings → Providers."
         )
     elif any(isinstance(e, TimeoutError | socket.timeout) for e in chain):
         msg = tr(
             "Could not connect to {provider} at {url} within {seconds} s. "
-            "Check the base URL and your network connection."
+            "Check the base URL in Settings → Providers and your network connection."
         )
     else:
         msg = tr(
             "Could not connect to {provider} at {url}. "
-            "Check the base URL in Settings → Provider and your network connection."
+            "Check the base URL in Settings → Providers and your network connection."
         )
     text_out = msg.format(
         provider=ctx.provider, url=ctx.base_url, host=host, seconds=_seconds(ctx.connect_timeout)
@@ -356,6 +360,23 @@ def _stream_error_event(ctx: ErrorContext, exc: BaseException) -> ProviderError:
     msg = tr("{provider} reported an error while answering: {detail} Try again.")
     text = msg.format(provider=ctx.provider, detail=_short(detail))
     return ProviderError("server", text, provider=ctx.provider, detail=detail)
+
+
+def _malformed_event(ctx: ErrorContext, exc: BaseException, mid_stream: bool) -> ProviderError:
+    if mid_stream:
+        msg = tr(
+            "{provider} sent an event that could not be read (not valid JSON) in the middle of "
+            "the answer. The text so far is kept; try again."
+        )
+    else:
+        msg = tr(
+            "{provider} sent a streaming event that could not be read (not valid JSON). Try "
+            "again; if it keeps happening, check that {url} is an OpenAI-compatible API."
+        )
+    text = msg.format(provider=ctx.provider, url=ctx.base_url)
+    return ProviderError(
+        "bad_response", text, provider=ctx.provider, detail=f"{type(exc).__name__}: {exc}"
+    )
 
 
 def _bad_response(ctx: ErrorContext, exc: BaseException) -> ProviderError:
