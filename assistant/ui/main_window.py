@@ -611,6 +611,14 @@ class MainWindow(QMainWindow):
         profile = self.current_profile()
         params = self.params_panel.params().merged(model=self.model_combo.currentText().strip())
         request = GenerationRequest(mode.id, values, messages, profile, params)
+        from assistant.ui import context_check
+
+        engine = self.services.resolver.engine
+        editor = self.current_form().main_editor()
+        if not context_check.allow_send(
+            self, request, editor, engine, self.settings.engine_context, self._set_status
+        ):
+            return
         self.start_request(request, cursor_position)
 
     def start_request(self, request: GenerationRequest, cursor_position: int | None = None) -> str:
