@@ -42,6 +42,8 @@ class Endpoint:
     read_timeout: float = 60.0
     connect_timeout: float = 10.0
     max_retries: int = 2
+    proxy: str = ""
+    """Proxy URL for this endpoint ('' = the environment's); loopback URLs never use one."""
 
     def __repr__(self) -> str:  # never print the key
         key = "None" if self.api_key is None else "'***'"
@@ -367,12 +369,16 @@ def _make_client(
 ) -> openai.OpenAI:
     import openai
 
+    from assistant.core.network_policy import http_route
+
+    route = http_route(endpoint.base_url, endpoint.proxy)
     client_cls = _client_class()
     client = client_cls(
         api_key=endpoint.api_key or NO_KEY,
         base_url=endpoint.base_url,
         timeout=openai.Timeout(endpoint.read_timeout, connect=_connect_timeout(endpoint)),
         max_retries=endpoint.max_retries,
+        http_client=openai.DefaultHttpxClient(trust_env=route.trust_env, proxy=route.proxy),
     )
     client._assistant_hook = _RetryHook(cancel, on_retry)  # type: ignore[attr-defined]
     return client

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from assistant.core.client import Endpoint
 from assistant.core.errors import ProviderError
 from assistant.core.i18n import tr
+from assistant.core.network_policy import check_allowed
 from assistant.core.providers import ProviderProfile
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class ProviderResolver:
         engine_settings: Callable[[], EngineSettings] = EngineSettings,
         read_timeout: float = 60.0,
         max_retries: int = 2,
+        local_only: Callable[[], bool] = lambda: False,
     ) -> None:
         self._keys = keys
         self._engine_settings = engine_settings
@@ -48,9 +50,22 @@ class ProviderResolver:
         self._engine_lock = threading.Lock()
         self.read_timeout = read_timeout
         self.max_retries = max_retries
+        self._local_only = local_only
+
+    @property
+    def local_only(self) -> bool:
+        """True while only loopback endpoints are allowed (Settings → Local only)."""
+        return bool(self._local_only())
 
     def resolve(self, profile: ProviderProfile, on_status: Callable[[str], None]) -> Endpoint:
-        """Endpoint for ``profile``; may block while the built-in engine loads its model."""
+        """Endpoint for ``profile``; may block while the built-in engine loads its model.
+
+        With "local only" on, a profile that is not on this machine is refused here, before any
+        socket is opened (also for Test connection, which resolves through this method).
+        """
+        check_allowed(
+            profile.name, profile.base_url, builtin=profile.is_builtin, local_only=self.local_only
+        )
         if profile.is_builtin:
             return self._builtin_endpoint(on_status)
         if not profile.base_url:
@@ -74,6 +89,7 @@ class ProviderResolver:
             api_key=key,
             read_timeout=self.read_timeout,
             max_retries=self.max_retries,
+            proxy=profile.proxy,
         )
 
     @property

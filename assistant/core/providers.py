@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
-from urllib.parse import urlparse
 
 ProviderKind = Literal["builtin", "openai", "compatible"]
 
@@ -20,6 +19,8 @@ class ProviderProfile:
 
     ``builtin`` profiles have no base URL: the local engine supplies one (and a per-run key) when it
     starts. ``context_window`` is the model's window in tokens when known (None: unknown).
+    ``proxy`` is a proxy URL for this profile only ('' = the system/environment proxy); loopback
+    servers are always reached directly.
     """
 
     name: str
@@ -28,6 +29,7 @@ class ProviderProfile:
     model: str = ""
     needs_key: bool = False
     context_window: int | None = None
+    proxy: str = ""
 
     @property
     def is_builtin(self) -> bool:
@@ -36,10 +38,9 @@ class ProviderProfile:
     @property
     def is_loopback(self) -> bool:
         """True when requests stay on this machine (the built-in engine or a 127.0.0.1/::1 URL)."""
-        if self.is_builtin:
-            return True
-        host = (urlparse(self.base_url).hostname or "").lower()
-        return host in {"localhost", "127.0.0.1", "::1"} or host.startswith("127.")
+        from assistant.core.network_policy import is_loopback_url
+
+        return self.is_builtin or is_loopback_url(self.base_url)
 
     def with_changes(self, **changes: Any) -> ProviderProfile:
         return replace(self, **changes)

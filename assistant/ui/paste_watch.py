@@ -1,0 +1,63 @@
+"""Tell the person when pasting changed their text (line endings, bytes that are not UTF-8).
+
+An event filter on the input editors performs the keyboard paste itself, then compares the
+clipboard's original text (its raw bytes when it offers ``text/plain``) with what the editor
+now holds, using :func:`assistant.core.text_changes.editor_changes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit
+
+from assistant.core.text_changes import TextChanges, decode_pasted, editor_changes
+
+
+class PasteWatch(QObject):
+    """Watches keyboard pastes into plain-text editors; ``sig_notice`` says what changed."""
+
+    sig_notice = Signal(str)
+    """A sentence such as "Pasted text: 3 Windows line endings (\\r\\n) became \\n."."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.last_changes = TextChanges()
+
+    def watch(self, editors: Iterable[QPlainTextEdit]) -> None:
+        for editor in editors:
+            editor.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Paste)
+            and isinstance(watched, QPlainTextEdit)
+            and not watched.isReadOnly()
+        ):
+            self.paste_into(watched)
+            return True
+        return False
+
+    def paste_into(self, editor: QPlainTextEdit) -> TextChanges:
+        """Paste the clipboard into ``editor`` and report how the text changed on the way."""
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None or not mime.hasText():
+            editor.paste()
+            return TextChanges()
+        raw = bytes(mime.data("text/plain").data()) if mime.hasFormat("text/plain") else b""
+        pasted = decode_pasted(raw) if raw else mime.text()
+        start = editor.textCursor().selectionStart()
+        editor.paste()
+        cursor = QTextCursor(editor.document())
+        cursor.setPosition(start)
+        cursor.setPosition(editor.textCursor().position(), QTextCursor.MoveMode.KeepAnchor)
+        shown = cursor.selectedText().replace("\u2029", "\n")
+        changes = editor_changes(pasted, shown)
+        self.last_changes = changes
+        if changes:
+            self.sig_notice.emit(self.tr("Pasted text: ") + " ".join(changes.notices()))
+        return changes
