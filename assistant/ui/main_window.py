@@ -378,6 +378,15 @@ class MainWindow(QMainWindow):
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addAction(self.providers_action)
         settings_menu.addAction(self.models_action)
+        settings_menu.addSeparator()
+        self.local_only_action = settings_menu.addAction(self.tr("Local only (no internet)"))
+        self.local_only_action.setObjectName("localOnlyAction")
+        self.local_only_action.setCheckable(True)
+        self.local_only_action.setChecked(self.settings.local_only)
+        self.local_only_action.setToolTip(
+            self.tr("Send requests only to this machine (the built-in engine, local servers)")
+        )
+        self.local_only_action.toggled.connect(self._set_local_only)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.welcome_action)
         about = help_menu.addAction(self.tr("About"))
@@ -844,6 +853,16 @@ class MainWindow(QMainWindow):
             self,
             self.tr("About"),
             self.tr("{0}: a writing and coding assistant.").replace("{0}", APP_DISPLAY_NAME),
+        )
+
+    def _set_local_only(self, enabled: bool) -> None:
+        """Settings → Local only: refuse providers that are not on this machine (saved at once)."""
+        self.settings.local_only = enabled
+        self._save_settings()
+        self._set_status(
+            self.tr("Local only: requests go to this machine only.")
+            if enabled
+            else self.tr("Local only is off: remote providers are allowed.")
         )
 
     def _save_settings(self) -> None:
