@@ -112,6 +112,15 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect_controller()
         self._restore_state()
+        from PySide6.QtWidgets import QPlainTextEdit
+
+        from assistant.ui.paste_watch import PasteWatch
+
+        self.paste_watch = PasteWatch(self)  # says what pasting changed (line endings, bytes)
+        self.paste_watch.watch(
+            w for f in self._forms.values() for w in f.findChildren(QPlainTextEdit)
+        )
+        self.paste_watch.sig_notice.connect(self._set_status)
 
     # --- building ------------------------------------------------------------------------------
 
