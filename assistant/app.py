@@ -76,6 +76,7 @@ def build_window(settings: Settings | None = None) -> MainWindow:
         ),
         read_timeout=settings.request_timeout,
         max_retries=settings.max_retries,
+        local_only=lambda: settings.local_only,
     )
     history = _open_history()
     controller = GenerationController(resolver, history)
