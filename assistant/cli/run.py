@@ -53,6 +53,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.add_argument("--stop", action="append", metavar="S", help="stop sequence (repeatable)")
     run.add_argument("--n", type=int, help="number of variants")
     run.add_argument("--no-log", action="store_true", help="do not record this run in the history")
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="send even when the prompt looks longer than the model's context window",
+    )
     run.set_defaults(handler=run_mode)
 
 
@@ -107,7 +112,7 @@ def run_mode(args: argparse.Namespace) -> int:
     if unknown:
         names = ", ".join(f.name for f in mode.fields)
         return _fail(f"mode {mode.id} has no field {unknown[0]!r}; fields: {names}", EXIT_USAGE)
-    stdin_text = _read_stdin()
+    stdin_text = _sendable_stdin(_read_stdin())
     if stdin_text and mode.main_field not in given:
         given[mode.main_field] = stdin_text
     try:
@@ -137,6 +142,9 @@ def run_mode(args: argparse.Namespace) -> int:
         profile=profile,
         params=params,
     )
+    over = _context_overflow(request, settings)
+    if over and not args.force:
+        return _fail(over, EXIT_USAGE)
     resolver = _resolver(settings, keys)
     recorder = None if args.no_log else _open_history()
     return _stream_to_stdout(GenerationRun(request, resolver, recorder), resolver)
@@ -183,6 +191,38 @@ def _resolver(settings: Any, keys: Any) -> Any:
         ),
         read_timeout=settings.request_timeout,
         max_retries=settings.max_retries,
+        local_only=lambda: settings.local_only,
+    )
+
+
+def _sendable_stdin(text: str) -> str:
+    """stdin as JSON can carry it; says on stderr what had to change (bytes that are not UTF-8)."""
+    from assistant.core.text_changes import sendable
+
+    clean, changes = sendable(text)
+    for notice in changes.notices():
+        print(f"assistant: stdin: {notice}", file=sys.stderr)
+    return clean
+
+
+def _context_overflow(request: Any, settings: Any) -> str:
+    """A warning line when the prompt does not fit the model's window ('' when it fits)."""
+    from assistant.core.tokens import check_context
+
+    check = check_context(
+        request.messages,
+        request.profile,
+        request.model,
+        request.params.max_tokens,
+        None,
+        settings.engine_context,
+    )
+    if check is None or not check.over:
+        return ""
+    return (
+        f"the prompt is about {check.estimate} tokens; {request.model or 'the model'} reads at "
+        f"most {check.window} (answer budget {check.answer_budget}). Shorten the input, lower "
+        "--max-tokens, or pass --force to send it anyway."
     )
 
 
