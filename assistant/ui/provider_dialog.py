@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -104,6 +105,12 @@ class ProviderDialog(QDialog):
         self.context.setRange(0, 10_000_000)
         self.context.setSpecialValueText(self.tr("unknown"))
         self.context.setSuffix(self.tr(" tokens"))
+        self.proxy = QLineEdit()
+        self.proxy.setObjectName("proxyEdit")
+        self.proxy.setPlaceholderText(self.tr("system proxy (e.g. http://proxy.example:3128)"))
+        self.proxy.setToolTip(
+            self.tr("A proxy for this profile only; servers on this machine never use a proxy")
+        )
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self._test_connection)
         self.test_result = QLabel()
@@ -120,8 +127,9 @@ class ProviderDialog(QDialog):
         form.addRow(self.tr("API key"), self.api_key)
         form.addRow("", self.key_note)
         form.addRow(self.tr("Context window"), self.context)
+        form.addRow(self.tr("Proxy"), self.proxy)
         form.addRow(self.test_button, self.test_result)
-        self._url_rows = [self.base_url, self.needs_key, self.api_key]
+        self._url_rows = [self.base_url, self.needs_key, self.api_key, self.proxy]
 
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -138,7 +146,7 @@ class ProviderDialog(QDialog):
         outer.addLayout(top)
         outer.addWidget(box)
 
-        for widget in (self.name, self.base_url, self.api_key):
+        for widget in (self.name, self.base_url, self.api_key, self.proxy):
             widget.textEdited.connect(self._store_current)
         self.model.currentTextChanged.connect(self._store_current)
         self.kind.currentIndexChanged.connect(self._store_current)
@@ -188,6 +196,7 @@ class ProviderDialog(QDialog):
         )
         self.key_note.setText(self._keys.status_message or "")
         self.context.setValue(profile.context_window or 0)
+        self.proxy.setText(profile.proxy)
         self.test_result.clear()
         builtin = profile.is_builtin
         for widget in (*self._url_rows, self.kind, self.name):
@@ -210,6 +219,7 @@ class ProviderDialog(QDialog):
             model=self.model.currentText().strip(),
             needs_key=self.needs_key.isChecked(),
             context_window=self.context.value() or None,
+            proxy=self.proxy.text().strip(),
         )
         if self.api_key.text():
             self._pending_keys[updated.name] = self.api_key.text()
@@ -267,14 +277,7 @@ class ProviderDialog(QDialog):
         def work() -> list[str]:
             endpoint = self._resolve_endpoint(profile)
             if key:
-                endpoint = Endpoint(
-                    endpoint.provider_name,
-                    endpoint.base_url,
-                    key,
-                    endpoint.read_timeout,
-                    endpoint.connect_timeout,
-                    0,
-                )
+                endpoint = replace(endpoint, api_key=key, max_retries=0)
             return list_models(endpoint)
 
         def done(models: list[str]) -> None:
