@@ -29,6 +29,11 @@ PYTHON="${PYTHON:-python3}"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
 
 export QT_QPA_PLATFORM=offscreen
+# The end-to-end tests use the real built-in model, installed here by the app's own command into a
+# cache kept between runs (downloaded once; later runs find it in place).
+MODEL_HOME="${ASSISTANT_TEST_HOME:-$HOME/.cache/assistant-test}"
+export ASSISTANT_MODEL_CACHE="$MODEL_HOME/data/models"
+echo "== built-in model"; ASSISTANT_HOME="$MODEL_HOME" .venv/bin/assistant models install
 echo "== ruff";          .venv/bin/ruff check assistant tests
 echo "== ruff format";   .venv/bin/ruff format --check assistant tests
 echo "== mypy";          .venv/bin/mypy

@@ -616,6 +616,11 @@ class MainWindow(QMainWindow):
         """Render the current mode's prompt and start streaming the answer."""
         mode = self.current_mode()
         values, cursor_position = self.collect_values()
+        if cursor_position == 0 and values.get(CURSOR_SPLIT_FIELD):
+            self._show_error(
+                self.tr("Put the cursor where the completion should go: it is at the very start.")
+            )
+            return
         problems = mode.validate(values)
         if problems:
             self._show_error("\n".join(problems))

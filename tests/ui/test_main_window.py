@@ -52,6 +52,7 @@ def fill(win: MainWindow, **values: Any) -> None:
         widget = form.widget(name)
         if isinstance(widget, QPlainTextEdit):
             widget.setPlainText(value)
+            widget.moveCursor(QTextCursor.MoveOperation.End)  # as after a paste
         elif isinstance(widget, QLineEdit):
             widget.setText(value)
         elif isinstance(widget, QComboBox):
