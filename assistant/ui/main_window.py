@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         if line_edit is not None:
             line_edit.setPlaceholderText(self.tr("model name"))
         self.model_combo.currentTextChanged.connect(self._model_edited)
+        self.model_combo.activated.connect(self._builtin_model_chosen)
         bar.addWidget(self.model_combo)
         bar.addSeparator()
         bar.addAction(self.providers_action)
@@ -511,18 +512,55 @@ class MainWindow(QMainWindow):
 
     def _show_profile_model(self) -> None:
         profile = self.current_profile()
-        self.model_combo.blockSignals(True)
-        self.model_combo.clear()
+        combo = self.model_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.setEditable(not profile.is_builtin)
         if profile.is_builtin:
-            self.model_combo.addItems(_installed_model_names())
-        self.model_combo.setEditText(profile.model)
-        self.model_combo.blockSignals(False)
-        self.model_combo.setEnabled(not profile.is_builtin)
-        self.model_combo.setToolTip(
-            self.tr("The built-in engine runs the model chosen in Settings → Providers.")
-            if profile.is_builtin
-            else self.tr("Model name as the server knows it (Test connection lists them).")
-        )
+            self._fill_builtin_models()
+        else:
+            combo.setEditText(profile.model)
+            combo.setToolTip(
+                self.tr("Model name as the server knows it (Test connection lists them).")
+            )
+        combo.blockSignals(False)
+
+    def _fill_builtin_models(self) -> None:
+        """The built-in engine's model picker: installed GGUF files with their details."""
+        from assistant.core import models
+
+        combo = self.model_combo
+        try:
+            installed = models.list_models()
+        except Exception:
+            installed = []
+        chosen = self.settings.engine_model_path
+        for info in installed:
+            combo.addItem(info.name, str(info.path))
+            details = self.tr("{0} · {1} MB · {2} · context {3} tokens").format(
+                info.path,
+                round(info.size / 1_000_000),
+                info.quantization or "?",
+                info.context_length or "?",
+            )
+            combo.setItemData(combo.count() - 1, details, Qt.ItemDataRole.ToolTipRole)
+            if (chosen and str(info.path) == chosen) or (not chosen and info.is_default):
+                combo.setCurrentIndex(combo.count() - 1)
+        if not installed:
+            combo.addItem(self.tr("No model installed: Settings → Models…"), "")
+        combo.setToolTip(self.tr("Model run by the built-in engine (switching restarts it)."))
+
+    def _builtin_model_chosen(self, index: int) -> None:
+        if not self.current_profile().is_builtin or index < 0:
+            return
+        path = self.model_combo.itemData(index) or ""
+        from assistant.core import models
+
+        default = models.default_model_path()
+        chosen = "" if default is not None and str(default) == path else path
+        if chosen != self.settings.engine_model_path:
+            self.settings.engine_model_path = chosen
+            self._save_timer.start()
 
     def _provider_chosen(self, index: int) -> None:
         name = self.provider_combo.itemData(index)
@@ -907,12 +945,3 @@ def _split_utf16(text: str, position: int) -> tuple[str, str]:
     before = encoded[:cut].decode("utf-16-le", errors="surrogatepass")
     after = encoded[cut:].decode("utf-16-le", errors="surrogatepass")
     return before, after
-
-
-def _installed_model_names() -> list[str]:
-    try:
-        from assistant.core.models import list_models
-
-        return [info.name for info in list_models()]
-    except Exception:
-        return []

@@ -297,3 +297,27 @@ def test_reopen_from_history_brings_back_fields_and_answer(
     assert window.answer_area.current_text() == openai_server.reply
     html = window._export_text(str(tmp_path / "a.html"), window.answer_area.current_text())
     assert "<span style=" in html and "heron" in html and "<script" not in html.lower()
+
+
+def test_builtin_model_picker_lists_gguf_files_and_switches(
+    qtbot: QtBot, no_keyring: Any, tmp_path: Any
+) -> None:
+    from assistant.core import models
+    from tests.core.test_gguf_info import write_gguf
+
+    first = models.add_model(write_gguf(tmp_path / "first.gguf", context_length=8192))
+    second = models.add_model(write_gguf(tmp_path / "second.gguf", context_length=2048))
+    settings = Settings()
+    settings.engine_model_path = str(first.path)
+    win = build_window(settings)
+    qtbot.addWidget(win)
+    combo = win.model_combo
+    assert win.current_profile().is_builtin
+    names = [combo.itemText(i) for i in range(combo.count())]
+    assert names == [first.name, second.name]
+    assert combo.currentText() == first.name
+    tip = combo.itemData(1, Qt.ItemDataRole.ToolTipRole)
+    assert "2048" in tip and "Q4_K_M" in tip
+    combo.setCurrentIndex(1)
+    combo.activated.emit(1)
+    assert settings.engine_model_path == str(second.path)
