@@ -2,15 +2,17 @@
 
 OpenAI models are counted with their real tokenizer (``bpe-openai``: o200k/cl100k built in, works
 offline). The built-in engine counts exactly through llama.cpp's ``/tokenize`` while it runs. Other
-models get a conservative estimate: ASCII at 3.5 characters per token, anything else one token
-per character (CJK, emoji), which over-counts rather than under-counts for most tokenizers.
+models get a conservative estimate (:func:`rough_count`) that over-counts rather than
+under-counts for the tokenizers we compared (o200k, cl100k on code, prose and JSON).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping, Sequence
+import re
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,11 +22,14 @@ if TYPE_CHECKING:
     from bpe_openai import Encoding
 
 ASCII_CHARS_PER_TOKEN = 3.5
+ENCODE_PIECE_CHARS = 500_000
+"""bpe-openai refuses inputs of a million characters or more: longer text is encoded in pieces."""
 MESSAGE_OVERHEAD = 4
 """Tokens a chat template adds per message (role markers, separators)."""
 REPLY_PRIMING = 3
 """Tokens that start the assistant's reply."""
 
+_PIECES = re.compile(r"[A-Za-z]+|\d{1,3}|[^\sA-Za-z\d]|\n|  +")
 _O200K_PREFIXES = ("gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4", "chatgpt-4o")
 _CL100K_PREFIXES = ("gpt-4", "gpt-3.5", "gpt-35", "text-embedding-3", "text-embedding-ada")
 
@@ -71,14 +76,32 @@ def count_text(text: str, model: str = "", engine: TokenCounter | None = None) -
             pass
     encoding = encoding_for(model)
     if encoding is not None:
-        return len(encoding.encode_ordinary(text))
+        try:
+            return sum(len(encoding.encode_ordinary(piece)) for piece in _pieces(text))
+        except Exception:  # the tokenizer refused the text: estimate instead
+            pass
     return rough_count(text)
 
 
+def _pieces(text: str, size: int = ENCODE_PIECE_CHARS) -> Iterator[str]:
+    """``text`` in pieces under the tokenizer's input limit, cut after a newline or space."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
+            end = cut + 1 if cut > start else end
+        yield text[start:end]
+        start = end
+
+
 def rough_count(text: str) -> int:
-    """ASCII at 3.5 characters per token, every other character one token."""
-    non_ascii = sum(1 for char in text if ord(char) > 127) if not text.isascii() else 0
-    return math.ceil((len(text) - non_ascii) / ASCII_CHARS_PER_TOKEN) + non_ascii
+    """ASCII: 3.5 characters per token, or one per word/symbol/indent if that is more (code,
+    JSON); every other character one token (CJK, emoji)."""
+    ascii_text = text if text.isascii() else text.encode("ascii", "ignore").decode("ascii")
+    non_ascii = len(text) - len(ascii_text)
+    pieces = sum(1 for _ in _PIECES.finditer(ascii_text))
+    return max(math.ceil(len(ascii_text) / ASCII_CHARS_PER_TOKEN), pieces) + non_ascii
 
 
 def estimate_tokens(
@@ -144,4 +167,6 @@ def _encoding(name: str) -> Encoding | None:
         import bpe_openai
     except ImportError:  # not installed: the rough count still works
         return None
-    return bpe_openai.get_encoding(name)
+    with warnings.catch_warnings():  # bpe-openai 0.1.4 uses a deprecated importlib.resources call
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return bpe_openai.get_encoding(name)
