@@ -135,6 +135,8 @@ class FakeOpenAIServer:
         self.refuse_n = False
         self.reject_stream_options = False
         self.api_key: str | None = None
+        self.echo_key_in_errors = False
+        """Like some real servers, repeat the key that was sent in the 401 error message."""
         self.models: list[str] = list(DEFAULT_MODELS)
         self.fault: Fault | None = None
         self.requests: list[RecordedRequest] = []
@@ -300,7 +302,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.owner._record(request)
         owner = self.owner
         if owner.api_key is not None and request.authorization != f"Bearer {owner.api_key}":
-            self._json(401, _error_body("Incorrect API key provided.", code="invalid_api_key"))
+            sent = (request.authorization or "").removeprefix("Bearer ")
+            message = f"Incorrect API key provided: {sent}." if owner.echo_key_in_errors else ""
+            body = _error_body(message or "Incorrect API key provided.", code="invalid_api_key")
+            self._json(401, body)
             return
         fault = owner._take_fault(path)
         if fault is not None and fault.kind == "status":
