@@ -3,11 +3,14 @@
 Each block stores the lexer state it ends in (``setCurrentBlockState``); Qt re-highlights the next
 block only while states keep changing, so an edit re-lexes a few blocks, not the document. Huge
 changes (a pasted megabyte, a language switch on a long text) are spread over event-loop turns:
-after ``CHARS_PER_PASS`` characters lexed for one change, the remaining blocks are marked pending,
-left plain, and highlighted by a zero-delay timer a pass at a time, so the UI never freezes.
+after ``PASS_SECONDS`` of lexing for one change, the remaining blocks are marked pending, left
+plain, and highlighted by a zero-delay timer a pass at a time, so the UI never freezes (a time
+budget, not a character count: lexing speed differs tenfold between languages and machines).
 """
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QSyntaxHighlighter, QTextBlock, QTextDocument
@@ -18,8 +21,8 @@ from assistant.ui.theme import Theme
 PENDING_STATE = -2
 """Block state of blocks whose highlighting is deferred to a later pass."""
 
-CHARS_PER_PASS = 20_000
-"""Characters lexed per event-loop turn (about 50 ms of work on a slow core)."""
+PASS_SECONDS = 0.012
+"""Lexing time per event-loop turn: short enough that a 60 Hz repaint still fits in between."""
 
 
 class PygmentsHighlighter(QSyntaxHighlighter):
@@ -36,7 +39,7 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         """Blocks lexed so far (for tests and benchmarks; reset it freely)."""
         self._lexer = LineLexer(language)
         self._theme = theme or Theme()
-        self._budget = CHARS_PER_PASS
+        self._deadline = 0.0
         self._first_pending: int | None = None
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
@@ -82,15 +85,14 @@ class PygmentsHighlighter(QSyntaxHighlighter):
     def finish_pending(self) -> None:
         """Highlight all deferred blocks now (before an export or a screenshot)."""
         while self._first_pending is not None:
-            self._resume(budget=1 << 62)
+            self._resume(seconds=float("inf"))
 
     def highlightBlock(self, text: str) -> None:
         """Lex one block from the previous block's state, or defer it when over budget."""
         previous = self.previousBlockState()
-        if previous == PENDING_STATE or self._budget <= 0:
+        if previous == PENDING_STATE or time.perf_counter() > self._deadline:
             self._defer_current_block()
             return
-        self._budget -= len(text) + 1
         self.blocks_highlighted += 1
         spans, state = self._lexer.highlight_line(text, previous)
         base = None
@@ -106,7 +108,7 @@ class PygmentsHighlighter(QSyntaxHighlighter):
 
     @Slot()
     def _refill_budget(self) -> None:
-        self._budget = CHARS_PER_PASS
+        self._deadline = time.perf_counter() + PASS_SECONDS
 
     def _defer_current_block(self) -> None:
         self.setCurrentBlockState(PENDING_STATE)
@@ -118,15 +120,15 @@ class PygmentsHighlighter(QSyntaxHighlighter):
 
     @Slot()
     def _resume_pass(self) -> None:
-        self._resume(CHARS_PER_PASS)
+        self._resume(PASS_SECONDS)
 
-    def _resume(self, budget: int) -> None:
-        """Highlight from the first pending block for up to ``budget`` characters."""
+    def _resume(self, seconds: float) -> None:
+        """Highlight from the first pending block for up to ``seconds``."""
         block = self._find_first_pending()
         self._first_pending = None
         if block is None:
             return
-        self._budget = budget
+        self._deadline = time.perf_counter() + seconds
         self.rehighlightBlock(block)
 
     def _find_first_pending(self) -> QTextBlock | None:
