@@ -1,0 +1,45 @@
+"""The benchmark command still runs and prints its machine-readable lines (tiny sizes)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FIGURE = re.compile(
+    r"^(?P<name>[a-z0-9_]+) app=\S+ baseline=\S+ unit=\S+ .*"
+    r"ratio=(?P<ratio>[\d.]+|nan|inf) (target=[\d.]+ )?(?P<verdict>ok|MISS)$"
+)
+EXPECTED = {
+    "startup_wall_s",
+    "startup_peak_rss_mib",
+    "stream_wall_s",
+    "stream_stall_p99_ms",
+    "stream_stall_max_ms",
+    "stream_20hz_latency_max_ms",
+    "highlight_full_s",
+    "highlight_stall_max_ms",
+    "highlight_keystroke_blocks",
+    "memory_rss_mib",
+    "memory_os_threads",
+    "engine_tokens_per_s",
+}
+
+
+def test_quick_run_prints_one_line_per_figure(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "tests/benchmarks/run.py", "--quick"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("#")]
+    matches = [FIGURE.match(line) for line in lines]
+    assert all(matches), [line for line, found in zip(lines, matches, strict=True) if not found]
+    names = {found["name"] for found in matches if found}
+    assert names == EXPECTED
+    assert len(lines) == len(EXPECTED)
