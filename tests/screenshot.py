@@ -1,8 +1,9 @@
-"""Screenshots of the real window for the README: `python -m tests.screenshot OUT.png [MODE]`.
+"""Screenshots of the real window for the README.
 
-Starts the loopback OpenAI-compatible server, opens the main window on it, fills the mode's
-fields, presses Generate and grabs the window mid-stream (run under Xvfb for a real X window,
-or with QT_QPA_PLATFORM=offscreen).
+`python -m tests.screenshot OUT.png [MODE] [--builtin]` starts the loopback OpenAI-compatible
+server (or, with --builtin, the real built-in engine and model), opens the main window on it,
+fills the mode's fields, presses Generate and grabs the window mid-stream (run under Xvfb for a
+real X window, or with QT_QPA_PLATFORM=offscreen).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -54,9 +56,18 @@ with path.open(newline="") as handle:
 
 
 def main() -> int:
-    out = sys.argv[1] if len(sys.argv) > 1 else "screenshot.png"
-    mode = sys.argv[2] if len(sys.argv) > 2 else "code-complete"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    builtin = "--builtin" in sys.argv
+    out = args[0] if args else "screenshot.png"
+    mode = args[1] if len(args) > 1 else "code-complete"
     os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
+    if builtin:
+        from assistant.core.models import install_default, models_dir
+        from tests.fixtures.engine import model_cache_dir
+
+        cached = install_default(directory=model_cache_dir())
+        models_dir().mkdir(parents=True, exist_ok=True)
+        (models_dir() / cached.name).symlink_to(cached)
     server = FakeOpenAIServer().start()
     server.reply = ANSWER if mode == "code-complete" else EXPLAIN
     server.delta_size = 3
@@ -70,8 +81,9 @@ def main() -> int:
     settings.upsert_profile(
         ProviderProfile("Ollama (local)", "compatible", server.base_url, "qwen2.5-coder")
     )
-    settings.active_profile = "Ollama (local)"
+    settings.active_profile = settings.profiles[0].name if builtin else "Ollama (local)"
     settings.last_mode = mode
+    settings.welcome_done = True
     window = build_window(settings)
     window.resize(1280, 760)
     window.show()
@@ -81,6 +93,8 @@ def main() -> int:
     editor.setPlainText(CODE)
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     window.generate()
+    if builtin:  # shoot once the real model has written a few lines
+        server.reply = "x" * 450
 
     def shoot() -> None:
         window.grab().save(out)
@@ -91,8 +105,11 @@ def main() -> int:
 
     stop_at = len(server.reply) * 2 // 3
 
+    started = time.monotonic()
+
     def poll() -> None:
-        if len(window.answer_area.current_text()) >= stop_at:
+        if len(window.answer_area.current_text()) >= stop_at or time.monotonic() - started > 60:
+            print(window.status_label.text(), window.error_banner.text(), file=sys.stderr)
             shoot()
         else:
             QTimer.singleShot(20, poll)

@@ -111,6 +111,13 @@ class _Progress:
     tokens: int = 0
     first_token_s: float | None = None
 
+    def rate(self, elapsed: float) -> float:
+        """Tokens per second since the first token (model loading and queueing excluded)."""
+        if self.first_token_s is None or self.tokens < 2:
+            return 0.0
+        span = elapsed - self.first_token_s
+        return (self.tokens - 1) / span if span > 0 else 0.0
+
     def new_text(self, prefix: str) -> list[str]:
         """What this run added to each variant (variant 0 may start with a prefix)."""
         return [self.answers[0][len(prefix) :], *self.answers[1:]]
@@ -172,8 +179,7 @@ class GenerationRun:
                     progress.add(event, now - started)
                     emit(event)
                     elapsed = now - started
-                    rate = progress.tokens / elapsed if elapsed > 0 else 0.0
-                    emit(ProgressEvent(progress.tokens, rate, elapsed))
+                    emit(ProgressEvent(progress.tokens, progress.rate(elapsed), elapsed))
                     if now - last_save >= SAVE_INTERVAL_S:
                         self._record_answer(record_id, progress.answers)
                         last_save = now

@@ -1,0 +1,34 @@
+"""Screenshot of the first-run welcome page: `python -m tests.screenshot_welcome OUT.png`."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+
+def main() -> int:
+    out = sys.argv[1] if len(sys.argv) > 1 else "welcome.png"
+    os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
+    app = QApplication(sys.argv[:1])
+    from assistant.core.secrets import KeyStore
+    from assistant.core.settings import Settings
+    from assistant.ui.welcome_dialog import WelcomeDialog
+
+    dialog = WelcomeDialog(Settings(), KeyStore())
+    dialog.show()
+
+    def shoot() -> None:
+        dialog.grab().save(out)
+        print(out)
+        app.quit()
+
+    QTimer.singleShot(300, shoot)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
