@@ -1,9 +1,11 @@
 """Runs generations off the GUI thread and turns their events into Qt signals.
 
-Each generation gets a worker object moved to its own ``QThread``. The worker emits plain signals;
-Qt queues them to this controller, which lives in the GUI thread and re-emits them tagged with the
-request id. Stop sets the run's ``threading.Event`` (checked per chunk, see FACTS.md) and the view
-drops late chunks by request id, so Stop shows at once even if the socket is slow to notice.
+Each generation gets a worker object moved to its own ``QThread``. The worker queues its events and
+signals only when the queue was empty; the controller (GUI thread) drains the whole queue at once,
+merging consecutive deltas, and re-emits them tagged with the request id. So a fast stream costs
+one queued signal per GUI turn, not two per delta, and a slow one is forwarded at once.
+Stop sets the run's ``threading.Event`` (checked per chunk, see FACTS.md) and the view drops
+late chunks by request id, so Stop shows at once even if the socket is slow to notice.
 """
 
 from __future__ import annotations
@@ -30,21 +32,33 @@ from assistant.core.generation import (
 class _Worker(QObject):
     """Lives in the worker thread; runs one generation and forwards its events."""
 
-    sig_event = Signal(str, object)
-    """(request_id, RunEvent), in order."""
+    sig_ready = Signal(str)
+    """(request_id): events wait in ``take()`` (sent when the queue turns non-empty)."""
 
     def __init__(self, request_id: str, run: GenerationRun, cancel: threading.Event) -> None:
         super().__init__()
         self._request_id = request_id
         self._run = run
         self._cancel = cancel
+        self._lock = threading.Lock()
+        self._pending: list[RunEvent] = []
 
     @Slot()
     def work(self) -> None:
         self._run.run(self._emit, self._cancel)
 
     def _emit(self, event: RunEvent) -> None:
-        self.sig_event.emit(self._request_id, event)
+        with self._lock:
+            self._pending.append(event)
+            first = len(self._pending) == 1
+        if first:
+            self.sig_ready.emit(self._request_id)
+
+    def take(self) -> list[RunEvent]:
+        """All queued events, in order (called from the GUI thread)."""
+        with self._lock:
+            events, self._pending = self._pending, []
+        return events
 
 
 @dataclass
@@ -89,13 +103,35 @@ class GenerationController(QObject):
         job = _Job(request, thread, worker, cancel)
         self._jobs[request_id] = job
         # Bound slots of this GUI-thread object, never lambdas (those run in the worker thread).
-        worker.sig_event.connect(self._forward)
+        worker.sig_ready.connect(self._drain)
         thread.started.connect(worker.work)
         thread.finished.connect(self._reap)
         thread.start()
         return request_id
 
-    @Slot(str, object)
+    @Slot(str)
+    def _drain(self, request_id: str) -> None:
+        job = self._jobs.get(request_id)
+        if job is None:
+            return
+        events = job.worker.take()
+        last_progress = max(
+            (i for i, event in enumerate(events) if isinstance(event, ProgressEvent)), default=-1
+        )
+        merged: list[RunEvent | list[Delta]] = []  # runs of deltas of one variant
+        for number, event in enumerate(events):
+            if isinstance(event, ProgressEvent) and number != last_progress:
+                continue
+            run = merged[-1] if merged else None
+            if isinstance(event, Delta) and isinstance(run, list) and run[0].index == event.index:
+                run.append(event)
+            else:
+                merged.append([event] if isinstance(event, Delta) else event)
+        for item in merged:
+            if isinstance(item, list):
+                item = Delta("".join(delta.text for delta in item), item[0].index)
+            self._forward(request_id, item)
+
     def _forward(self, request_id: str, event: RunEvent) -> None:
         if isinstance(event, Delta):
             self.sig_delta.emit(request_id, event.index, event.text)
