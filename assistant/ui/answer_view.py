@@ -1,10 +1,14 @@
 """Read-only pane that shows a streamed answer, highlighted, without stalling the UI.
 
 Deltas are queued and inserted in batches (one end cursor, one edit block per flush) on a short
-single-shot timer; deltas of any request other than the current one are dropped.
+single-shot timer; deltas of any request other than the current one are dropped. The timer fires
+at once when the last flush is older than the interval (a slow stream shows each delta as it
+arrives), else when the interval is up (a fast stream is inserted at most every 40 ms).
 """
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFontMetricsF, QGuiApplication, QTextCursor
@@ -45,6 +49,7 @@ class AnswerView(QPlainTextEdit):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
         self._flush_timer.timeout.connect(self.flush)
+        self._last_flush = 0.0
         self._apply_font()
 
     @property
@@ -86,7 +91,8 @@ class AnswerView(QPlainTextEdit):
             return
         self._queue.append(text)
         if not self._flush_timer.isActive():
-            self._flush_timer.start()
+            since_ms = (time.monotonic() - self._last_flush) * 1000
+            self._flush_timer.start(max(0, round(FLUSH_INTERVAL_MS - since_ms)))
 
     @Slot(str)
     def finish(self, request_id: str) -> None:
@@ -125,6 +131,7 @@ class AnswerView(QPlainTextEdit):
             return
         text = "".join(self._queue)
         self._queue.clear()
+        self._last_flush = time.monotonic()
         bar = self.verticalScrollBar()
         follow = bar.value() >= bar.maximum()
         self._end_cursor.movePosition(QTextCursor.MoveOperation.End)
