@@ -274,7 +274,7 @@ def retry_message(notice: RetryNotice, provider: str) -> str:
         tr("{provider} is busy{reason}: retrying in {seconds} s (attempt {attempt}/{total})…")
         .replace("{provider}", provider)
         .replace("{reason}", reason)
-        .replace("{seconds}", f"{notice.delay:.0f}")
+        .replace("{seconds}", str(max(1, round(notice.delay))))  # never "retrying in 0 s"
         .replace("{attempt}", str(notice.attempt))
         .replace("{total}", str(notice.max_retries))
     )
