@@ -141,8 +141,20 @@ def check_context(
     window = context_window(profile, engine, configured)
     if window is None:
         return None
+    budget = max(0, answer_budget)
+    upper = _upper_bound(messages)
+    if upper + budget <= window:  # fits for sure: skip the tokenizer (and the engine round trip)
+        return ContextCheck(upper, window, budget)
     counter = engine if profile.is_builtin else None
     return ContextCheck(estimate_tokens(messages, model, counter), window, max(0, answer_budget))
+
+
+def _upper_bound(messages: Sequence[Mapping[str, Any]]) -> int:
+    """Tokens can't outnumber UTF-8 bytes; a few more per message for the chat framing."""
+    total = 0
+    for message in messages:
+        total += len(str(message.get("content", "")).encode("utf-8", "surrogatepass")) + 8
+    return total
 
 
 def chars_to_cut(text: str, excess_tokens: int, model: str = "") -> int:

@@ -125,20 +125,22 @@ class ModeForm(QWidget):
 
     def values(self) -> dict[str, Any]:
         """Current field values, typed as the mode expects."""
-        result: dict[str, Any] = {}
-        for name, widget in self._widgets.items():
-            if isinstance(widget, QPlainTextEdit):
-                result[name] = widget.toPlainText()
-            elif isinstance(widget, QComboBox):
-                data = widget.currentData()
-                result[name] = data if data is not None else widget.currentText()
-            elif isinstance(widget, QSpinBox):
-                result[name] = widget.value()
-            elif isinstance(widget, QCheckBox):
-                result[name] = widget.isChecked()
-            else:
-                result[name] = widget.text()
-        return result
+        return {name: self._value(name) for name in self._widgets}
+
+    def _value(self, name: str) -> Any:
+        widget = self._widgets.get(name)
+        if widget is None:
+            return None
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QComboBox):
+            data = widget.currentData()
+            return data if data is not None else widget.currentText()
+        if isinstance(widget, QSpinBox):
+            return widget.value()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        return widget.text()
 
     def set_values(self, values: dict[str, Any]) -> None:
         """Put values into the widgets (unknown names are ignored)."""
@@ -180,7 +182,7 @@ class ModeForm(QWidget):
     def _sync_editor_language(self) -> None:
         """Code editors follow the form's language field; "detect" guesses from the code."""
         field = self.mode.field(self.mode.language_field or "")
-        language = str(self.values().get(field.name) or "") if field else ""
+        language = str(self._value(field.name) or "") if field else ""
         for widget in self._widgets.values():
             if isinstance(widget, CodeEditor):
                 widget.set_language(language or self._guessed_language(widget))
@@ -191,6 +193,7 @@ class ModeForm(QWidget):
         return guess_language(editor.toPlainText()[:20_000]) or ""
 
     def _code_edited(self) -> None:
+        """Per keystroke: cheap (reads only the language field, never the whole text)."""
         field = self.mode.field(self.mode.language_field or "")
-        if field is not None and not self.values().get(field.name):
+        if field is not None and not self._value(field.name):
             self._guess_timer.start()
