@@ -58,7 +58,7 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
 
 def build_window(settings: Settings | None = None) -> MainWindow:
     """Create the core services and the main window over them (the app must exist)."""
-    from assistant.core.endpoints import EngineSettings, ProviderResolver
+    from assistant.core.endpoints import resolver_for
     from assistant.core.modes import load_modes
     from assistant.core.secrets import KeyStore
     from assistant.ui.generation_controller import GenerationController
@@ -66,18 +66,7 @@ def build_window(settings: Settings | None = None) -> MainWindow:
 
     settings = settings or Settings.load()
     keys = KeyStore()
-    resolver = ProviderResolver(
-        keys,
-        engine_settings=lambda: EngineSettings(
-            model_path=settings.engine_model_path,
-            context=settings.engine_context,
-            threads=settings.engine_threads,
-            gpu_layers=settings.engine_gpu_layers,
-        ),
-        read_timeout=settings.request_timeout,
-        max_retries=settings.max_retries,
-        local_only=lambda: settings.local_only,
-    )
+    resolver = resolver_for(settings, keys)
     history = _open_history()
     controller = GenerationController(resolver, history)
     window = MainWindow(Services(settings, keys, load_modes(), resolver, controller, history))

@@ -15,6 +15,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from assistant.core.endpoints import ProviderResolver
     from assistant.core.providers import ProviderProfile
     from assistant.core.secrets import KeyStore
     from assistant.core.settings import Settings
@@ -178,21 +179,10 @@ def _settings_keys_profile(
     return settings, keys, profile
 
 
-def _resolver(settings: Any, keys: Any) -> Any:
-    from assistant.core.endpoints import EngineSettings, ProviderResolver
+def _resolver(settings: Settings, keys: KeyStore) -> ProviderResolver:
+    from assistant.core.endpoints import resolver_for
 
-    return ProviderResolver(
-        keys,
-        engine_settings=lambda: EngineSettings(
-            model_path=settings.engine_model_path,
-            context=settings.engine_context,
-            threads=settings.engine_threads,
-            gpu_layers=settings.engine_gpu_layers,
-        ),
-        read_timeout=settings.request_timeout,
-        max_retries=settings.max_retries,
-        local_only=lambda: settings.local_only,
-    )
+    return resolver_for(settings, keys)
 
 
 def _sendable_stdin(text: str) -> str:

@@ -21,6 +21,7 @@ from assistant.core.providers import ProviderProfile
 if TYPE_CHECKING:
     from assistant.core.local_engine import LocalEngine
     from assistant.core.secrets import KeyStore
+    from assistant.core.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -141,3 +142,19 @@ class ProviderResolver:
             engine, self._engine = self._engine, None
         if engine is not None:
             engine.stop()
+
+
+def resolver_for(settings: Settings, keys: KeyStore) -> ProviderResolver:
+    """The app's resolver, reading engine and network settings from ``settings`` when used."""
+    return ProviderResolver(
+        keys,
+        engine_settings=lambda: EngineSettings(
+            model_path=settings.engine_model_path,
+            context=settings.engine_context,
+            threads=settings.engine_threads,
+            gpu_layers=settings.engine_gpu_layers,
+        ),
+        read_timeout=settings.request_timeout,
+        max_retries=settings.max_retries,
+        local_only=lambda: settings.local_only,
+    )
