@@ -78,9 +78,19 @@ def resolve_language(name: str | None) -> str:
     key = (name or "").strip().lower()
     if key in MARKDOWN_ALIASES:
         return MARKDOWN
-    if key in PLAIN_ALIASES or _lexer_for(key) is None:
+    if key in PLAIN_ALIASES or key not in _known_aliases():
         return PLAIN
     return key
+
+
+@lru_cache(maxsize=1)
+def _known_aliases() -> frozenset[str]:
+    """Every pygments lexer alias, read from its table (no lexer module is imported)."""
+    from pygments.lexers import get_all_lexers
+
+    return frozenset(
+        alias for _name, aliases, _f, _m in get_all_lexers(plugins=False) for alias in aliases
+    )
 
 
 @lru_cache(maxsize=128)
@@ -102,7 +112,11 @@ class LineLexer:
     def __init__(self, language: str = PLAIN) -> None:
         self.language = resolve_language(language)
         self._states = StateTable()
-        self._lexer = None if self.language in (PLAIN, MARKDOWN) else _lexer_for(self.language)
+
+    @property
+    def _lexer(self) -> Lexer | None:
+        """The pygments lexer, built on first use (compiling one takes up to 0.1 s)."""
+        return None if self.language in (PLAIN, MARKDOWN) else _lexer_for(self.language)
 
     def highlight_line(self, text: str, state: int) -> tuple[list[Span], int]:
         """Spans of ``text`` (one line, no newline) and the state the line ends in."""
