@@ -120,6 +120,8 @@ class LineLexer:
 
     def highlight_line(self, text: str, state: int) -> tuple[list[Span], int]:
         """Spans of ``text`` (one line, no newline) and the state the line ends in."""
+        if not text and state <= INITIAL_STATE:  # an empty editor (Qt: -1): no lexer yet
+            return [], INITIAL_STATE
         try:
             if self.language == MARKDOWN:
                 spans, end_state = self._markdown_line(text, self._states.lookup(state))
