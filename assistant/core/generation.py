@@ -269,11 +269,16 @@ class GenerationRun:
 
 def retry_message(notice: RetryNotice, provider: str) -> str:
     """Status line while the SDK waits before retrying."""
-    reason = f" (HTTP {notice.status})" if notice.status else ""
+    if notice.status:
+        text = tr(
+            "{provider} is busy (HTTP {status}): retrying in {seconds} s "
+            "(attempt {attempt}/{total})…"
+        )
+    else:  # connection error or timeout
+        text = tr("No answer from {provider}: retrying in {seconds} s (attempt {attempt}/{total})…")
     return (
-        tr("{provider} is busy{reason}: retrying in {seconds} s (attempt {attempt}/{total})…")
-        .replace("{provider}", provider)
-        .replace("{reason}", reason)
+        text.replace("{provider}", provider)
+        .replace("{status}", str(notice.status))
         .replace("{seconds}", str(max(1, round(notice.delay))))  # never "retrying in 0 s"
         .replace("{attempt}", str(notice.attempt))
         .replace("{total}", str(notice.max_retries))
