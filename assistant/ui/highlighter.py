@@ -40,6 +40,7 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         self._lexer = LineLexer(language)
         self._theme = theme or Theme()
         self._deadline = 0.0
+        self._deferring = False  # the pass is over: the rest of this run is only marked pending
         self._first_pending: int | None = None
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
@@ -89,6 +90,9 @@ class PygmentsHighlighter(QSyntaxHighlighter):
 
     def highlightBlock(self, text: str) -> None:
         """Lex one block from the previous block's state, or defer it when over budget."""
+        if self._deferring:  # fast path: Qt calls this for each of maybe 100 000 blocks
+            self.setCurrentBlockState(PENDING_STATE)
+            return
         previous = self.previousBlockState()
         if previous == PENDING_STATE or time.perf_counter() > self._deadline:
             self._defer_current_block()
@@ -109,8 +113,10 @@ class PygmentsHighlighter(QSyntaxHighlighter):
     @Slot()
     def _refill_budget(self) -> None:
         self._deadline = time.perf_counter() + PASS_SECONDS
+        self._deferring = False
 
     def _defer_current_block(self) -> None:
+        self._deferring = True
         self.setCurrentBlockState(PENDING_STATE)
         number = self.currentBlock().blockNumber()
         if self._first_pending is None or number < self._first_pending:
@@ -129,6 +135,7 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         if block is None:
             return
         self._deadline = time.perf_counter() + seconds
+        self._deferring = False
         self.rehighlightBlock(block)
 
     def _find_first_pending(self) -> QTextBlock | None:
