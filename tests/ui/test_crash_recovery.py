@@ -70,3 +70,57 @@ def test_sigkill_mid_stream_loses_nothing(
     last = openai_server.chat_requests[-1].body["messages"]
     assert last[-2] == {"role": "assistant", "content": partial}
     window.close()
+
+
+def test_sigkill_of_the_cli_mid_stream_is_recovered_in_the_window(
+    qtbot: QtBot, openai_server: FakeOpenAIServer, app_home: Path, no_keyring: Any
+) -> None:
+    openai_server.reply = "".join(f"Line {i} of the beaver story. " for i in range(400))
+    openai_server.delta_size = 5
+    openai_server.delta_delay = 0.01
+    env = {**os.environ, "ASSISTANT_HOME": str(app_home)}
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "run",
+            "article",
+            "--field",
+            "topic=Beavers {x}",
+            "--base-url",
+            openai_server.base_url,
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.write(b"Notes typed on the command line: {{ $x }} %s\n")
+    child.stdin.close()
+    store = HistoryStore(app_home / "data" / "history.sqlite3")
+    try:
+        qtbot.waitUntil(
+            lambda: any(len(r.answer) > 100 for r in store.list(limit=1)), timeout=20_000
+        )
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    printed = child.stdout.read().decode()
+
+    window = build_window(Settings.load())
+    qtbot.addWidget(window)
+    form = window.current_form()
+    assert form.mode.id == "article"
+    assert form.values()["topic"] == "Beavers {x}"
+    assert form.values()["notes"] == "Notes typed on the command line: {{ $x }} %s\n"
+    assert window.recovery_bar.isVisibleTo(window)
+    partial = window.answer_area.current_text()
+    assert len(partial) > 100 and openai_server.reply.startswith(partial)
+    assert printed.startswith(partial[:50])
+    record = store.list(limit=1)[0]
+    assert record.status == "interrupted"
+    window.close()
