@@ -329,7 +329,9 @@ def _builtin_modes() -> tuple[Mode, ...]:
     found = []
     for item in list_resources("modes", suffix=".toml"):
         source = f"builtin:{item.name}"
-        found.append(parse_mode(item.read_text(encoding="utf-8"), source=source))
+        # Shipped templates are checked by the tests, not at every start (jinja2 costs ~0.1 s).
+        text = item.read_text(encoding="utf-8")
+        found.append(parse_mode(text, source=source, check_templates=False))
     return tuple(sorted(found, key=lambda mode: (mode.order, mode.id)))
 
 
@@ -374,8 +376,14 @@ def load_mode_file(path: Path) -> Mode:
     return parse_mode(text, source=str(path), default_id=path.stem)
 
 
-def parse_mode(text: str, *, source: str, default_id: str | None = None) -> Mode:
-    """A Mode from TOML text; ModeError (naming ``source``) explains anything wrong."""
+def parse_mode(
+    text: str, *, source: str, default_id: str | None = None, check_templates: bool = True
+) -> Mode:
+    """A Mode from TOML text; ModeError (naming ``source``) explains anything wrong.
+
+    ``check_templates`` compiles the prompt templates now (syntax, unknown names) rather than at
+    the first render.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -383,7 +391,7 @@ def parse_mode(text: str, *, source: str, default_id: str | None = None) -> Mode
     if default_id is None:
         default_id = source.rsplit(":", 1)[-1].removesuffix(".toml")
     try:
-        return _ModeParser(data, default_id).mode(source)
+        return _ModeParser(data, default_id).mode(source, check_templates)
     except (TemplateError, _SchemaError) as exc:
         raise ModeError(source, str(exc)) from exc
 
@@ -433,7 +441,7 @@ class _ModeParser:
         self.data = data
         self.default_id = default_id
 
-    def mode(self, source: str) -> Mode:
+    def mode(self, source: str, check_templates: bool = True) -> Mode:
         data = self.data
         _no_unknown_keys(data, _MODE_KEYS, "mode")
         mode_id = _typed(data, "id", str, self.default_id)
@@ -466,7 +474,8 @@ class _ModeParser:
             raise _SchemaError("prompt.user must not be empty")
         for name, template in (("prompt.system", system), ("prompt.user", user)):
             try:
-                check_template(template, names)
+                if check_templates:
+                    check_template(template, names)
             except TemplateError as exc:
                 raise _SchemaError(f"{name}: {exc}") from exc
         return Mode(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import (
@@ -50,8 +50,10 @@ from assistant.ui.answer_area import AnswerArea
 from assistant.ui.code_editor import CodeEditor
 from assistant.ui.generation_controller import GenerationController
 from assistant.ui.mode_form import ModeForm, tr_mode
-from assistant.ui.models_dialog import ModelsDialog, add_dropped_models, gguf_paths, local_paths
 from assistant.ui.params_panel import ParamsPanel
+
+if TYPE_CHECKING:
+    from assistant.ui.history_panel import HistoryPanel
 
 # A code field with this name is not shown: the main code editor is split at the cursor instead,
 # so a person pastes code once, puts the cursor where the completion should go, and generates.
@@ -108,7 +110,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_body()
         self._build_status_bar()
-        self._build_history_dock()
+        self._build_history_action()
         self._build_menus()
         self._connect_controller()
         self._restore_state()
@@ -304,27 +306,40 @@ class MainWindow(QMainWindow):
         bar.setVisible(False)
         return bar
 
-    def _build_history_dock(self) -> None:
-        from assistant.ui.history_panel import HistoryPanel
-
+    def _build_history_action(self) -> None:
+        """Ctrl+H shows the history; the panel is built on first use (keeps start-up fast)."""
         self.history_panel: HistoryPanel | None = None
         self.history_dock: QDockWidget | None = None
+        self.history_action = QAction(self.tr("History"), self)
+        self.history_action.setCheckable(True)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.setEnabled(self.services.history is not None)
+        self.history_action.toggled.connect(self.show_history)
+        self.addAction(self.history_action)
+
+    def show_history(self, shown: bool = True) -> None:
+        """Show or hide the history dock (search, star, rename, delete, reopen, export)."""
         history = self.services.history
         if history is None:
             return
-        titles = {mode.id: tr_mode(mode.title) for mode in self.services.modes.values()}
-        self.history_panel = HistoryPanel(history, titles)
-        self.history_panel.sig_open.connect(self.open_record)
-        dock = QDockWidget(self.tr("History"), self)
-        dock.setObjectName("historyDock")
-        dock.setWidget(self.history_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        dock.setVisible(False)
-        toggle = dock.toggleViewAction()
-        toggle.setText(self.tr("History"))
-        toggle.setShortcut(QKeySequence("Ctrl+H"))
-        self.addAction(toggle)
-        self.history_dock = dock
+        if shown and self.history_dock is None:
+            from assistant.ui.history_panel import HistoryPanel
+
+            titles = {mode.id: tr_mode(mode.title) for mode in self.services.modes.values()}
+            self.history_panel = HistoryPanel(history, titles)
+            self.history_panel.sig_open.connect(self.open_record)
+            dock = QDockWidget(self.tr("History"), self)
+            dock.setObjectName("historyDock")
+            dock.setWidget(self.history_panel)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            dock.visibilityChanged.connect(self.history_action.setChecked)
+            self.history_dock = dock
+        if self.history_dock is not None:
+            self.history_dock.setVisible(shown)
+        if shown and self.history_panel is not None:
+            self.history_panel.refresh()
+            self.history_panel.focus_search()
+        self.history_action.setChecked(shown)
 
     def open_record(self, record_id: int, keep_input: bool = False) -> None:
         """Bring a past generation back: its mode, field values and answer(s)."""
@@ -382,9 +397,8 @@ class MainWindow(QMainWindow):
         run_menu = self.menuBar().addMenu(self.tr("&Generate"))
         run_menu.addAction(self.generate_action)
         run_menu.addAction(self.stop_action)
-        if self.history_dock is not None:
-            view_menu = self.menuBar().addMenu(self.tr("&View"))
-            view_menu.addAction(self.history_dock.toggleViewAction())
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(self.history_action)
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addAction(self.providers_action)
         settings_menu.addAction(self.models_action)
@@ -603,14 +617,20 @@ class MainWindow(QMainWindow):
             self.show_welcome()
 
     def manage_models(self) -> None:
+        from assistant.ui.models_dialog import ModelsDialog
+
         ModelsDialog(self.settings, self).exec()  # saves on close
         self._show_profile_model()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from assistant.ui.models_dialog import gguf_paths, local_paths
+
         if gguf_paths(local_paths(event)):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        from assistant.ui.models_dialog import add_dropped_models, local_paths
+
         added = add_dropped_models(local_paths(event), self)
         if added:
             event.acceptProposedAction()

@@ -356,3 +356,11 @@ def test_builtin_modes_load_from_a_zipped_package(tmp_path: Path) -> None:
         check=True,
     )
     assert result.stdout.strip() == ",".join(BUILTIN_ORDER)
+
+
+def test_shipped_templates_compile_and_use_only_their_fields() -> None:
+    """Built-ins skip the template check at start-up (speed); it must hold here instead."""
+    from assistant.core.resources import list_resources
+
+    for item in list_resources("modes", suffix=".toml"):
+        parse_mode(item.read_text(encoding="utf-8"), source=item.name, check_templates=True)

@@ -288,7 +288,10 @@ def test_reopen_from_history_brings_back_fields_and_answer(
     fill(window, topic="Something else", audience="")
     choose_mode(window, "ad-copy")
     window.answer_area.show_text(["other"], "markdown")
-    assert window.history_panel is not None
+    assert window.history_panel is None  # built on first use
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert window.history_panel is not None and window.history_dock is not None
+    assert window.history_dock.isVisible()
     assert done.record_id in window.history_panel.shown_ids()
     window.history_panel.sig_open.emit(done.record_id)
     assert window.current_mode().id == "article"
