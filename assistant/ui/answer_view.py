@@ -15,6 +15,7 @@ from PySide6.QtGui import QFontMetricsF, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from assistant.core.highlight import MARKDOWN
+from assistant.ui.gui_gate import GATE
 from assistant.ui.highlighter import PygmentsHighlighter
 from assistant.ui.theme import Theme, monospace_font
 
@@ -134,10 +135,11 @@ class AnswerView(QPlainTextEdit):
         self._last_flush = time.monotonic()
         bar = self.verticalScrollBar()
         follow = bar.value() >= bar.maximum()
-        self._end_cursor.movePosition(QTextCursor.MoveOperation.End)
-        self._end_cursor.beginEditBlock()
-        self._end_cursor.insertText(text)
-        self._end_cursor.endEditBlock()
+        with GATE.busy():  # highlighting calls back into Python once per block
+            self._end_cursor.movePosition(QTextCursor.MoveOperation.End)
+            self._end_cursor.beginEditBlock()
+            self._end_cursor.insertText(text)
+            self._end_cursor.endEditBlock()
         self._chunks.append(text)
         self._chars += len(text)
         if follow:

@@ -27,6 +27,7 @@ from assistant.core.generation import (
     RunEvent,
     StatusEvent,
 )
+from assistant.ui.gui_gate import GATE
 
 
 class _Worker(QObject):
@@ -53,6 +54,7 @@ class _Worker(QObject):
             first = len(self._pending) == 1
         if first:
             self.sig_ready.emit(self._request_id)
+        GATE.wait_until_idle()  # let the GUI finish inserting text before parsing more
 
     def take(self) -> list[RunEvent]:
         """All queued events, in order (called from the GUI thread)."""
