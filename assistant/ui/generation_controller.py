@@ -1,11 +1,12 @@
 """Runs generations off the GUI thread and turns their events into Qt signals.
 
-Each generation gets a worker object moved to its own ``QThread``. The worker queues its events and
-signals only when the queue was empty; the controller (GUI thread) drains the whole queue at once,
-merging consecutive deltas, and re-emits them tagged with the request id. So a fast stream costs
-one queued signal per GUI turn, not two per delta, and a slow one is forwarded at once.
-Stop sets the run's ``threading.Event`` (checked per chunk, see FACTS.md) and the view drops
-late chunks by request id, so Stop shows at once even if the socket is slow to notice.
+Generations run on the controller's own thread pool: threads are reused, so many generations do
+not churn threads, malloc arenas or per-thread database connections. A worker object queues the
+run's events and signals only when its queue was empty; the controller (GUI thread) drains the
+whole queue at once, merging consecutive deltas, and re-emits them tagged with the request id.
+So a fast stream costs one queued signal per GUI turn, not two per delta, and a slow one is
+forwarded at once. Stop sets the run's ``threading.Event`` (checked per chunk, see FACTS.md) and
+the view drops late chunks by request id, so Stop shows at once even if the socket is slow.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from assistant.core.client import Delta, Usage
 from assistant.core.generation import (
@@ -29,9 +30,11 @@ from assistant.core.generation import (
 )
 from assistant.ui.gui_gate import GATE
 
+MAX_PARALLEL = 4  # generations at once (variants side by side, a stopped one still closing)
+
 
 class _Worker(QObject):
-    """Lives in the worker thread; runs one generation and forwards its events."""
+    """Runs one generation on a pool thread and queues its events for the GUI thread."""
 
     sig_ready = Signal(str)
     """(request_id): events wait in ``take()`` (sent when the queue turns non-empty)."""
@@ -63,16 +66,26 @@ class _Worker(QObject):
         return events
 
 
+class _Runner(QRunnable):
+    """Runs one worker on a pool thread."""
+
+    def __init__(self, worker: _Worker) -> None:
+        super().__init__()
+        self._worker = worker
+
+    def run(self) -> None:
+        self._worker.work()
+
+
 @dataclass
 class _Job:
     request: GenerationRequest
-    thread: QThread
     worker: _Worker
     cancel: threading.Event
 
 
 class GenerationController(QObject):
-    """Starts and stops generations; one QThread per running request."""
+    """Starts and stops generations on a small pool of reused threads."""
 
     sig_status = Signal(str, str)
     """(request_id, text): a status line such as "Loading model…"."""
@@ -92,23 +105,19 @@ class GenerationController(QObject):
         self._resolver = resolver
         self._recorder = recorder
         self._jobs: dict[str, _Job] = {}
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(MAX_PARALLEL)
 
     def start(self, request: GenerationRequest) -> str:
         """Start a generation in the background; returns its request id."""
         request_id = uuid.uuid4().hex
         cancel = threading.Event()
         run = GenerationRun(request, self._resolver, self._recorder)
-        thread = QThread(self)
-        thread.setObjectName(f"generation-{request_id[:8]}")
         worker = _Worker(request_id, run, cancel)
-        worker.moveToThread(thread)
-        job = _Job(request, thread, worker, cancel)
-        self._jobs[request_id] = job
-        # Bound slots of this GUI-thread object, never lambdas (those run in the worker thread).
+        self._jobs[request_id] = _Job(request, worker, cancel)
+        # A bound slot of this GUI-thread object: queued from the pool thread to the GUI thread.
         worker.sig_ready.connect(self._drain)
-        thread.started.connect(worker.work)
-        thread.finished.connect(self._reap)
-        thread.start()
+        self._pool.start(_Runner(worker))
         return request_id
 
     @Slot(str)
@@ -144,19 +153,8 @@ class GenerationController(QObject):
         elif isinstance(event, Usage):
             self.sig_usage.emit(request_id, event)
         elif isinstance(event, DoneEvent):
-            job = self._jobs.get(request_id)
-            if job is not None:
-                job.thread.quit()
+            self._jobs.pop(request_id, None)
             self.sig_done.emit(request_id, event)
-
-    @Slot()
-    def _reap(self) -> None:
-        """Forget jobs whose thread has ended."""
-        for request_id, job in list(self._jobs.items()):
-            if job.thread.isFinished():
-                del self._jobs[request_id]
-                job.worker.deleteLater()
-                job.thread.deleteLater()
 
     def stop(self, request_id: str) -> None:
         """Ask a running generation to stop (it closes its connection and ends by itself)."""
@@ -171,10 +169,8 @@ class GenerationController(QObject):
     def running(self) -> list[str]:
         return list(self._jobs)
 
-    def shutdown(self, wait_ms: int = 5000) -> None:
-        """Stop everything and wait for the threads (window closing)."""
+    def shutdown(self, wait_ms: int = 5000) -> bool:
+        """Stop everything and wait for the pool threads (window closing); False on time-out."""
         for job in self._jobs.values():
             job.cancel.set()
-        for job in list(self._jobs.values()):
-            job.thread.quit()
-            job.thread.wait(wait_ms)
+        return bool(self._pool.waitForDone(wait_ms))
