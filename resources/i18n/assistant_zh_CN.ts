@@ -11,196 +11,229 @@
     </message>
 </context>
 <context>
+    <name>ContextDialog</name>
+    <message>
+        <location filename="../../assistant/ui/context_check.py" line="43" />
+        <source>The input is too long</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/context_check.py" line="45" />
+        <source>The prompt is about {0} tokens; {1} reads at most {2} (answer budget {3}).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/context_check.py" line="47" />
+        <source>the model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/context_check.py" line="53" />
+        <source>Trim the input, lower Max tokens, or send it anyway (the server may refuse it or cut it).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/context_check.py" line="58" />
+        <source>Trim the input</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/context_check.py" line="61" />
+        <source>Send anyway</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="117" />
         <location filename="../../assistant/ui/history_panel.py" line="119" />
-        <location filename="../../assistant/ui/history_panel.py" line="210" />
+        <location filename="../../assistant/ui/history_panel.py" line="121" />
+        <location filename="../../assistant/ui/history_panel.py" line="214" />
         <source>Search history</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="129" />
+        <location filename="../../assistant/ui/history_panel.py" line="131" />
         <source>Filter by mode</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="130" />
+        <location filename="../../assistant/ui/history_panel.py" line="132" />
         <source>All modes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="135" />
+        <location filename="../../assistant/ui/history_panel.py" line="137" />
         <source>Starred only</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="142" />
+        <location filename="../../assistant/ui/history_panel.py" line="144" />
         <source>History</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="144" />
+        <location filename="../../assistant/ui/history_panel.py" line="146" />
         <source>Title</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="144" />
+        <location filename="../../assistant/ui/history_panel.py" line="146" />
         <source>Mode</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="144" />
+        <location filename="../../assistant/ui/history_panel.py" line="146" />
         <source>Time</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="190" />
+        <location filename="../../assistant/ui/history_panel.py" line="194" />
         <source>Open</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="191" />
+        <location filename="../../assistant/ui/history_panel.py" line="195" />
         <source>Open in the editor (Enter)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="192" />
-        <location filename="../../assistant/ui/history_panel.py" line="677" />
+        <location filename="../../assistant/ui/history_panel.py" line="196" />
+        <location filename="../../assistant/ui/history_panel.py" line="707" />
         <source>Star</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="194" />
+        <location filename="../../assistant/ui/history_panel.py" line="198" />
         <source>Rename</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="197" />
+        <location filename="../../assistant/ui/history_panel.py" line="201" />
         <source>Delete</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="202" />
+        <location filename="../../assistant/ui/history_panel.py" line="206" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="203" />
+        <location filename="../../assistant/ui/history_panel.py" line="207" />
         <source>Export the selected records to a file</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="204" />
+        <location filename="../../assistant/ui/history_panel.py" line="208" />
         <source>Copy as Markdown</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="206" />
+        <location filename="../../assistant/ui/history_panel.py" line="210" />
         <source>Undo delete</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="252" />
+        <location filename="../../assistant/ui/history_panel.py" line="256" />
         <source>Undo</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="253" />
+        <location filename="../../assistant/ui/history_panel.py" line="257" />
         <source>Bring the deleted records back (Ctrl+Z)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="419" />
+        <location filename="../../assistant/ui/history_panel.py" line="423" />
         <source>Deleted “{title}”.</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../assistant/ui/history_panel.py" line="421" />
+        <location filename="../../assistant/ui/history_panel.py" line="425" />
         <source>Deleted %n record(s).</source>
         <translation type="unfinished">
             <numerusform />
         </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="455" />
+        <location filename="../../assistant/ui/history_panel.py" line="459" />
         <source>Export history</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="459" />
+        <location filename="../../assistant/ui/history_panel.py" line="463" />
         <source>HTML page (*.html *.htm)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="460" />
+        <location filename="../../assistant/ui/history_panel.py" line="464" />
         <source>Markdown (*.md *.markdown)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="461" />
+        <location filename="../../assistant/ui/history_panel.py" line="465" />
         <source>Text (*.txt)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="491" />
+        <location filename="../../assistant/ui/history_panel.py" line="495" />
         <source>Could not export to {path}: {reason}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="497" />
+        <location filename="../../assistant/ui/history_panel.py" line="501" />
         <source>Exported to {path}</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../assistant/ui/history_panel.py" line="506" />
+        <location filename="../../assistant/ui/history_panel.py" line="510" />
         <source>Copied %n record(s) as Markdown.</source>
         <translation type="unfinished">
             <numerusform />
         </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="583" />
+        <location filename="../../assistant/ui/history_panel.py" line="603" />
         <source>Today</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="585" />
+        <location filename="../../assistant/ui/history_panel.py" line="605" />
         <source>Yesterday</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="608" />
+        <location filename="../../assistant/ui/history_panel.py" line="628" />
         <source>(no answer)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="621" />
+        <location filename="../../assistant/ui/history_panel.py" line="641" />
         <source>The app was closed while this answer was being written; the part written so far was kept.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="632" />
+        <location filename="../../assistant/ui/history_panel.py" line="652" />
         <source>interrupted</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="633" />
+        <location filename="../../assistant/ui/history_panel.py" line="653" />
         <source>stopped</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="634" />
+        <location filename="../../assistant/ui/history_panel.py" line="654" />
         <source>failed</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="635" />
+        <location filename="../../assistant/ui/history_panel.py" line="655" />
         <source>writing…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="677" />
+        <location filename="../../assistant/ui/history_panel.py" line="707" />
         <source>Unstar</source>
         <translation type="unfinished" />
     </message>
@@ -236,274 +269,338 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="116" />
-        <location filename="../../assistant/ui/main_window.py" line="213" />
-        <location filename="../../assistant/ui/main_window.py" line="627" />
+        <location filename="../../assistant/ui/main_window.py" line="130" />
+        <location filename="../../assistant/ui/main_window.py" line="228" />
+        <location filename="../../assistant/ui/main_window.py" line="773" />
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="118" />
+        <location filename="../../assistant/ui/main_window.py" line="132" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="120" />
-        <location filename="../../assistant/ui/main_window.py" line="218" />
+        <location filename="../../assistant/ui/main_window.py" line="134" />
+        <location filename="../../assistant/ui/main_window.py" line="233" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="122" />
+        <location filename="../../assistant/ui/main_window.py" line="136" />
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="125" />
+        <location filename="../../assistant/ui/main_window.py" line="139" />
         <source>Copy answer</source>
         <translation>复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="128" />
+        <location filename="../../assistant/ui/main_window.py" line="142" />
         <source>Insert at cursor</source>
         <translation>插入到光标处</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="131" />
+        <location filename="../../assistant/ui/main_window.py" line="145" />
         <source>Insert the answer at the cursor of the input editor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="134" />
+        <location filename="../../assistant/ui/main_window.py" line="148" />
         <source>Save answer as…</source>
         <translation>回答另存为…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="137" />
+        <location filename="../../assistant/ui/main_window.py" line="151" />
         <source>Providers…</source>
         <translation>服务提供方…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="140" />
+        <location filename="../../assistant/ui/main_window.py" line="154" />
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="141" />
+        <location filename="../../assistant/ui/main_window.py" line="155" />
         <source>Install the built-in model or add GGUF files</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="143" />
+        <location filename="../../assistant/ui/main_window.py" line="157" />
         <source>Getting started…</source>
         <translation>入门向导…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="145" />
+        <location filename="../../assistant/ui/main_window.py" line="159" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="158" />
+        <location filename="../../assistant/ui/main_window.py" line="172" />
         <source>Provider</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="162" />
+        <location filename="../../assistant/ui/main_window.py" line="176" />
         <source>Provider </source>
         <translation>服务 </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="168" />
+        <location filename="../../assistant/ui/main_window.py" line="182" />
         <source>  Model </source>
         <translation>  模型 </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="175" />
+        <location filename="../../assistant/ui/main_window.py" line="189" />
         <source>model name</source>
         <translation>模型名称</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="200" />
+        <location filename="../../assistant/ui/main_window.py" line="215" />
         <source>Code: the completion goes at the cursor *</source>
         <translation>代码：补全内容插入在光标处 *</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="278" />
+        <location filename="../../assistant/ui/main_window.py" line="293" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="280" />
+        <location filename="../../assistant/ui/main_window.py" line="295" />
         <source>Ask the model to go on from the text so far</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="282" />
-        <location filename="../../assistant/ui/main_window.py" line="627" />
+        <location filename="../../assistant/ui/main_window.py" line="297" />
+        <location filename="../../assistant/ui/main_window.py" line="773" />
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="285" />
+        <location filename="../../assistant/ui/main_window.py" line="300" />
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="295" />
+        <location filename="../../assistant/ui/main_window.py" line="313" />
+        <location filename="../../assistant/ui/main_window.py" line="331" />
+        <source>History</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="349" />
+        <source>That history entry cannot be opened.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="369" />
+        <source>This answer was interrupted. The text so far is kept.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="371" />
+        <source>Opened “{0}” from the history.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="374" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="311" />
+        <location filename="../../assistant/ui/main_window.py" line="390" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="315" />
+        <location filename="../../assistant/ui/main_window.py" line="394" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="318" />
+        <location filename="../../assistant/ui/main_window.py" line="397" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="321" />
+        <location filename="../../assistant/ui/main_window.py" line="400" />
+        <source>&amp;View</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="402" />
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="324" />
+        <location filename="../../assistant/ui/main_window.py" line="406" />
+        <source>Local only (no internet)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="411" />
+        <source>Send requests only to this machine (the built-in engine, local servers)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="414" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="326" />
-        <location filename="../../assistant/ui/main_window.py" line="762" />
+        <location filename="../../assistant/ui/main_window.py" line="416" />
+        <location filename="../../assistant/ui/main_window.py" line="926" />
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="357" />
+        <location filename="../../assistant/ui/main_window.py" line="447" />
         <source>Drafts could not be read: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="383" />
+        <location filename="../../assistant/ui/main_window.py" line="472" />
         <source>This answer was interrupted: the app closed while it was being written. The input and the text so far are kept.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="388" />
+        <location filename="../../assistant/ui/main_window.py" line="476" />
         <source>Recovered an interrupted answer.</source>
         <translation>已恢复一个被中断的回答。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="449" />
-        <source>The built-in engine runs the model chosen in Settings → Providers.</source>
+        <location filename="../../assistant/ui/main_window.py" line="816" />
+        <source>The answer was cut short. {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="451" />
+        <location filename="../../assistant/ui/main_window.py" line="874" />
+        <source>Markdown (*.md);;Web page (*.html);;Text (*.txt);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="935" />
+        <source>Local only: requests go to this machine only.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="937" />
+        <source>Local only is off: remote providers are allowed.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="538" />
         <source>Model name as the server knows it (Test connection lists them).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="506" />
+        <location filename="../../assistant/ui/main_window.py" line="554" />
+        <source>{0} · {1} MB · {2} · context {3} tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="564" />
+        <source>No model installed: Settings → Models…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="565" />
+        <source>Model run by the built-in engine (switching restarts it).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="639" />
         <source>Added model: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="552" />
+        <location filename="../../assistant/ui/main_window.py" line="679" />
+        <source>Put the cursor where the completion should go: it is at the very start.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="690" />
         <source>The prompt template could not be rendered: </source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="580" />
+        <location filename="../../assistant/ui/main_window.py" line="726" />
         <source>Sending to {0}…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="617" />
-        <location filename="../../assistant/ui/main_window.py" line="672" />
+        <location filename="../../assistant/ui/main_window.py" line="763" />
+        <location filename="../../assistant/ui/main_window.py" line="820" />
         <source>Stopped. The text so far is kept.</source>
         <translation>已停止。已生成的文字会保留。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="645" />
+        <location filename="../../assistant/ui/main_window.py" line="791" />
         <source>Generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="647" />
+        <location filename="../../assistant/ui/main_window.py" line="793" />
         <source>Tokens: {0} · {1} tok/s</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="665" />
+        <location filename="../../assistant/ui/main_window.py" line="814" />
         <source>The request failed.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="668" />
         <source>Failed. The text so far is kept.</source>
         <translation>失败。已生成的文字会保留。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="668" />
         <source>Failed.</source>
         <translation>失败。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="674" />
+        <location filename="../../assistant/ui/main_window.py" line="822" />
         <source>Done in {0} s</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="676" />
+        <location filename="../../assistant/ui/main_window.py" line="824" />
         <source> · usage: {0} prompt + {1} completion = {2} tokens</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="695" />
+        <location filename="../../assistant/ui/main_window.py" line="844" />
         <source>Copied {0} characters.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="714" />
+        <location filename="../../assistant/ui/main_window.py" line="863" />
         <source>Inserted {0} characters.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="719" />
+        <location filename="../../assistant/ui/main_window.py" line="868" />
         <source>Nothing to save yet.</source>
         <translation>还没有可保存的内容。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="723" />
-        <location filename="../../assistant/ui/main_window.py" line="733" />
+        <location filename="../../assistant/ui/main_window.py" line="872" />
+        <location filename="../../assistant/ui/main_window.py" line="883" />
         <source>Save answer as</source>
         <translation>回答另存为</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="725" />
-        <source>Markdown (*.md);;Text (*.txt);;All files (*)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="735" />
+        <location filename="../../assistant/ui/main_window.py" line="885" />
         <source>Saved to {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="755" />
+        <location filename="../../assistant/ui/main_window.py" line="919" />
         <source>The draft could not be saved: {0}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="763" />
+        <location filename="../../assistant/ui/main_window.py" line="927" />
         <source>{0}: a writing and coding assistant.</source>
         <translation type="unfinished" />
     </message>
@@ -750,139 +847,162 @@
     </message>
 </context>
 <context>
+    <name>PasteWatch</name>
+    <message>
+        <location filename="../../assistant/ui/paste_watch.py" line="62" />
+        <source>Pasted text: </source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ProviderDialog</name>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="49" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="50" />
         <source>Providers</source>
         <translation>服务提供方</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="62" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="65" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="64" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="67" />
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="75" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="78" />
         <source>Built-in engine</source>
         <translation>内置引擎</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="76" />
-        <location filename="../../assistant/ui/provider_dialog.py" line="84" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="79" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="87" />
         <source>OpenAI</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="77" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="80" />
         <source>OpenAI-compatible server</source>
         <translation>兼容 OpenAI 的服务器</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="82" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="85" />
         <source>Ollama</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="83" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="86" />
         <source>LM Studio</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="93" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="96" />
         <source>This server needs an API key</source>
         <translation>此服务器需要 API 密钥</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="97" />
-        <location filename="../../assistant/ui/provider_dialog.py" line="184" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="100" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="195" />
         <source>paste the key; it is stored in the system keyring</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="103" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="106" />
         <source>unknown</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="104" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="107" />
         <source> tokens</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="105" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="110" />
+        <source>system proxy (e.g. http://proxy.example:3128)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="112" />
+        <source>A proxy for this profile only; servers on this machine never use a proxy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="114" />
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="112" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="121" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="113" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="122" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="114" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="123" />
         <source>Server URL</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="116" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="125" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="118" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="127" />
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="120" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="129" />
         <source>Context window</source>
         <translation>上下文窗口</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="182" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="130" />
+        <source>Proxy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_dialog.py" line="193" />
         <source>a key is stored in the system keyring (type to replace it)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="221" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="234" />
         <source>New server</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="262" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="275" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../assistant/ui/provider_dialog.py" line="282" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="288" />
         <source>Connected: %n model(s): </source>
         <translation type="unfinished">
             <numerusform />
         </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="292" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="298" />
         <source>Failed: </source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="302" />
+        <location filename="../../assistant/ui/provider_dialog.py" line="308" />
         <source>Profile names must be unique.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/provider_dialog.py" line="314" />
-        <source>Key kept for this session only.</source>
+        <location filename="../../assistant/ui/provider_dialog.py" line="318" />
+        <source>The key is kept for this session only.</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -1054,6 +1174,19 @@
     <message>
         <location filename="../../assistant/ui/welcome_dialog.py" line="368" />
         <source>Failed: </source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <location filename="../../assistant/ui/context_check.py" line="143" />
+        <source>Selected the last {0} characters of the input (about {1} tokens too many): delete them or shorten the text, then generate again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/context_check.py" line="149" />
+        <source>The input is about {1} tokens too long: shorten the fields by about {0} characters, or lower Max tokens.</source>
         <translation type="unfinished" />
     </message>
 </context>
