@@ -50,7 +50,7 @@
         <location filename="../../assistant/ui/history_panel.py" line="121" />
         <location filename="../../assistant/ui/history_panel.py" line="214" />
         <source>Search history</source>
-        <translation type="unfinished" />
+        <translation>搜索历史记录</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="131" />
@@ -60,17 +60,17 @@
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="132" />
         <source>All modes</source>
-        <translation type="unfinished" />
+        <translation>全部模式</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="137" />
         <source>Starred only</source>
-        <translation type="unfinished" />
+        <translation>仅显示星标</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="144" />
         <source>History</source>
-        <translation type="unfinished" />
+        <translation>历史记录</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="146" />
@@ -90,7 +90,7 @@
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="194" />
         <source>Open</source>
-        <translation type="unfinished" />
+        <translation>打开</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="195" />
@@ -106,17 +106,17 @@
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="198" />
         <source>Rename</source>
-        <translation type="unfinished" />
+        <translation>重命名</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="201" />
         <source>Delete</source>
-        <translation type="unfinished" />
+        <translation>删除</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="206" />
         <source>Export…</source>
-        <translation type="unfinished" />
+        <translation>导出…</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="207" />
@@ -126,7 +126,7 @@
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="208" />
         <source>Copy as Markdown</source>
-        <translation type="unfinished" />
+        <translation>复制为 Markdown</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="210" />
@@ -136,7 +136,7 @@
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="256" />
         <source>Undo</source>
-        <translation type="unfinished" />
+        <translation>撤销</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/history_panel.py" line="257" />
@@ -386,7 +386,7 @@
         <location filename="../../assistant/ui/main_window.py" line="313" />
         <location filename="../../assistant/ui/main_window.py" line="331" />
         <source>History</source>
-        <translation type="unfinished" />
+        <translation>历史记录</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/main_window.py" line="349" />
@@ -426,7 +426,7 @@
     <message>
         <location filename="../../assistant/ui/main_window.py" line="400" />
         <source>&amp;View</source>
-        <translation type="unfinished" />
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/main_window.py" line="402" />
@@ -436,7 +436,7 @@
     <message>
         <location filename="../../assistant/ui/main_window.py" line="406" />
         <source>Local only (no internet)</source>
-        <translation type="unfinished" />
+        <translation>仅本地（不联网）</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/main_window.py" line="411" />
@@ -527,7 +527,7 @@
     <message>
         <location filename="../../assistant/ui/main_window.py" line="726" />
         <source>Sending to {0}…</source>
-        <translation type="unfinished" />
+        <translation>正在发送到 {0}…</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/main_window.py" line="763" />
@@ -543,7 +543,7 @@
     <message>
         <location filename="../../assistant/ui/main_window.py" line="793" />
         <source>Tokens: {0} · {1} tok/s</source>
-        <translation type="unfinished" />
+        <translation>Token：{0} · {1} 个/秒</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/main_window.py" line="814" />
@@ -561,7 +561,7 @@
     <message>
         <location filename="../../assistant/ui/main_window.py" line="822" />
         <source>Done in {0} s</source>
-        <translation type="unfinished" />
+        <translation>{0} 秒内完成</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/main_window.py" line="824" />
@@ -650,12 +650,12 @@
     <message>
         <location filename="../../assistant/ui/models_dialog.py" line="127" />
         <source>Install built-in model</source>
-        <translation type="unfinished" />
+        <translation>安装内置模型</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/models_dialog.py" line="129" />
         <source>Add GGUF file…</source>
-        <translation type="unfinished" />
+        <translation>添加 GGUF 文件…</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/models_dialog.py" line="131" />
@@ -665,7 +665,7 @@
     <message>
         <location filename="../../assistant/ui/models_dialog.py" line="133" />
         <source>Use this model</source>
-        <translation type="unfinished" />
+        <translation>使用此模型</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/models_dialog.py" line="164" />
