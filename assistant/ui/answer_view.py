@@ -150,9 +150,7 @@ class AnswerView(QPlainTextEdit):
         """Follow the desktop's light/dark switch."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
-            theme = Theme.for_palette(self.palette())
-            if theme.style_name != self._highlighter.theme.style_name:
-                self._highlighter.set_theme(theme)
+            self._highlighter.follow_palette(self.palette())
 
     def _accepts(self, request_id: str) -> bool:
         return self._streaming and request_id == self._request_id

@@ -121,9 +121,7 @@ class CodeEditor(QPlainTextEdit):
         """Follow the desktop's light/dark switch."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
-            theme = Theme.for_palette(self.palette())
-            if theme.style_name != self._highlighter.theme.style_name:
-                self._highlighter.set_theme(theme)
+            self._highlighter.follow_palette(self.palette())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Keep the gutter along the left edge."""

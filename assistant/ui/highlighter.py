@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QTimer, Slot
-from PySide6.QtGui import QSyntaxHighlighter, QTextBlock, QTextDocument
+from PySide6.QtGui import QPalette, QSyntaxHighlighter, QTextBlock, QTextDocument
 
 from assistant.core.highlight import CODE_BLOCK, LineLexer
 from assistant.ui.theme import Theme
@@ -76,6 +76,12 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         self._first_pending = None
         self._refill_budget()
         self.rehighlight()
+
+    def follow_palette(self, palette: QPalette) -> None:
+        """Switch between the light and dark style when the desktop palette changes."""
+        theme = Theme.for_palette(palette)
+        if theme.style_name != self.theme.style_name:
+            self.set_theme(theme)
 
     def set_theme(self, theme: Theme) -> None:
         """Switch colours and re-highlight."""

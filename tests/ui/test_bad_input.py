@@ -28,6 +28,7 @@ from assistant.core.text_changes import editor_changes, sendable
 from assistant.ui.code_editor import CodeEditor
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer
+from tests.ui.test_main_window import choose_mode
 
 ASSISTANT = (sys.executable, "-m", "assistant")
 TEN_MB = 10 * 1024 * 1024
@@ -50,14 +51,6 @@ def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> It
     qtbot.waitExposed(win)
     yield win
     win.close()
-
-
-def _choose(win: MainWindow, mode_id: str) -> None:
-    for row in range(win.mode_list.count()):
-        if win.mode_list.item(row).data(Qt.ItemDataRole.UserRole) == mode_id:
-            win.mode_list.setCurrentRow(row)
-            return
-    raise AssertionError(mode_id)
 
 
 def _paste(qtbot: QtBot, editor: QPlainTextEdit, text: str | None = None, raw: bytes = b"") -> None:
@@ -141,7 +134,7 @@ def _type_with_heartbeat(qtbot: QtBot, editor: QPlainTextEdit, keystrokes: int) 
 def test_ten_megabytes_pasted_into_the_notes_field(
     qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
 ) -> None:
-    _choose(window, "article")
+    choose_mode(window, "article")
     form = window.current_form()
     topic = form.widget("topic")
     notes = form.widget("notes")
