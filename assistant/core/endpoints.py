@@ -108,8 +108,8 @@ class ProviderResolver:
             raise ProviderError(
                 "no_model",
                 tr(
-                    "The built-in model is not installed. Choose Install built-in model in the "
-                    "Models menu, or run: assistant models install"
+                    "The built-in model is not installed. Open Settings → Models… and choose "
+                    "Install built-in model, or run: assistant models install"
                 ),
             )
         config = EngineConfig(

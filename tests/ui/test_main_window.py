@@ -324,3 +324,21 @@ def test_builtin_model_picker_lists_gguf_files_and_switches(
     combo.setCurrentIndex(1)
     combo.activated.emit(1)
     assert settings.engine_model_path == str(second.path)
+
+
+def test_builtin_without_a_model_says_how_to_install_it(qtbot: QtBot, no_keyring: Any) -> None:
+    settings = Settings()
+    settings.welcome_done = True
+    win = build_window(settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()  # window shortcuts (Ctrl+Enter) need the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    assert win.current_profile().is_builtin
+    choose_mode(win, "article")
+    fill(win, topic="Offline")
+    done = generate_and_wait(qtbot, win)
+    assert done.status == "failed"
+    assert "Settings → Models…" in win.error_banner.text()
+    assert "assistant models install" in win.error_banner.text()
+    assert win.models_action.text() == "Models…"
