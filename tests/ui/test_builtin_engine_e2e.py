@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assistant.app import build_window
@@ -34,6 +35,8 @@ def window(qtbot: QtBot, builtin_model: Path, no_keyring: Any) -> Iterator[MainW
     win = build_window(settings)
     qtbot.addWidget(win)
     win.show()
+    win.activateWindow()  # window shortcuts (Ctrl+Enter, Esc) need the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
     yield win
     win.close()
     win.services.resolver.shutdown()

@@ -33,7 +33,8 @@ def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> It
     win = build_window(settings)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitExposed(win)
+    win.activateWindow()  # window shortcuts (Ctrl+Enter, Esc) need the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
     yield win
     win.close()
 
