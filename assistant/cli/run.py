@@ -15,7 +15,6 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from assistant.core.endpoints import ProviderResolver
     from assistant.core.providers import ProviderProfile
     from assistant.core.secrets import KeyStore
     from assistant.core.settings import Settings
@@ -146,7 +145,9 @@ def run_mode(args: argparse.Namespace) -> int:
     over = _context_overflow(request, settings)
     if over and not args.force:
         return _fail(over, EXIT_USAGE)
-    resolver = _resolver(settings, keys)
+    from assistant.core.endpoints import resolver_for
+
+    resolver = resolver_for(settings, keys)
     recorder = None if args.no_log else _open_history()
     return _stream_to_stdout(GenerationRun(request, resolver, recorder), resolver)
 
@@ -177,12 +178,6 @@ def _settings_keys_profile(
     else:
         profile = settings.active()
     return settings, keys, profile
-
-
-def _resolver(settings: Settings, keys: KeyStore) -> ProviderResolver:
-    from assistant.core.endpoints import resolver_for
-
-    return resolver_for(settings, keys)
 
 
 def _sendable_stdin(text: str) -> str:

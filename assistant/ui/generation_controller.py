@@ -162,9 +162,6 @@ class GenerationController(QObject):
         if job is not None:
             job.cancel.set()
 
-    def is_running(self, request_id: str) -> bool:
-        return request_id in self._jobs
-
     @property
     def running(self) -> list[str]:
         return list(self._jobs)

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from assistant import APP_DISPLAY_NAME
 from assistant.core.answers import code_to_insert
-from assistant.core.client import Usage
 from assistant.core.drafts import DraftStore
 from assistant.core.endpoints import ProviderResolver
 from assistant.core.generation import DoneEvent, GenerationRequest, continuation
@@ -78,7 +77,6 @@ class _Active:
     """The request currently shown in the answer pane."""
 
     request_id: str
-    mode: Mode
     insert_position: int | None
     text_at_start: str
 
@@ -94,7 +92,6 @@ class MainWindow(QMainWindow):
         self._forms: dict[str, ModeForm] = {}
         self._active: _Active | None = None
         self._insert_target: tuple[str, int] | None = None  # (editor text, cursor) at generation
-        self._last_usage: Usage | None = None
         self._save_timer = QTimer(self, singleShot=True, interval=800)
         self._save_timer.timeout.connect(self._save_settings)
         self.drafts = DraftStore(services.history) if services.history else None
@@ -420,7 +417,6 @@ class MainWindow(QMainWindow):
         self.controller.sig_status.connect(self._on_status)
         self.controller.sig_delta.connect(self._on_delta)
         self.controller.sig_progress.connect(self._on_progress)
-        self.controller.sig_usage.connect(self._on_usage)
         self.controller.sig_done.connect(self._on_done)
 
     def _restore_state(self) -> None:
@@ -643,11 +639,11 @@ class MainWindow(QMainWindow):
     def _params_edited(self) -> None:
         mode = self.current_mode()
         params = self.params_panel.params()
-        defaults = mode.params
+        defaults = mode.params.to_dict()
         changed = {
             key: value
             for key, value in params.to_dict().items()
-            if key != "model" and value != defaults.to_dict().get(key)
+            if key != "model" and value != defaults.get(key)
         }
         self.settings.mode_params[mode.id] = changed
         self._save_timer.start()
@@ -712,7 +708,6 @@ class MainWindow(QMainWindow):
         editor = self.current_form().main_editor()
         self._active = _Active(
             request_id=request_id,
-            mode=mode,
             insert_position=cursor_position,
             text_at_start=editor.toPlainText() if editor else "",
         )
@@ -792,11 +787,6 @@ class MainWindow(QMainWindow):
             self.tokens_label.setText(
                 self.tr("Tokens: {0} · {1} tok/s").format(tokens, f"{rate:.1f}")
             )
-
-    @Slot(str, object)
-    def _on_usage(self, request_id: str, usage: Usage) -> None:
-        if self._is_current(request_id):
-            self._last_usage = usage
 
     @Slot(str, object)
     def _on_done(self, request_id: str, done: DoneEvent) -> None:
