@@ -102,6 +102,8 @@ class Recorder(Protocol):
         usage: dict[str, int] | None = None,
         error: str | None = None,
         timings: dict[str, float | None] | None = None,
+        *,
+        answers: list[str] | None = None,
     ) -> None: ...
 
 
@@ -261,8 +263,9 @@ class GenerationRun:
             "total_ms": done.elapsed_s * 1000,
         }
         try:
-            self._recorder.update_answer(done.record_id, done.answers)
-            self._recorder.finish(done.record_id, done.status, usage, done.error, timings)
+            self._recorder.finish(
+                done.record_id, done.status, usage, done.error, timings, answers=done.answers
+            )
         except Exception:
             return
 
