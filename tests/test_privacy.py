@@ -21,7 +21,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.app import build_window
 from assistant.core.network_policy import is_loopback_host
 from assistant.core.paths import app_paths
 from assistant.core.providers import ProviderProfile
@@ -29,6 +28,7 @@ from assistant.core.secrets import KeyStore
 from assistant.core.settings import Settings
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer
+from tests.ui.windows import open_window, use_loopback
 
 SENTINEL = "sk-proj-SENTINEL7Qx2Lr9Vb4Nm8Kt1Wz6Hc3Jd5Fg0"
 PROFILE = "Keyed loopback"
@@ -74,22 +74,10 @@ def keyed_window(
 ) -> Iterator[MainWindow]:
     assert KeyStore().set(PROFILE, SENTINEL)
     settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile(
-            name=PROFILE,
-            kind="compatible",
-            base_url=openai_server.base_url,
-            model="fake-model",
-            needs_key=True,
-        )
-    )
-    settings.active_profile = PROFILE
+    use_loopback(settings, openai_server.base_url, PROFILE, "fake-model", needs_key=True)
     settings.last_mode = "article"
     assert settings.save() is None
-    win = build_window(settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, settings)
     topic = win.current_form().widget("topic")
     assert isinstance(topic, QLineEdit)
     topic.setText("Tea for coders")
@@ -192,10 +180,7 @@ def test_local_only_in_the_window(
     settings.upsert_profile(remote)
     settings.active_profile = "Here"
     settings.last_mode = "article"
-    win = build_window(settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, settings)
     topic = win.current_form().widget("topic")
     assert isinstance(topic, QLineEdit)
     topic.setText("Local things")
@@ -214,7 +199,6 @@ def test_local_only_in_the_window(
     assert len(openai_server.chat_requests) == 1
     win.close()
 
-    reopened = build_window(Settings.load())
-    qtbot.addWidget(reopened)
+    reopened = open_window(qtbot, Settings.load())
     assert reopened.local_only_action.isChecked()
     reopened.close()

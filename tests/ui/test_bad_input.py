@@ -21,14 +21,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.app import build_window
-from assistant.core.providers import ProviderProfile
 from assistant.core.settings import Settings
 from assistant.core.text_changes import editor_changes, sendable
 from assistant.ui.code_editor import CodeEditor
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer
 from tests.ui.test_main_window import choose_mode
+from tests.ui.windows import open_window, use_loopback
 
 ASSISTANT = (sys.executable, "-m", "assistant")
 TEN_MB = 10 * 1024 * 1024
@@ -38,17 +37,9 @@ CODE_LINE = "    total = compute(total, 'value') + 42  # comment\n"  # 51 charac
 @pytest.fixture
 def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
     settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile(
-            name="Loopback", kind="compatible", base_url=openai_server.base_url, model="m"
-        )
-    )
-    settings.active_profile = "Loopback"
+    use_loopback(settings, openai_server.base_url, "Loopback", "m")
     settings.last_mode = "code-explain"
-    win = build_window(settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, settings)
     yield win
     win.close()
 

@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from assistant.app import build_window
 from assistant.core.settings import Settings
 from assistant.ui.main_window import MainWindow
 from tests.ui.test_main_window import choose_mode, fill
+from tests.ui.windows import open_window
 
 pytestmark = pytest.mark.e2e
 
@@ -32,11 +31,7 @@ def window(qtbot: QtBot, builtin_model: Path, no_keyring: Any) -> Iterator[MainW
     settings.engine_threads = 2
     settings.engine_context = 2048
     settings.welcome_done = True
-    win = build_window(settings)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()  # window shortcuts (Ctrl+Enter, Esc) need the active window
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    win = open_window(qtbot, settings)
     yield win
     win.close()
     win.services.resolver.shutdown()

@@ -13,13 +13,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.app import build_window
 from assistant.core.providers import ProviderProfile
 from assistant.core.settings import Settings
 from assistant.ui import context_check
 from assistant.ui.context_check import Choice, ContextDialog, confirm_context, select_excess
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer
+from tests.ui.windows import open_window, use_loopback
 
 PROFILE = "Small window"
 
@@ -63,21 +63,9 @@ def test_select_excess_selects_the_end_and_focuses(qtbot: QtBot) -> None:
 @pytest.fixture
 def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
     settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile(
-            name=PROFILE,
-            kind="compatible",
-            base_url=openai_server.base_url,
-            model="gpt-4o-mini",
-            context_window=600,
-        )
-    )
-    settings.active_profile = PROFILE
+    use_loopback(settings, openai_server.base_url, PROFILE, "gpt-4o-mini", context_window=600)
     settings.last_mode = "code-explain"
-    win = build_window(settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, settings)
     yield win
     win.close()
 

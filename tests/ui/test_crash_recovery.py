@@ -12,10 +12,10 @@ from typing import Any
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.app import build_window
 from assistant.core.history import HistoryStore
 from assistant.core.settings import Settings
 from tests.fakeserver import FakeOpenAIServer
+from tests.ui.windows import open_window
 
 DRAFT = "Line one with {braces} and %s and \\back\\slashes\n" + "Long draft. " * 400 + "\nEnd ✓"
 
@@ -47,8 +47,7 @@ def test_sigkill_mid_stream_loses_nothing(
             child.kill()
     openai_server.delta_delay = 0.0
 
-    window = build_window(Settings.load())
-    qtbot.addWidget(window)
+    window = open_window(qtbot, Settings.load())
     form = window.current_form()
     assert form.mode.id == "article"
     topic, notes = form.widget("topic"), form.widget("notes")
@@ -111,8 +110,7 @@ def test_sigkill_of_the_cli_mid_stream_is_recovered_in_the_window(
             child.kill()
     printed = child.stdout.read().decode()
 
-    window = build_window(Settings.load())
-    qtbot.addWidget(window)
+    window = open_window(qtbot, Settings.load())
     form = window.current_form()
     assert form.mode.id == "article"
     assert form.values()["topic"] == "Beavers {x}"

@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from assistant.app import build_window
 from assistant.core.generation import DoneEvent
 from assistant.core.providers import ProviderProfile
 from assistant.core.settings import Settings
@@ -34,6 +33,7 @@ from tests.fault_table import (
     placeholders,
     provoked,
 )
+from tests.ui.windows import open_window
 
 PROFILE = "Loopback"
 STOP_VISIBLE_S = 0.100  # the bound: Stop is on screen within 100 ms
@@ -52,11 +52,7 @@ def make_window(qtbot: QtBot, no_keyring: Any) -> Iterator[WindowFactory]:
         settings.max_retries = max_retries
         point_profile_at(settings, base_url)
         settings.active_profile = PROFILE
-        win = build_window(settings)
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitExposed(win)
-        qtbot.waitUntil(win.isActiveWindow)  # shortcuts (Ctrl+Enter, Esc) need it active
+        win = open_window(qtbot, settings)
         select_article(win)
         windows.append(win)
         return win

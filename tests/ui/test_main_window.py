@@ -12,11 +12,10 @@ from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.app import build_window
-from assistant.core.providers import ProviderProfile
 from assistant.core.settings import Settings
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer, Fault
+from tests.ui.windows import open_window, use_loopback
 
 PROFILE = "Loopback"
 
@@ -24,17 +23,8 @@ PROFILE = "Loopback"
 @pytest.fixture
 def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
     settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile(
-            name=PROFILE, kind="compatible", base_url=openai_server.base_url, model="fake-model"
-        )
-    )
-    settings.active_profile = PROFILE
-    win = build_window(settings)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()  # window shortcuts (Ctrl+Enter, Esc) need the active window
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    use_loopback(settings, openai_server.base_url, PROFILE, "fake-model")
+    win = open_window(qtbot, settings)
     yield win
     win.close()
 
@@ -313,8 +303,7 @@ def test_builtin_model_picker_lists_gguf_files_and_switches(
     second = models.add_model(write_gguf(tmp_path / "second.gguf", context_length=2048))
     settings = Settings()
     settings.engine_model_path = str(first.path)
-    win = build_window(settings)
-    qtbot.addWidget(win)
+    win = open_window(qtbot, settings)
     combo = win.model_combo
     assert win.current_profile().is_builtin
     names = [combo.itemText(i) for i in range(combo.count())]
@@ -330,11 +319,7 @@ def test_builtin_model_picker_lists_gguf_files_and_switches(
 def test_builtin_without_a_model_says_how_to_install_it(qtbot: QtBot, no_keyring: Any) -> None:
     settings = Settings()
     settings.welcome_done = True
-    win = build_window(settings)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()  # window shortcuts (Ctrl+Enter) need the active window
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    win = open_window(qtbot, settings)
     assert win.current_profile().is_builtin
     choose_mode(win, "article")
     fill(win, topic="Offline")
