@@ -87,7 +87,6 @@ class ModeForm(QWidget):
                 label = field.choice_label(choice) if field.is_language else tr_mode(choice)
                 widget.addItem(label, choice)
             widget.currentIndexChanged.connect(self.sig_changed)
-            widget.currentIndexChanged.connect(self._sync_editor_language)
         elif field.kind == "int":
             widget = QSpinBox()
             widget.setRange(
@@ -103,7 +102,11 @@ class ModeForm(QWidget):
             widget.setPlaceholderText(tr_mode(field.placeholder))
             widget.setClearButtonEnabled(True)
             widget.textChanged.connect(self.sig_changed)
-            widget.textChanged.connect(self._sync_editor_language)
+        if field.name == self.mode.language_field:  # code editors follow this field
+            if isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(self._sync_editor_language)
+            elif isinstance(widget, QLineEdit):
+                widget.textChanged.connect(self._sync_editor_language)
         widget.setObjectName(f"field_{field.name}")
         if field.kind not in ("multiline", "code"):
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)

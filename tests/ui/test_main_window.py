@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPl
 from pytestqt.qtbot import QtBot
 
 from assistant.core.settings import Settings
+from assistant.ui.code_editor import CodeEditor
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer, Fault
 from tests.ui.windows import open_window, use_loopback
@@ -328,3 +329,14 @@ def test_builtin_without_a_model_says_how_to_install_it(qtbot: QtBot, no_keyring
     assert "Settings → Models…" in win.error_banner.text()
     assert "assistant models install" in win.error_banner.text()
     assert win.models_action.text() == "Models…"
+
+
+def test_code_editor_follows_the_language_field(window: MainWindow) -> None:
+    choose_mode(window, "code-complete")
+    form = window.current_form()
+    editor = form.main_editor()
+    assert isinstance(editor, CodeEditor)
+    fill(window, language="javascript")
+    assert editor.language() == "javascript"
+    fill(window, language="rust")
+    assert editor.language() == "rust"
