@@ -14,11 +14,11 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTra
 from PySide6.QtWidgets import QApplication
 
 from assistant import APP_DISPLAY_NAME, APP_NAME, __version__
-from assistant.core import i18n
-from assistant.core.settings import Settings
+from assistant.core.base import i18n
+from assistant.core.config.settings import Settings
 
 if TYPE_CHECKING:
-    from assistant.core.history import HistoryStore
+    from assistant.core.storage.history import HistoryStore
     from assistant.ui.main_window import MainWindow
 
 
@@ -58,9 +58,9 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
 
 def build_window(settings: Settings | None = None) -> MainWindow:
     """Create the core services and the main window over them (the app must exist)."""
-    from assistant.core.endpoints import resolver_for
-    from assistant.core.modes import load_modes
-    from assistant.core.secrets import KeyStore
+    from assistant.core.prompts.modes import load_modes
+    from assistant.core.providers.secrets import KeyStore
+    from assistant.core.work.endpoints import resolver_for
     from assistant.ui.generation_controller import GenerationController
     from assistant.ui.main_window import MainWindow, Services
 
@@ -76,7 +76,7 @@ def build_window(settings: Settings | None = None) -> MainWindow:
 
 def _open_history() -> HistoryStore:
     """The history database; on any problem a memory store that says why (never raises)."""
-    from assistant.core.history import HistoryStore
+    from assistant.core.storage.history import HistoryStore
 
     return HistoryStore.open()
 

@@ -16,15 +16,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.core.client import Endpoint, RetryNotice
-from assistant.core.generation import (
+from assistant.core.providers.client import Endpoint, RetryNotice
+from assistant.core.providers.params import GenerationParams
+from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.work.generation import (
     DoneEvent,
     GenerationRequest,
     GenerationRun,
     retry_message,
 )
-from assistant.core.params import GenerationParams
-from assistant.core.providers import ProviderProfile
 from tests.fakeserver import FakeOpenAIServer, Fault
 
 MODEL = "fake-model"

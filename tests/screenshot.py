@@ -62,7 +62,7 @@ def main() -> int:
     mode = args[1] if len(args) > 1 else "code-complete"
     os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
     if builtin:
-        from assistant.core.models import install_default, models_dir
+        from assistant.core.engine.models import install_default, models_dir
         from tests.fixtures.engine import model_cache_dir
 
         cached = install_default(directory=model_cache_dir())
@@ -74,8 +74,8 @@ def main() -> int:
     server.delta_delay = 0.01
     app = QApplication(sys.argv[:1])
     from assistant.app import build_window
-    from assistant.core.providers import ProviderProfile
-    from assistant.core.settings import Settings
+    from assistant.core.config.settings import Settings
+    from assistant.core.providers.profiles import ProviderProfile
 
     settings = Settings()
     settings.upsert_profile(

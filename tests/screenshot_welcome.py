@@ -14,8 +14,8 @@ def main() -> int:
     out = sys.argv[1] if len(sys.argv) > 1 else "welcome.png"
     os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
     app = QApplication(sys.argv[:1])
-    from assistant.core.secrets import KeyStore
-    from assistant.core.settings import Settings
+    from assistant.core.config.settings import Settings
+    from assistant.core.providers.secrets import KeyStore
     from assistant.ui.welcome_dialog import WelcomeDialog
 
     dialog = WelcomeDialog(Settings(), KeyStore())

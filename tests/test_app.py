@@ -9,7 +9,7 @@ import sys
 SCRIPT = """
 import sys
 from assistant.app import create_app, _install_translations, build_window
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
 app = create_app([])
 _install_translations(app, "zh_CN")
 window = build_window(Settings())

@@ -21,11 +21,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.core.network_policy import is_loopback_host
-from assistant.core.paths import app_paths
-from assistant.core.providers import ProviderProfile
-from assistant.core.secrets import KeyStore
-from assistant.core.settings import Settings
+from assistant.core.base.paths import app_paths
+from assistant.core.config.settings import Settings
+from assistant.core.providers.network_policy import is_loopback_host
+from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.providers.secrets import KeyStore
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer
 from tests.ui.windows import open_window, use_loopback

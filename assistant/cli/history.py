@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from assistant.core.history import HistoryStore, Record
+    from assistant.core.storage.history import HistoryStore, Record
 
 EXIT_FAILED = 1
 
@@ -67,7 +67,7 @@ def search_records(args: argparse.Namespace) -> int:
 
 
 def show_record(args: argparse.Namespace) -> int:
-    from assistant.core.export import to_text
+    from assistant.core.storage.export import to_text
 
     records = _load([args.id])
     if records is None:
@@ -77,7 +77,7 @@ def show_record(args: argparse.Namespace) -> int:
 
 
 def export_records(args: argparse.Namespace) -> int:
-    from assistant.core.export import render
+    from assistant.core.storage.export import render
 
     records = _load(args.ids)
     if records is None:
@@ -99,7 +99,7 @@ def export_records(args: argparse.Namespace) -> int:
 
 def _query(read: Callable[[HistoryStore], list[Record]]) -> list[Record] | None:
     """Run ``read`` on the on-disk store; None (after one stderr line) if that is impossible."""
-    from assistant.core.history import HistoryError, HistoryStore
+    from assistant.core.storage.history import HistoryError, HistoryStore
 
     store = HistoryStore.open()
     with contextlib.closing(store):

@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
 
 
 def _install(args: argparse.Namespace) -> int:
-    from assistant.core.models import ModelError, install_default
+    from assistant.core.engine.models import ModelError, install_default
 
     printer = _ProgressPrinter()
     try:
@@ -40,7 +40,7 @@ def _install(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from assistant.core.models import ModelError, add_model
+    from assistant.core.engine.models import ModelError, add_model
 
     try:
         info = add_model(args.path)
@@ -51,7 +51,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from assistant.core.models import ModelError, list_models
+    from assistant.core.engine.models import ModelError, list_models
 
     try:
         models = list_models()
@@ -81,7 +81,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from assistant.core.models import ModelError, remove_model
+    from assistant.core.engine.models import ModelError, remove_model
 
     try:
         info = remove_model(args.name)

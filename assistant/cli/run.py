@@ -14,10 +14,12 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
+from assistant.core.work.runs import RunStatus
+
 if TYPE_CHECKING:
-    from assistant.core.providers import ProviderProfile
-    from assistant.core.secrets import KeyStore
-    from assistant.core.settings import Settings
+    from assistant.core.config.settings import Settings
+    from assistant.core.providers.profiles import ProviderProfile
+    from assistant.core.providers.secrets import KeyStore
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -62,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def list_modes(args: argparse.Namespace) -> int:
-    from assistant.core.modes import load_modes
+    from assistant.core.prompts.modes import load_modes
 
     for mode in load_modes().values():
         if args.verbose:
@@ -96,9 +98,9 @@ def _read_stdin() -> str:
 
 
 def run_mode(args: argparse.Namespace) -> int:
-    from assistant.core.generation import GenerationRequest, GenerationRun
-    from assistant.core.modes import load_modes, render_messages
-    from assistant.core.params import GenerationParams
+    from assistant.core.prompts.modes import load_modes, render_messages
+    from assistant.core.providers.params import GenerationParams
+    from assistant.core.work.generation import GenerationRequest, GenerationRun
 
     modes = load_modes()
     mode = modes.get(args.mode)
@@ -145,7 +147,7 @@ def run_mode(args: argparse.Namespace) -> int:
     over = _context_overflow(request, settings)
     if over and not args.force:
         return _fail(over, EXIT_USAGE)
-    from assistant.core.endpoints import resolver_for
+    from assistant.core.work.endpoints import resolver_for
 
     resolver = resolver_for(settings, keys)
     recorder = None if args.no_log else _open_history()
@@ -156,9 +158,9 @@ def _settings_keys_profile(
     args: argparse.Namespace,
 ) -> tuple[Settings, KeyStore, ProviderProfile | None]:
     """The settings, the key store and the profile the arguments ask for (None: no such profile)."""
-    from assistant.core.providers import ProviderProfile
-    from assistant.core.secrets import KeyStore
-    from assistant.core.settings import Settings
+    from assistant.core.config.settings import Settings
+    from assistant.core.providers.profiles import ProviderProfile
+    from assistant.core.providers.secrets import KeyStore
 
     settings = Settings.load()
     for warning in settings.load_warnings:
@@ -182,7 +184,7 @@ def _settings_keys_profile(
 
 def _sendable_stdin(text: str) -> str:
     """stdin as JSON can carry it; says on stderr what had to change (bytes that are not UTF-8)."""
-    from assistant.core.text_changes import sendable
+    from assistant.core.text.text_changes import sendable
 
     clean, changes = sendable(text)
     for notice in changes.notices():
@@ -192,7 +194,7 @@ def _sendable_stdin(text: str) -> str:
 
 def _context_overflow(request: Any, settings: Any) -> str:
     """A warning line when the prompt does not fit the model's window ('' when it fits)."""
-    from assistant.core.tokens import check_context
+    from assistant.core.providers.tokens import check_context
 
     check = check_context(
         request.messages,
@@ -212,7 +214,7 @@ def _context_overflow(request: Any, settings: Any) -> str:
 
 
 def _open_history() -> Any:
-    from assistant.core.history import HistoryStore
+    from assistant.core.storage.history import HistoryStore
 
     store = HistoryStore.open()
     if store.problem:
@@ -221,8 +223,8 @@ def _open_history() -> Any:
 
 
 def _stream_to_stdout(run: Any, resolver: Any) -> int:
-    from assistant.core.client import Delta
-    from assistant.core.generation import DoneEvent, StatusEvent
+    from assistant.core.providers.client import Delta
+    from assistant.core.work.generation import DoneEvent, StatusEvent
 
     cancel = threading.Event()
     out = sys.stdout
@@ -256,8 +258,8 @@ def _stream_to_stdout(run: Any, resolver: Any) -> int:
     if done.answers and not done.answers[0].endswith("\n"):
         out.write("\n")
     out.flush()
-    if done.status == "stopped":
+    if done.status == RunStatus.STOPPED:
         return _fail("stopped", EXIT_INTERRUPTED)
-    if done.status == "failed":
+    if done.status == RunStatus.FAILED:
         return _fail(done.error or "failed")
     return 0

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFontMetricsF, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from assistant.core.highlight import MARKDOWN
+from assistant.core.text.highlight import MARKDOWN
 from assistant.ui.gui_gate import GATE
 from assistant.ui.highlighter import PygmentsHighlighter
 from assistant.ui.theme import Theme, monospace_font

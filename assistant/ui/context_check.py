@@ -14,8 +14,8 @@ from enum import Enum
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QPushButton, QWidget
 
-from assistant.core.generation import GenerationRequest
-from assistant.core.tokens import ContextCheck, TokenCounter, chars_to_cut, check_context
+from assistant.core.providers.tokens import ContextCheck, TokenCounter, chars_to_cut, check_context
+from assistant.core.work.generation import GenerationRequest
 
 
 class Choice(Enum):

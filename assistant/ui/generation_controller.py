@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from assistant.core.client import Delta, Usage
-from assistant.core.generation import (
+from assistant.core.providers.client import Delta, Usage
+from assistant.core.work.generation import (
     DoneEvent,
     EndpointResolver,
     GenerationRequest,

@@ -15,7 +15,7 @@ import time
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QPalette, QSyntaxHighlighter, QTextBlock, QTextDocument
 
-from assistant.core.highlight import CODE_BLOCK, LineLexer
+from assistant.core.text.highlight import CODE_BLOCK, LineLexer
 from assistant.ui.theme import Theme
 
 PENDING_STATE = -2

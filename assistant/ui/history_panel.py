@@ -1,6 +1,6 @@
 """The history panel: past generations grouped by day, with search, filters and record actions.
 
-A view over :class:`~assistant.core.history.HistoryStore`. Records load a page at a time (more
+A view over the history store. Records load a page at a time (more
 when the list is scrolled to the bottom). Deleting is soft and can be undone for a few seconds.
 The panel never opens a modal box: store errors and export results show in a line inside it.
 """
@@ -33,17 +33,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core import export
-from assistant.core.history import (
-    FAILED,
-    INTERRUPTED,
-    STOPPED,
-    STREAMING,
+from assistant.core.storage import export
+from assistant.core.storage.history import (
     HistoryError,
     HistoryStore,
     Record,
     describe_error,
 )
+from assistant.core.work.runs import RunStatus
 
 PAGE_SIZE: Final = 200
 SEARCH_DELAY_MS: Final = 250
@@ -628,7 +625,7 @@ class HistoryPanel(QWidget):
             tip = record.error or self.tr("(no answer)")
         for column in range(self.tree.columnCount()):
             item.setToolTip(column, tip)
-        if record.status == INTERRUPTED:
+        if record.status == RunStatus.INTERRUPTED:
             item.setBackground(STATUS_COLUMN, QBrush(_INTERRUPTED_BACKGROUND))
             item.setForeground(STATUS_COLUMN, QBrush(_INTERRUPTED_FOREGROUND))
             font = QFont(self.tree.font())
@@ -642,18 +639,20 @@ class HistoryPanel(QWidget):
                     "the part written so far was kept."
                 ),
             )
-        elif record.status == FAILED:
+        elif record.status == RunStatus.FAILED:
             item.setForeground(STATUS_COLUMN, QBrush(_FAILED_FOREGROUND))
             if record.error:
                 item.setToolTip(STATUS_COLUMN, record.error)
 
     def _badge(self, status: str) -> str:
-        return {
-            INTERRUPTED: self.tr("interrupted"),
-            STOPPED: self.tr("stopped"),
-            FAILED: self.tr("failed"),
-            STREAMING: self.tr("writing…"),
-        }.get(status, "")
+        badges: dict[str, str] = {
+            RunStatus.INTERRUPTED: self.tr("interrupted"),
+            RunStatus.STOPPED: self.tr("stopped"),
+            RunStatus.FAILED: self.tr("failed"),
+            RunStatus.STREAMING: self.tr("writing…"),
+            RunStatus.CUT_SHORT: self.tr("cut short"),
+        }
+        return badges.get(status, "")
 
     # --- reactions ------------------------------------------------------------------------------
 

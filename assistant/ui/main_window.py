@@ -35,16 +35,17 @@ from PySide6.QtWidgets import (
 )
 
 from assistant import APP_DISPLAY_NAME
-from assistant.core.answers import code_to_insert
-from assistant.core.drafts import DraftStore
-from assistant.core.endpoints import ProviderResolver
-from assistant.core.generation import DoneEvent, GenerationRequest, continuation
-from assistant.core.history import HistoryStore, Record
-from assistant.core.modes import Mode, render_messages
-from assistant.core.params import GenerationParams
-from assistant.core.providers import ProviderProfile
-from assistant.core.secrets import KeyStore
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
+from assistant.core.prompts.modes import Mode, render_messages
+from assistant.core.providers.params import GenerationParams
+from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.providers.secrets import KeyStore
+from assistant.core.storage.drafts import DraftStore
+from assistant.core.storage.history import HistoryStore, Record
+from assistant.core.text.answers import code_to_insert
+from assistant.core.work.endpoints import ProviderResolver
+from assistant.core.work.generation import DoneEvent, GenerationRequest, continuation
+from assistant.core.work.runs import RunStatus
 from assistant.ui.answer_area import AnswerArea
 from assistant.ui.code_editor import CodeEditor
 from assistant.ui.generation_controller import GenerationController
@@ -360,7 +361,7 @@ class MainWindow(QMainWindow):
         self._shown_record_id = record.id
         self.error_banner.setVisible(bool(record.error))
         self.error_banner.setText(record.error or "")
-        self._recovered = record if record.status == "interrupted" else None
+        self._recovered = record if record.status == RunStatus.INTERRUPTED else None
         self.recovery_bar.setVisible(self._recovered is not None)
         self.recovery_label.setText(
             self.tr("This answer was interrupted. The text so far is kept.")
@@ -537,7 +538,7 @@ class MainWindow(QMainWindow):
 
     def _fill_builtin_models(self) -> None:
         """The built-in engine's model picker: installed GGUF files with their details."""
-        from assistant.core import models
+        from assistant.core.engine import models
 
         combo = self.model_combo
         try:
@@ -564,7 +565,7 @@ class MainWindow(QMainWindow):
         if not self.current_profile().is_builtin or index < 0:
             return
         path = self.model_combo.itemData(index) or ""
-        from assistant.core import models
+        from assistant.core.engine import models
 
         default = models.default_model_path()
         chosen = "" if default is not None and str(default) == path else path
@@ -800,13 +801,13 @@ class MainWindow(QMainWindow):
             self.history_panel.refresh()
         self._active = None
         self._set_running(False)
-        if done.status == "failed":
+        if done.status == RunStatus.FAILED:
             message = done.error or self.tr("The request failed.")
             if any(done.answers):
                 message = self.tr("The answer was cut short. {0}").format(message)
             self._show_error(message)
             return
-        if done.status == "stopped":
+        if done.status == RunStatus.STOPPED:
             self._set_status(self.tr("Stopped. The text so far is kept."))
             return
         summary = self.tr("Done in {0} s").replace("{0}", f"{done.elapsed_s:.1f}")
@@ -880,7 +881,7 @@ class MainWindow(QMainWindow):
         record = history.get(self._shown_record_id) if history and self._shown_record_id else None
         if not path.lower().endswith((".html", ".htm")):
             return text
-        from assistant.core import export
+        from assistant.core.storage import export
 
         if record is not None and record.answer == text:
             return export.to_html(record)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core.modes import Field, Mode
+from assistant.core.prompts.modes import Field, Mode
 from assistant.ui.code_editor import CodeEditor
 
 FieldWidget = QLineEdit | QPlainTextEdit | CodeEditor | QComboBox | QSpinBox | QCheckBox
@@ -191,7 +191,7 @@ class ModeForm(QWidget):
                 widget.set_language(language or self._guessed_language(widget))
 
     def _guessed_language(self, editor: CodeEditor) -> str:
-        from assistant.core.languages import guess_language
+        from assistant.core.text.languages import guess_language
 
         return guess_language(editor.toPlainText()[:20_000]) or ""
 

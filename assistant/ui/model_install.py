@@ -1,6 +1,6 @@
 """Install the built-in model off the GUI thread, and a small progress widget that shows it.
 
-:class:`ModelInstaller` runs :func:`assistant.core.models.install_default` in Qt's thread pool.
+:class:`ModelInstaller` runs ``models.install_default`` in Qt's thread pool.
 Progress from the pool thread goes through an internal signal to a bound slot of the installer
 (a GUI-thread object), so Qt queues it; the public signals are then emitted in the GUI thread and
 any receiver, lambdas included, runs there.
@@ -13,7 +13,7 @@ import threading
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from assistant.core import models
+from assistant.core.engine import models
 
 UNKNOWN = -1.0
 """Fraction sent with ``sig_progress`` when the amount of work left is unknown."""

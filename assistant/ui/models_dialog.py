@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core import local_engine, models
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
+from assistant.core.engine import local_engine, models
 from assistant.ui.background import run_in_background
 from assistant.ui.model_install import InstallProgressWidget, ModelInstaller
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core.params import GenerationParams
+from assistant.core.providers.params import GenerationParams
 
 STOP_SEPARATOR = " | "
 

@@ -2,7 +2,7 @@
 
 An event filter on the input editors performs the keyboard paste itself, then compares the
 clipboard's original text (its raw bytes when it offers ``text/plain``) with what the editor
-now holds, using :func:`assistant.core.text_changes.editor_changes`.
+now holds, using :func:`assistant.core.text.text_changes.editor_changes`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
-from assistant.core.text_changes import TextChanges, decode_pasted, editor_changes
+from assistant.core.text.text_changes import TextChanges, decode_pasted, editor_changes
 
 
 class PasteWatch(QObject):

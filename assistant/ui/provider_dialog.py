@@ -24,15 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core.client import Endpoint, list_models
-from assistant.core.providers import (
+from assistant.core.config.settings import Settings
+from assistant.core.providers.client import Endpoint, list_models
+from assistant.core.providers.profiles import (
     LM_STUDIO_EXAMPLE_URL,
     OLLAMA_EXAMPLE_URL,
     OPENAI_BASE_URL,
     ProviderProfile,
 )
-from assistant.core.secrets import KeyStore
-from assistant.core.settings import Settings
+from assistant.core.providers.secrets import KeyStore
 from assistant.ui.background import run_in_background
 
 

@@ -7,7 +7,7 @@ from pygments.token import _TokenType as TokenType
 from pygments.util import ClassNotFound
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette, QTextCharFormat
 
-from assistant.core.highlight import CODE_BLOCK
+from assistant.core.text.highlight import CODE_BLOCK
 
 LIGHT_STYLE = "friendly"
 DARK_STYLE = "github-dark"

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core import models
-from assistant.core.client import Endpoint, list_models
-from assistant.core.providers import (
+from assistant.core.config.settings import Settings
+from assistant.core.engine import models
+from assistant.core.providers.client import Endpoint, list_models
+from assistant.core.providers.profiles import (
     BUILTIN_NAME,
     COMPATIBLE_PROFILE,
     LM_STUDIO_EXAMPLE_URL,
@@ -36,8 +37,7 @@ from assistant.core.providers import (
     PRESETS,
     ProviderProfile,
 )
-from assistant.core.secrets import KeyStore
-from assistant.core.settings import Settings
+from assistant.core.providers.secrets import KeyStore
 from assistant.ui.background import run_in_background
 from assistant.ui.model_install import InstallProgressWidget, ModelInstaller
 

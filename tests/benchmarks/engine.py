@@ -95,7 +95,7 @@ def cold_first_token(model: Path, threads: int, n_ctx: int) -> tuple[float, floa
     """
     import openai
 
-    from assistant.core.local_engine import EngineConfig, LocalEngine
+    from assistant.core.engine.local_engine import EngineConfig, LocalEngine
 
     engine = LocalEngine()
     try:
@@ -138,8 +138,8 @@ def main() -> int:
 
     import openai
 
-    from assistant.core.local_engine import EngineConfig, LocalEngine
-    from assistant.core.models import install_default
+    from assistant.core.engine.local_engine import EngineConfig, LocalEngine
+    from assistant.core.engine.models import install_default
     from tests.fixtures.engine import model_cache_dir
 
     model = install_default(directory=model_cache_dir())

@@ -65,7 +65,7 @@ def _engine(quick: bool) -> bool:
     if quick:
         print(missing("engine_tokens_per_s", "skipped in quick mode"), flush=True)
         return True
-    from assistant.core.models import DEFAULT_MODEL
+    from assistant.core.engine.models import DEFAULT_MODEL
     from tests.fixtures.engine import model_cache_dir
 
     model = model_cache_dir() / DEFAULT_MODEL.file_name

@@ -73,8 +73,8 @@ def baseline_round(base_url: str) -> tuple[float, list[float], str]:
 def make_window(base_url: str) -> Any:
     """The real main window over a loopback profile, article mode, topic filled in."""
     from assistant.app import build_window
-    from assistant.core.providers import ProviderProfile
-    from assistant.core.settings import Settings
+    from assistant.core.config.settings import Settings
+    from assistant.core.providers.profiles import ProviderProfile
 
     settings = Settings(welcome_done=True)
     settings.upsert_profile(

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from assistant.core.providers import ProviderProfile
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
+from assistant.core.providers.profiles import ProviderProfile
 from tests.fakeserver import FakeOpenAIServer, Fault
 from tests.fault_table import (
     CASES,

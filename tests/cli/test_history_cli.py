@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.history import COMPLETE, HistoryStore, default_path
+from assistant.core.storage.history import HistoryStore, default_path
+from assistant.core.work.runs import RunStatus
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,9 +33,11 @@ def ids() -> dict[str, int]:
     """Three records: an article, a starred code answer, an interrupted one (by a dead writer)."""
     store = HistoryStore()
     article = store.start("article", {"topic": "Lighthouses"}, [], "Built-in", "", "smol", {})
-    store.finish(article, COMPLETE, answers=["Keepers trimmed the wicks nightly."])
+    store.finish(article, RunStatus.COMPLETE, answers=["Keepers trimmed the wicks nightly."])
     code = store.start("code", {"code": "def área(r): ..."}, [], "OpenAI", "", "gpt", {})
-    store.finish(code, COMPLETE, answers=["```python\ndef area(r):\n    return 3.14 * r * r\n```"])
+    store.finish(
+        code, RunStatus.COMPLETE, answers=["```python\ndef area(r):\n    return 3.14 * r * r\n```"]
+    )
     store.star(code)
     dead = store.start("article", {"topic": "Half done"}, [], "Built-in", "", "smol", {})
     store.update_answer(dead, ["The first half"])

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.models import DEFAULT_MODEL
-from tests.core.test_gguf_info import write_gguf
+from assistant.core.engine.models import DEFAULT_MODEL
+from tests.core.engine.test_gguf_info import write_gguf
 
 
 def assistant(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -25,7 +25,7 @@ def assistant(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def offline_pip(**settings: str) -> dict[str, str]:
-    """Environment for a pip that ignores the machine's config (see tests/core/test_models.py)."""
+    """Environment for a pip that ignores the machine's config (see test_models.py)."""
     cleared = {name: "" for name in os.environ if name.startswith("PIP_")}
     isolated = {"PIP_CONFIG_FILE": os.devnull, "PIP_NO_CACHE_DIR": "1", "PIP_RETRIES": "0"}
     return cleared | isolated | settings

@@ -17,8 +17,8 @@ def main() -> int:
     base_url, input_file = sys.argv[1], Path(sys.argv[2])
     app = QApplication(sys.argv[:1])
     from assistant.app import build_window
-    from assistant.core.providers import ProviderProfile
-    from assistant.core.settings import Settings
+    from assistant.core.config.settings import Settings
+    from assistant.core.providers.profiles import ProviderProfile
 
     settings = Settings()
     settings.upsert_profile(ProviderProfile("Loopback", "compatible", base_url, "fake-model"))

@@ -21,8 +21,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.core.settings import Settings
-from assistant.core.text_changes import editor_changes, sendable
+from assistant.core.config.settings import Settings
+from assistant.core.text.text_changes import editor_changes, sendable
 from assistant.ui.code_editor import CodeEditor
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
 from assistant.ui.main_window import MainWindow
 from tests.ui.test_main_window import choose_mode, fill
 from tests.ui.windows import open_window

@@ -13,8 +13,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.core.providers import ProviderProfile
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
+from assistant.core.providers.profiles import ProviderProfile
 from assistant.ui import context_check
 from assistant.ui.context_check import Choice, ContextDialog, confirm_context, select_excess
 from assistant.ui.main_window import MainWindow

@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.core.history import HistoryStore
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
+from assistant.core.storage.history import HistoryStore
 from tests.fakeserver import FakeOpenAIServer
 from tests.ui.windows import open_window
 

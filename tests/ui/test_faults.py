@@ -17,9 +17,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from assistant.core.generation import DoneEvent
-from assistant.core.providers import ProviderProfile
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
+from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.work.generation import DoneEvent
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer, Fault
 from tests.fault_table import (

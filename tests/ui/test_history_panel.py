@@ -14,7 +14,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.core.history import COMPLETE, FAILED, INTERRUPTED, STOPPED, HistoryStore
+from assistant.core.storage.history import HistoryStore
+from assistant.core.work.runs import RunStatus
 from assistant.ui.history_panel import STATUS_COLUMN, TITLE_COLUMN, HistoryPanel
 
 MODES = {"article": "Article", "code": "Code completion"}
@@ -35,7 +36,7 @@ def add(
     *,
     mode: str = "article",
     fields: dict[str, Any] | None = None,
-    status: str = COMPLETE,
+    status: str = RunStatus.COMPLETE,
     age_s: float = 0.0,
     starred: bool = False,
 ) -> int:
@@ -43,7 +44,9 @@ def add(
     record_id = store.start(
         mode, fields or {"topic": title}, [], "Loopback", "", "fake", {}, title=title
     )
-    store.finish(record_id, status, answers=[answer], error="boom" if status == FAILED else None)
+    store.finish(
+        record_id, status, answers=[answer], error="boom" if status == RunStatus.FAILED else None
+    )
     with store.database.connection() as connection:
         connection.execute(
             "UPDATE records SET created_at = ? WHERE id = ?", (time.time() - age_s, record_id)
@@ -94,9 +97,9 @@ def test_records_are_grouped_by_day_newest_first(qtbot: QtBot, store: HistorySto
 
 def test_status_markers_and_answer_tooltip(qtbot: QtBot, store: HistoryStore) -> None:
     long_answer = "word " * 200
-    cut = add(store, "Killed", "partial answer", status=INTERRUPTED)
-    stopped = add(store, "Stopped", status=STOPPED)
-    failed = add(store, "Failed", "", status=FAILED)
+    cut = add(store, "Killed", "partial answer", status=RunStatus.INTERRUPTED)
+    stopped = add(store, "Stopped", status=RunStatus.STOPPED)
+    failed = add(store, "Failed", "", status=RunStatus.FAILED)
     starred = add(store, "Starred", long_answer, starred=True)
     panel = make_panel(qtbot, store)
 

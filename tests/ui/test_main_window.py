@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
 from assistant.ui.code_editor import CodeEditor
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer, Fault
@@ -297,8 +297,8 @@ def test_reopen_from_history_brings_back_fields_and_answer(
 def test_builtin_model_picker_lists_gguf_files_and_switches(
     qtbot: QtBot, no_keyring: Any, tmp_path: Any
 ) -> None:
-    from assistant.core import models
-    from tests.core.test_gguf_info import write_gguf
+    from assistant.core.engine import models
+    from tests.core.engine.test_gguf_info import write_gguf
 
     first = models.add_model(write_gguf(tmp_path / "first.gguf", context_length=8192))
     second = models.add_model(write_gguf(tmp_path / "second.gguf", context_length=2048))

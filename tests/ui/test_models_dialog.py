@@ -13,8 +13,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from assistant.core import local_engine, models
-from assistant.core.settings import Settings, settings_path
+from assistant.core.config.settings import Settings, settings_path
+from assistant.core.engine import local_engine, models
 from assistant.ui.models_dialog import ModelsDialog, add_dropped_models, format_size
 
 Q8_0 = 7  # llama.cpp's general.file_type for Q8_0

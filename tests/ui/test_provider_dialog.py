@@ -7,10 +7,10 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from assistant.core.client import Endpoint
-from assistant.core.providers import ProviderProfile
-from assistant.core.secrets import KeyStore
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
+from assistant.core.providers.client import Endpoint
+from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.providers.secrets import KeyStore
 from assistant.ui.provider_dialog import ProviderDialog
 from tests.fakeserver import FakeOpenAIServer
 

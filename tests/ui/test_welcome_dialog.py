@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from assistant import APP_NAME
-from assistant.core import models
-from assistant.core.providers import BUILTIN_NAME, COMPATIBLE_PROFILE, ProviderProfile
-from assistant.core.secrets import KeyStore
-from assistant.core.settings import Settings, settings_path
+from assistant.core.config.settings import Settings, settings_path
+from assistant.core.engine import models
+from assistant.core.providers.profiles import BUILTIN_NAME, COMPATIBLE_PROFILE, ProviderProfile
+from assistant.core.providers.secrets import KeyStore
 from assistant.ui.welcome_dialog import WelcomeDialog, should_show
 from tests.fakeserver import DEFAULT_MODELS, FakeOpenAIServer
 from tests.ui.test_models_dialog import dead_package_index, place_default_model, write_tiny_gguf

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assistant.app import build_window
-from assistant.core.providers import ProviderProfile
-from assistant.core.settings import Settings
+from assistant.core.config.settings import Settings
+from assistant.core.providers.profiles import ProviderProfile
 from assistant.ui.main_window import MainWindow
 
 

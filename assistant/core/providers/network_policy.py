@@ -1,0 +1,71 @@
+"""Where requests may go: the "local only" switch and proxy choice per endpoint.
+
+Loopback means 127.0.0.0/8, ::1 or ``localhost``. Loopback endpoints (the built-in engine, Ollama
+on this machine) never go through a proxy, even when ``HTTP(S)_PROXY`` is set: httpx would
+otherwise send ``127.0.0.1`` traffic to the proxy unless ``NO_PROXY`` names it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from assistant.core.base.i18n import tr
+from assistant.core.providers.errors import ProviderError
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 (also bracketed) and ``localhost``."""
+    name = host.strip().strip("[]").lower().rstrip(".")
+    if name in LOOPBACK_NAMES or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when ``url`` points at this machine."""
+    try:
+        host = urlparse(url.strip()).hostname
+    except ValueError:
+        return False
+    return bool(host) and is_loopback_host(host or "")
+
+
+def check_allowed(provider: str, base_url: str, *, builtin: bool, local_only: bool) -> None:
+    """Raise :class:`ProviderError` when "local only" is on and the endpoint is not loopback."""
+    if not local_only or builtin or is_loopback_url(base_url):
+        return
+    host = urlparse(base_url).hostname or base_url or "?"
+    raise ProviderError(
+        "forbidden",
+        tr(
+            "Local only is on: {provider} at {host} is not on this machine, so nothing was sent. "
+            "Pick a local provider, or turn off Settings → Local only (no internet)."
+        )
+        .replace("{provider}", provider)
+        .replace("{host}", host),
+        provider=provider,
+    )
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    """How the HTTP client reaches an endpoint: ``trust_env`` reads HTTP(S)_PROXY/NO_PROXY."""
+
+    trust_env: bool
+    proxy: str | None
+
+
+def http_route(base_url: str, proxy: str = "") -> HttpRoute:
+    """Loopback: direct, always. Otherwise the profile's proxy, else the environment's."""
+    if is_loopback_url(base_url):
+        return HttpRoute(trust_env=False, proxy=None)
+    if proxy.strip():
+        return HttpRoute(trust_env=False, proxy=proxy.strip())
+    return HttpRoute(trust_env=True, proxy=None)

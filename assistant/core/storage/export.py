@@ -1,0 +1,235 @@
+"""History records as Markdown, plain text or one self-contained HTML page.
+
+Each record gives its title, mode, provider and model, date and status, the input fields, then the
+answer(s). The HTML page loads nothing and runs nothing: CSS is inline, code blocks are highlighted
+with pygments inline styles, the answer's Markdown is rendered with raw HTML disabled (the model's
+HTML is shown as text), images become links, and a Content-Security-Policy forbids any fetch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from assistant.core.base.i18n import tr
+from assistant.core.storage.history import Record
+from assistant.core.work.runs import RunStatus
+
+FORMATS = ("md", "html", "txt")
+
+_PYGMENTS_STYLE = "default"
+_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+_CSS = """
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328;
+  max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
+article + article { border-top: 2px solid #d0d7de; margin-top: 3rem; padding-top: 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .25rem; }
+h2 { font-size: 1.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
+dl.meta { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem;
+  color: #59636e; font-size: .9rem; }
+dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
+.field-name { font-weight: 600; margin: .8rem 0 .2rem; }
+pre { padding: .75rem 1rem; overflow-x: auto; border-radius: 6px; background: #f6f8fa;
+  font: 13.5px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
+:not(pre) > code { background: #eff1f3; padding: .1em .3em; border-radius: 4px; }
+blockquote { margin: 0; padding: 0 1rem; color: #59636e; border-left: 4px solid #d0d7de; }
+.error { color: #b42318; }
+table { border-collapse: collapse; } th, td { border: 1px solid #d0d7de; padding: .3rem .6rem; }
+""".strip()
+
+
+def to_markdown(records: Record | Iterable[Record]) -> str:
+    """One Markdown document for one or more records."""
+    return "\n\n---\n\n".join(_record_markdown(r) for r in _as_list(records)) + "\n"
+
+
+def to_text(records: Record | Iterable[Record]) -> str:
+    """Plain text for one or more records."""
+    return ("\n\n" + "=" * 72 + "\n\n").join(_record_text(r) for r in _as_list(records)) + "\n"
+
+
+def to_html(records: Record | Iterable[Record]) -> str:
+    """A self-contained HTML page for one or more records."""
+    items = _as_list(records)
+    title = (
+        items[0].title
+        if len(items) == 1
+        else tr("History export ({count} records)").format(count=len(items))
+    )
+    renderer = _markdown_renderer()
+    articles = "\n".join(_record_html(r, renderer) for r in items)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html>\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n"
+        f"<body>\n{articles}\n</body>\n</html>\n"
+    )
+
+
+def render(records: Record | Iterable[Record], fmt: str) -> str:
+    """Export in ``fmt`` (one of :data:`FORMATS`)."""
+    exporters = {"md": to_markdown, "html": to_html, "txt": to_text}
+    if fmt not in exporters:
+        raise ValueError(f"unknown export format: {fmt!r}")
+    return exporters[fmt](records)
+
+
+# --- pieces shared by the formats ---------------------------------------------------------------
+
+
+def _as_list(records: Record | Iterable[Record]) -> list[Record]:
+    return [records] if isinstance(records, Record) else list(records)
+
+
+def _meta(record: Record) -> list[tuple[str, str]]:
+    rows = [
+        (tr("Mode"), record.mode),
+        (tr("Provider"), record.provider),
+        (tr("Model"), record.model),
+        (tr("Date"), record.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+    ]
+    if record.status != RunStatus.COMPLETE:
+        rows.append((tr("Status"), record.status))
+    if record.usage.total_tokens is not None:
+        rows.append((tr("Tokens"), str(record.usage.total_tokens)))
+    return [(label, value) for label, value in rows if value]
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").strip().capitalize() or name
+
+
+def _field_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return {True: tr("yes"), False: tr("no"), None: ""}[value]
+    if isinstance(value, list | tuple):
+        return ", ".join(_field_text(v) for v in value)
+    return str(value)
+
+
+def _answer_titles(answers: Sequence[str]) -> list[str]:
+    if len(answers) <= 1:
+        return [tr("Answer")]
+    return [tr("Answer {number}").format(number=i + 1) for i in range(len(answers))]
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+
+def _fence(text: str, info: str = "") -> str:
+    longest = run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{text.rstrip(chr(10))}\n{ticks}"
+
+
+def _record_markdown(record: Record) -> str:
+    parts = [f"# {record.title or record.mode}", ""]
+    parts += [f"- **{label}:** {value}" for label, value in _meta(record)]
+    fields = [(name, _field_text(value)) for name, value in record.fields.items()]
+    fields = [(name, text) for name, text in fields if text.strip()]
+    if fields:
+        parts += ["", f"## {tr('Input')}"]
+        for name, text in fields:
+            parts += ["", f"**{_label(name)}:**", "", _fence(text)]
+    for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
+        parts += ["", f"## {heading}", "", answer.strip("\n")]
+    if record.error:
+        parts += ["", f"> **{tr('Error')}:** {record.error}"]
+    return "\n".join(parts).rstrip()
+
+
+# --- plain text ---------------------------------------------------------------------------------
+
+
+def _record_text(record: Record) -> str:
+    title = record.title or record.mode
+    parts = [title, "=" * min(len(title), 72)]
+    parts += [f"{label}: {value}" for label, value in _meta(record)]
+    for name, value in record.fields.items():
+        text = _field_text(value)
+        if text.strip():
+            parts += ["", f"{_label(name)}:", text.rstrip("\n")]
+    for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
+        parts += ["", heading, "-" * len(heading), answer.strip("\n")]
+    if record.error:
+        parts += ["", f"{tr('Error')}: {record.error}"]
+    return "\n".join(parts).rstrip()
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+def _highlight_code(code: str, language: str, _attrs: str) -> str:
+    """A pygments-highlighted ``<pre>`` with inline styles, or "" to let markdown-it escape it."""
+    if not language:
+        return ""
+    try:
+        lexer = get_lexer_by_name(language)
+    except ClassNotFound:
+        return ""
+    formatter = HtmlFormatter(noclasses=True, nowrap=True, style=_PYGMENTS_STYLE)
+    background = formatter.style.background_color or "#f6f8fa"
+    body = highlight(code, lexer, formatter)
+    return (
+        f'<pre class="code" style="background: {escape(background)}">'
+        f'<code class="language-{escape(language)}">{body}</code></pre>'
+    )
+
+
+def _image_as_link(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Images would be fetched from the network: show them as links instead."""
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    src = str(token.attrGet("src") or "")
+    label = alt or src
+    return f'<a href="{escapeHtml(src)}">{escapeHtml(label)}</a>'
+
+
+def _markdown_renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight_code})
+    md.enable("table")
+    md.enable("strikethrough")
+    md.add_render_rule("image", _image_as_link)
+    return md
+
+
+def _record_html(record: Record, md: MarkdownIt) -> str:
+    parts = ["<article>", f"<h1>{escape(record.title or record.mode)}</h1>", '<dl class="meta">']
+    for label, value in _meta(record):
+        parts.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
+    parts.append("</dl>")
+    fields = [(name, _field_text(value)) for name, value in record.fields.items()]
+    fields = [(name, text) for name, text in fields if text.strip()]
+    if fields:
+        parts.append(f"<h2>{escape(tr('Input'))}</h2>")
+        for name, text in fields:
+            parts.append(f'<div class="field-name">{escape(_label(name))}</div>')
+            parts.append(f"<pre>{escape(text.rstrip(chr(10)))}</pre>")
+    for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
+        parts.append(f"<h2>{escape(heading)}</h2>")
+        parts.append(f'<div class="answer">\n{md.render(answer)}</div>')
+    if record.error:
+        parts.append(f'<p class="error"><strong>{escape(tr("Error"))}:</strong> ')
+        parts[-1] += f"{escape(record.error)}</p>"
+    parts.append("</article>")
+    return "\n".join(parts)

@@ -1,0 +1,160 @@
+"""Resolve a provider profile to an endpoint: base URL, key (keyring/env) and timeouts.
+
+The built-in profile is resolved by starting the local engine (lazily, off the GUI thread); from
+then on it is reached like any other OpenAI-compatible server.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.core.base.i18n import tr
+from assistant.core.providers.client import Endpoint
+from assistant.core.providers.errors import ProviderError
+from assistant.core.providers.network_policy import check_allowed
+from assistant.core.providers.profiles import ProviderProfile
+
+if TYPE_CHECKING:
+    from assistant.core.config.settings import Settings
+    from assistant.core.engine.local_engine import LocalEngine
+    from assistant.core.providers.secrets import KeyStore
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How the built-in engine should run (from the app settings)."""
+
+    model_path: str = ""
+    context: int = 4096
+    threads: int = 0
+    gpu_layers: int = 0
+
+
+class ProviderResolver:
+    """Turns profiles into endpoints; owns the built-in engine for the whole app."""
+
+    def __init__(
+        self,
+        keys: KeyStore,
+        engine_settings: Callable[[], EngineSettings] = EngineSettings,
+        read_timeout: float = 60.0,
+        max_retries: int = 2,
+        local_only: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self._keys = keys
+        self._engine_settings = engine_settings
+        self._engine: LocalEngine | None = None
+        self._engine_lock = threading.Lock()
+        self.read_timeout = read_timeout
+        self.max_retries = max_retries
+        self._local_only = local_only
+
+    @property
+    def local_only(self) -> bool:
+        """True while only loopback endpoints are allowed (Settings → Local only)."""
+        return bool(self._local_only())
+
+    def resolve(self, profile: ProviderProfile, on_status: Callable[[str], None]) -> Endpoint:
+        """Endpoint for ``profile``; may block while the built-in engine loads its model.
+
+        With "local only" on, a profile that is not on this machine is refused here, before any
+        socket is opened (also for Test connection, which resolves through this method).
+        """
+        check_allowed(
+            profile.name, profile.base_url, builtin=profile.is_builtin, local_only=self.local_only
+        )
+        if profile.is_builtin:
+            return self._builtin_endpoint(on_status)
+        if not profile.base_url:
+            raise ProviderError(
+                "bad_request",
+                tr("{provider} has no server URL. Set it in Settings → Providers.").replace(
+                    "{provider}", profile.name
+                ),
+            )
+        key = self._keys.get(profile.name)
+        if profile.needs_key and not key:
+            raise ProviderError(
+                "auth",
+                tr("{provider} needs an API key. Enter it in Settings → Providers.").replace(
+                    "{provider}", profile.name
+                ),
+            )
+        return Endpoint(
+            provider_name=profile.name,
+            base_url=profile.base_url,
+            api_key=key,
+            read_timeout=self.read_timeout,
+            max_retries=self.max_retries,
+            proxy=profile.proxy,
+        )
+
+    @property
+    def engine(self) -> LocalEngine | None:
+        """The built-in engine, if it was created."""
+        return self._engine
+
+    def _builtin_endpoint(self, on_status: Callable[[str], None]) -> Endpoint:
+        from assistant.core.engine import models
+        from assistant.core.engine.local_engine import EngineConfig, EngineError, LocalEngine
+
+        wanted = self._engine_settings()
+        path = Path(wanted.model_path) if wanted.model_path else models.default_model_path()
+        if path is None or not path.exists():
+            raise ProviderError(
+                "no_model",
+                tr(
+                    "The built-in model is not installed. Open Settings → Models… and choose "
+                    "Install built-in model, or run: assistant models install"
+                ),
+            )
+        config = EngineConfig(
+            model_path=path,
+            n_ctx=wanted.context,
+            n_threads=wanted.threads,
+            gpu_layers=wanted.gpu_layers,
+        )
+        with self._engine_lock:
+            if self._engine is None:
+                self._engine = LocalEngine()
+            engine = self._engine
+        if not engine.is_running_with(config):
+            on_status(tr("Loading model {name}…").replace("{name}", path.name))
+        try:
+            endpoint = engine.ensure_started(config)
+        except EngineError as exc:
+            raise ProviderError("engine", str(exc)) from exc
+        return Endpoint(
+            provider_name=endpoint.provider_name,
+            base_url=endpoint.base_url,
+            api_key=endpoint.api_key,
+            read_timeout=self.read_timeout,
+            max_retries=self.max_retries,
+        )
+
+    def shutdown(self) -> None:
+        """Stop the built-in engine if it runs."""
+        with self._engine_lock:
+            engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.stop()
+
+
+def resolver_for(settings: Settings, keys: KeyStore) -> ProviderResolver:
+    """The app's resolver, reading engine and network settings from ``settings`` when used."""
+    return ProviderResolver(
+        keys,
+        engine_settings=lambda: EngineSettings(
+            model_path=settings.engine_model_path,
+            context=settings.engine_context,
+            threads=settings.engine_threads,
+            gpu_layers=settings.engine_gpu_layers,
+        ),
+        read_timeout=settings.request_timeout,
+        max_retries=settings.max_retries,
+        local_only=lambda: settings.local_only,
+    )

@@ -1,0 +1,321 @@
+"""One generation from start to end, shared by the GUI worker and the CLI.
+
+``GenerationRun.run`` resolves the provider to an endpoint (starting the built-in engine if needed),
+streams the answer, reports progress through a callback, and records everything in the history store
+as it happens (the answer so far at least once a second), so nothing is lost if the process dies.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from assistant.core.base.i18n import tr
+from assistant.core.providers.client import (
+    Delta,
+    Endpoint,
+    Finished,
+    RetryNotice,
+    Usage,
+    stream_chat,
+)
+from assistant.core.providers.errors import ProviderError
+from assistant.core.providers.params import GenerationParams
+from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.work.runs import RunStatus
+
+SAVE_INTERVAL_S = 1.0
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """Everything needed to send one generation: the rendered messages and where to send them."""
+
+    mode_id: str
+    fields: dict[str, Any]
+    messages: list[dict[str, str]]
+    profile: ProviderProfile
+    params: GenerationParams
+    prefix: str = ""
+    """Text already shown for variant 0 (continuing an interrupted answer); deltas extend it."""
+
+    @property
+    def model(self) -> str:
+        return self.params.model or self.profile.model
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """A short, translated line for the status bar ("Loading model…", "Connecting…")."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """Streaming progress: tokens so far (chunks, a close estimate) and rate."""
+
+    tokens: int
+    tokens_per_s: float
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class DoneEvent:
+    """The run ended. ``error`` is a user message when ``status`` is failed."""
+
+    status: RunStatus
+    answers: list[str]
+    usage: Usage | None
+    error: str | None
+    error_kind: str | None
+    record_id: int | None
+    elapsed_s: float
+    first_token_s: float | None
+
+
+RunEvent = StatusEvent | Delta | ProgressEvent | Usage | DoneEvent
+
+
+class EndpointResolver(Protocol):
+    """Turns a provider profile into an endpoint (may block: starts the built-in engine)."""
+
+    def resolve(self, profile: ProviderProfile, on_status: Callable[[str], None]) -> Endpoint: ...
+
+
+class Recorder(Protocol):
+    """The part of the history store a run writes to."""
+
+    def start(
+        self,
+        mode: str,
+        fields: dict[str, Any],
+        messages: list[dict[str, str]],
+        provider: str,
+        base_url: str,
+        model: str,
+        params: dict[str, Any],
+    ) -> int: ...
+
+    def update_answer(self, record_id: int, answers: list[str]) -> None: ...
+
+    def finish(
+        self,
+        record_id: int,
+        status: str,
+        usage: dict[str, int] | None = None,
+        error: str | None = None,
+        timings: dict[str, float | None] | None = None,
+        *,
+        answers: list[str] | None = None,
+    ) -> None: ...
+
+
+@dataclass
+class _Progress:
+    answers: list[str] = field(default_factory=list)
+    tokens: int = 0
+    first_token_s: float | None = None
+
+    def rate(self, elapsed: float) -> float:
+        """Tokens per second since the first token (model loading and queueing excluded)."""
+        if self.first_token_s is None or self.tokens < 2:
+            return 0.0
+        span = elapsed - self.first_token_s
+        return (self.tokens - 1) / span if span > 0 else 0.0
+
+    def new_text(self, prefix: str) -> list[str]:
+        """What this run added to each variant (variant 0 may start with a prefix)."""
+        return [self.answers[0][len(prefix) :], *self.answers[1:]]
+
+    def add(self, delta: Delta, elapsed: float) -> None:
+        while len(self.answers) <= delta.index:
+            self.answers.append("")
+        self.answers[delta.index] += delta.text
+        self.tokens += 1
+        if self.first_token_s is None:
+            self.first_token_s = elapsed
+
+
+class GenerationRun:
+    """Runs one request to its end; safe to call from a worker thread."""
+
+    def __init__(
+        self,
+        request: GenerationRequest,
+        resolver: EndpointResolver,
+        recorder: Recorder | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.request = request
+        self._resolver = resolver
+        self._recorder = recorder
+        self._clock = clock
+
+    def run(self, emit: Callable[[RunEvent], None], cancel: threading.Event) -> DoneEvent:
+        """Stream the answer, calling ``emit`` for every event; returns the final event too."""
+        request = self.request
+        started = self._clock()
+        progress = _Progress(answers=[request.prefix] + [""] * (max(1, request.params.n) - 1))
+        usage: Usage | None = None
+        record_id = self._record_start()
+        last_save = started
+        status = RunStatus.COMPLETE
+        error: str | None = None
+        error_kind: str | None = None
+        try:
+            endpoint = self._resolver.resolve(request.profile, lambda text: emit(StatusEvent(text)))
+            if cancel.is_set():
+                raise _Cancelled
+            emit(
+                StatusEvent(
+                    tr("Waiting for {provider}…").replace("{provider}", endpoint.provider_name)
+                )
+            )
+
+            def on_retry(notice: RetryNotice) -> None:
+                emit(StatusEvent(retry_message(notice, endpoint.provider_name)))
+
+            events = stream_chat(
+                endpoint, request.messages, request.params, request.model, cancel, on_retry
+            )
+            for event in events:
+                now = self._clock()
+                if isinstance(event, Delta):
+                    progress.add(event, now - started)
+                    emit(event)
+                    elapsed = now - started
+                    emit(ProgressEvent(progress.tokens, progress.rate(elapsed), elapsed))
+                    if now - last_save >= SAVE_INTERVAL_S:
+                        self._record_answer(record_id, progress.answers)
+                        last_save = now
+                elif isinstance(event, Usage):
+                    usage = event
+                    emit(event)
+                elif isinstance(event, Finished):
+                    continue
+            if cancel.is_set():
+                status = RunStatus.STOPPED
+            elif not any(text.strip() for text in progress.new_text(request.prefix)):
+                status, error_kind = RunStatus.FAILED, "empty"
+                error = tr("{provider} returned an empty answer. Try again or pick another model.")
+                error = error.replace("{provider}", endpoint.provider_name)
+        except _Cancelled:
+            status = RunStatus.STOPPED
+        except ProviderError as exc:
+            status = RunStatus.STOPPED if cancel.is_set() else RunStatus.FAILED
+            error, error_kind = (None, None) if cancel.is_set() else (exc.message, exc.kind)
+        except Exception as exc:  # a bug or an unexpected library error: report, keep the text
+            status, error_kind = RunStatus.FAILED, "internal"
+            error = tr("Unexpected error: {error}").replace(
+                "{error}", f"{type(exc).__name__}: {exc}"
+            )
+        elapsed = self._clock() - started
+        done = DoneEvent(
+            status=status,
+            answers=list(progress.answers),
+            usage=usage,
+            error=error,
+            error_kind=error_kind,
+            record_id=record_id,
+            elapsed_s=elapsed,
+            first_token_s=progress.first_token_s,
+        )
+        self._record_finish(done)
+        emit(done)
+        return done
+
+    # --- history -------------------------------------------------------------------------------
+
+    def _record_start(self) -> int | None:
+        if self._recorder is None:
+            return None
+        request = self.request
+        try:
+            return self._recorder.start(
+                mode=request.mode_id,
+                fields=request.fields,
+                messages=request.messages,
+                provider=request.profile.name,
+                base_url=request.profile.base_url,
+                model=request.model,
+                params=request.params.to_dict(),
+            )
+        except Exception:  # history must never stop a generation
+            return None
+
+    def _record_answer(self, record_id: int | None, answers: list[str]) -> None:
+        if self._recorder is None or record_id is None:
+            return
+        try:
+            self._recorder.update_answer(record_id, list(answers))
+        except Exception:
+            return
+
+    def _record_finish(self, done: DoneEvent) -> None:
+        if self._recorder is None or done.record_id is None:
+            return
+        usage = None
+        if done.usage is not None:
+            usage = {
+                "prompt_tokens": done.usage.prompt_tokens,
+                "completion_tokens": done.usage.completion_tokens,
+                "total_tokens": done.usage.total_tokens,
+            }
+        timings = {
+            "first_token_ms": None if done.first_token_s is None else done.first_token_s * 1000,
+            "total_ms": done.elapsed_s * 1000,
+        }
+        try:
+            self._recorder.finish(
+                done.record_id, done.status, usage, done.error, timings, answers=done.answers
+            )
+        except Exception:
+            return
+
+
+def retry_message(notice: RetryNotice, provider: str) -> str:
+    """Status line while the SDK waits before retrying."""
+    if notice.status:
+        text = tr(
+            "{provider} is busy (HTTP {status}): retrying in {seconds} s "
+            "(attempt {attempt}/{total})…"
+        )
+    else:  # connection error or timeout
+        text = tr("No answer from {provider}: retrying in {seconds} s (attempt {attempt}/{total})…")
+    return (
+        text.replace("{provider}", provider)
+        .replace("{status}", str(notice.status))
+        .replace("{seconds}", str(max(1, round(notice.delay))))  # never "retrying in 0 s"
+        .replace("{attempt}", str(notice.attempt))
+        .replace("{total}", str(notice.max_retries))
+    )
+
+
+def continuation(request: GenerationRequest, partial: str) -> GenerationRequest:
+    """A request that asks the model to go on from ``partial`` (an interrupted answer)."""
+    messages = [
+        *request.messages,
+        {"role": "assistant", "content": partial},
+        {
+            "role": "user",
+            "content": tr(
+                "Continue exactly where your previous answer stopped. Do not repeat anything."
+            ),
+        },
+    ]
+    return GenerationRequest(
+        request.mode_id,
+        request.fields,
+        messages,
+        request.profile,
+        request.params.merged(n=1),
+        prefix=partial,
+    )
+
+
+class _Cancelled(Exception):
+    """Stop was pressed before the request was sent."""
