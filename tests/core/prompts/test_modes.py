@@ -30,7 +30,7 @@ from assistant.core.prompts.modes import (
 from assistant.core.prompts.templates import TemplateError
 
 MODES = builtin_modes()
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 MINIMAL = """
 title = "Haiku"

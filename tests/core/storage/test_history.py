@@ -30,7 +30,7 @@ from assistant.core.storage.history import (
 from assistant.core.work.generation import Recorder
 from assistant.core.work.runs import RunStatus
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
