@@ -211,6 +211,11 @@ class Settings:
     max_retries: int = _option(2, "Retries of a failed request.", _between(0, 10))
     window_geometry: str = _option("", "Main window geometry (base64).", _base64_or_empty)
     welcome_done: bool = _option(False, "The first-run choice was made.")
+    purge_deleted_days: int = _option(
+        30,
+        "Soft-deleted history records older than this many days are purged at start.",
+        _between(0, 36_500),
+    )
     extra: dict[str, Any] = field(
         default_factory=dict, repr=False, compare=False, metadata={"internal": True}
     )

@@ -40,11 +40,12 @@ def test_defaults() -> None:
     assert (settings.engine_model_path, settings.engine_context) == ("", 4096)
     assert (settings.engine_threads, settings.engine_gpu_layers) == (0, 0)
     assert (settings.request_timeout, settings.max_retries, settings.window_geometry) == (60, 2, "")
+    assert settings.purge_deleted_days == 30
 
 
 def test_every_option_is_documented_in_the_table() -> None:
     options = [f for f in fields(Settings) if not f.metadata.get("internal")]
-    assert len(options) == 15
+    assert len(options) == 16
     assert all(f.metadata.get("doc") for f in options)
 
 
@@ -70,6 +71,7 @@ def test_round_trip() -> None:
         request_timeout=12.5,
         max_retries=0,
         window_geometry="AdnQywADAAA=",
+        purge_deleted_days=7,
     )
     server = ProviderProfile(
         name="Ollama", kind="compatible", base_url="http://localhost:11434/v1", model="qwen"
@@ -105,6 +107,8 @@ def test_unknown_keys_are_kept() -> None:
         ("engine_context", 12),
         ("max_retries", True),
         ("max_retries", 2.5),
+        ("purge_deleted_days", -1),
+        ("purge_deleted_days", "30"),
         ("request_timeout", -1),
         ("local_only", "yes"),
         ("language", "???"),
