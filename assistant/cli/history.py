@@ -51,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def list_records(args: argparse.Namespace) -> int:
     starred = True if args.starred else None
-    records = _query(lambda store: store.list(limit=args.limit, mode=args.mode, starred=starred))
+    records = _query(
+        lambda store: store.list_records(limit=args.limit, mode=args.mode, starred=starred)
+    )
     if records is None:
         return EXIT_FAILED
     _print_lines(records)

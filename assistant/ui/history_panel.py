@@ -528,7 +528,9 @@ class HistoryPanel(QWidget):
                 search = partial(self.store.search, text, mode, limit=offset + count)
                 raw = self._read(search, none)[offset:]
             else:
-                raw = self._read(partial(self.store.list, count, offset, mode, starred), none)
+                raw = self._read(
+                    partial(self.store.list_records, count, offset, mode, starred), none
+                )
             offset += len(raw)
             self._fetched = offset
             self._has_more = len(raw) >= count

@@ -40,7 +40,7 @@ def main() -> int:
 
     def report() -> None:
         # Kill point: the history holds a good part of the answer while it still streams.
-        records = history.list(limit=1)
+        records = history.list_records(limit=1)
         saved = len(records[0].answer) if records and records[0].status == "streaming" else 0
         if saved > 100:
             print(f"STREAMING {saved}", flush=True)

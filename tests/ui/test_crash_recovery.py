@@ -59,7 +59,7 @@ def test_sigkill_mid_stream_loses_nothing(
     assert len(partial) > 100
     assert openai_server.reply.startswith(partial)
     store = HistoryStore(app_home / "data" / "history.sqlite3")
-    record = store.list(limit=1)[0]
+    record = store.list_records(limit=1)[0]
     assert record.status == "interrupted" and record.answer == partial
 
     openai_server.reply = " The end."
@@ -101,7 +101,7 @@ def test_sigkill_of_the_cli_mid_stream_is_recovered_in_the_window(
     store = HistoryStore(app_home / "data" / "history.sqlite3")
     try:
         qtbot.waitUntil(
-            lambda: any(len(r.answer) > 100 for r in store.list(limit=1)), timeout=20_000
+            lambda: any(len(r.answer) > 100 for r in store.list_records(limit=1)), timeout=20_000
         )
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
@@ -119,6 +119,6 @@ def test_sigkill_of_the_cli_mid_stream_is_recovered_in_the_window(
     partial = window.answer_area.current_text()
     assert len(partial) > 100 and openai_server.reply.startswith(partial)
     assert printed.startswith(partial[:50])
-    record = store.list(limit=1)[0]
+    record = store.list_records(limit=1)[0]
     assert record.status == "interrupted"
     window.close()

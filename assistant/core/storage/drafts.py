@@ -1,6 +1,6 @@
 """The unsent input of each mode (field values and editor text), saved in the history database.
 
-The table is created by :data:`.history.MIGRATIONS`; this module only reads and
+The table is created by :data:`.schema.MIGRATIONS`; this module only reads and
 writes it. Saving is one upsert; debouncing keystrokes is the GUI's job.
 """
 

@@ -22,8 +22,8 @@ from assistant.core.storage.history import (
     HistoryError,
     HistoryStore,
     Record,
+    RecordUsage,
     Timings,
-    Usage,
     default_path,
     migrate,
 )
@@ -137,7 +137,7 @@ def test_record_lifecycle(store: HistoryStore) -> None:
     assert done.status == RunStatus.COMPLETE and done.error is None
     assert done.answers == ["The tide rises.", "Second", "Third"]
     assert done.answer == "The tide rises."
-    assert done.usage == Usage(12, 30, 42)
+    assert done.usage == RecordUsage(12, 30, 42)
     assert done.timings == Timings(250, 2000)
     assert done.updated_at >= done.created_at
 
@@ -145,7 +145,9 @@ def test_record_lifecycle(store: HistoryStore) -> None:
 def test_failed_and_stopped_keep_error_and_partial_answer(store: HistoryStore) -> None:
     failed = start(store)
     store.update_answer(failed, ["partial"])
-    store.finish(failed, RunStatus.FAILED, error="Connection refused", usage=Usage(total_tokens=3))
+    store.finish(
+        failed, RunStatus.FAILED, error="Connection refused", usage=RecordUsage(total_tokens=3)
+    )
     record = store.get(failed)
     assert record is not None
     assert (record.status, record.error, record.answer) == (
@@ -187,7 +189,7 @@ def test_closed_store_raises_history_error(db_path: Path) -> None:
     history = HistoryStore(db_path)
     history.close()
     with pytest.raises(HistoryError):
-        history.list()
+        history.list_records()
 
 
 # --- concurrency inside one process -------------------------------------------------------------
@@ -320,15 +322,15 @@ def test_memory_store_is_shared_by_threads() -> None:
 
 def test_list_is_newest_first_with_filters_and_paging(store: HistoryStore) -> None:
     ids = [start(store, mode="article" if i % 2 else "code", topic=f"n{i}") for i in range(6)]
-    assert [r.id for r in store.list()] == ids[::-1]
-    assert [r.id for r in store.list(limit=2, offset=1)] == ids[4:2:-1]
-    assert [r.id for r in store.list(mode="code")] == [ids[4], ids[2], ids[0]]
+    assert [r.id for r in store.list_records()] == ids[::-1]
+    assert [r.id for r in store.list_records(limit=2, offset=1)] == ids[4:2:-1]
+    assert [r.id for r in store.list_records(mode="code")] == [ids[4], ids[2], ids[0]]
     store.star(ids[1])
     store.star(ids[3])
     store.star(ids[3], False)
-    assert [r.id for r in store.list(starred=True)] == [ids[1]]
+    assert [r.id for r in store.list_records(starred=True)] == [ids[1]]
     assert get(store, ids[1]).starred
-    assert len(store.list(starred=False)) == 5
+    assert len(store.list_records(starred=False)) == 5
     assert store.count() == 6 and store.count(mode="article") == 3
 
 
@@ -411,12 +413,12 @@ def test_soft_delete_undo_and_purge(store: HistoryStore) -> None:
     keep = start(store, topic="keep me")
     gone = start(store, topic="remove me")
     store.delete(gone)
-    assert [r.id for r in store.list()] == [keep]
+    assert [r.id for r in store.list_records()] == [keep]
     assert store.search("remove") == []
     deleted = store.get(gone)
     assert deleted is not None and deleted.deleted and deleted.deleted_at is not None
     store.undelete(gone)
-    assert [r.id for r in store.list()] == [gone, keep]
+    assert [r.id for r in store.list_records()] == [gone, keep]
     assert [r.id for r in store.search("remove")] == [gone]
     store.delete(gone)
     assert store.purge_deleted(older_than_s=3600) == 0  # deleted just now

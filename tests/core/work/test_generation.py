@@ -81,7 +81,7 @@ def test_answer_is_saved_while_streaming(openai_server: FakeOpenAIServer, tmp_pa
     reader = HistoryStore(tmp_path / "h.sqlite3")
     deadline = time.monotonic() + 10
     while worker.is_alive() and time.monotonic() < deadline:
-        records = reader.list(limit=1)
+        records = reader.list_records(limit=1)
         if records and records[0].status == "streaming" and records[0].answer:
             seen.append(records[0].answer)
         time.sleep(0.1)

@@ -1,0 +1,138 @@
+"""Reading the history: lists newest first, full-text search, and pages of row summaries.
+
+Every function takes a connection (see :class:`~.database.Database`) and never writes. Lists are
+ordered by ``(created_at, id)`` newest first; pages of :class:`~.records.RecordSummary` continue
+after the last row already shown (keyset paging, as fast on the thousandth page as on the first),
+with the search words, the mode and "starred only" all applied in SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.core.storage.records import (
+    COLUMNS,
+    SUMMARY_COLUMNS,
+    Record,
+    RecordSummary,
+    record_from_row,
+    summary_from_row,
+)
+
+_NEWEST_FIRST = "ORDER BY created_at DESC, id DESC"
+_MATCHING = "id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)"
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """Which records a list shows: every word of ``text``, one ``mode``, only starred ones."""
+
+    text: str = ""
+    mode: str | None = None
+    starred_only: bool = False
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.text.strip())
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query matching every word of ``text`` literally (the last one as a prefix)."""
+    words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    if quoted:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def filters(mode: str | None, starred: bool | None) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause (and its arguments) of records not deleted, of a mode, (un)starred."""
+    clauses: list[str] = ["deleted_at IS NULL"]
+    args: list[Any] = []
+    if mode is not None:
+        clauses.append("mode = ?")
+        args.append(mode)
+    if starred is not None:
+        clauses.append("starred = ?")
+        args.append(int(starred))
+    return " AND ".join(clauses), tuple(args)
+
+
+def list_records(
+    connection: sqlite3.Connection,
+    limit: int,
+    offset: int,
+    mode: str | None,
+    starred: bool | None,
+) -> list[Record]:
+    """Records newest first, without the deleted ones."""
+    where, args = filters(mode, starred)
+    rows = connection.execute(
+        f"SELECT {COLUMNS} FROM records WHERE {where} {_NEWEST_FIRST} LIMIT ? OFFSET ?",
+        (*args, limit, offset),
+    ).fetchall()
+    return [record_from_row(row) for row in rows]
+
+
+def count(connection: sqlite3.Connection, mode: str | None, starred: bool | None) -> int:
+    """How many records :func:`list_records` can page through."""
+    where, args = filters(mode, starred)
+    row = connection.execute(f"SELECT count(*) FROM records WHERE {where}", args).fetchone()
+    return int(row[0])
+
+
+def search(
+    connection: sqlite3.Connection, text: str, mode: str | None, limit: int
+) -> list[Record] | None:
+    """Records matching every word of ``text``, newest first; None when ``text`` is blank."""
+    if not text.strip():
+        return None
+    query = fts_query(text)
+    if not query:
+        return []
+    where, args = filters(mode, None)
+    rows = connection.execute(
+        f"SELECT {COLUMNS} FROM records WHERE {where} AND {_MATCHING} {_NEWEST_FIRST} LIMIT ?",
+        (*args, query, limit),
+    ).fetchall()
+    return [record_from_row(row) for row in rows]
+
+
+def summaries(
+    connection: sqlite3.Connection,
+    query: HistoryQuery,
+    limit: int | None,
+    after: tuple[float, int] | None = None,
+    through: tuple[float, int] | None = None,
+    record_id: int | None = None,
+) -> list[RecordSummary]:
+    """Up to ``limit`` (None: all) summaries matching ``query``, newest first.
+
+    ``after``: only rows older than this ``order_key`` (the last row shown); ``through``: only rows
+    down to this key, itself included; ``record_id``: only that record (if it matches).
+    """
+    where, args = filters(query.mode, True if query.starred_only else None)
+    clauses, values = [where], list(args)
+    if query.searching:
+        words = fts_query(query.text)
+        if not words:
+            return []
+        clauses.append(_MATCHING)
+        values.append(words)
+    if after is not None:
+        clauses.append("(created_at, id) < (?, ?)")
+        values += after
+    if through is not None:
+        clauses.append("(created_at, id) >= (?, ?)")
+        values += through
+    if record_id is not None:
+        clauses.append("id = ?")
+        values.append(record_id)
+    rows = connection.execute(
+        f"SELECT {SUMMARY_COLUMNS} FROM records WHERE {' AND '.join(clauses)} "
+        f"{_NEWEST_FIRST} LIMIT ?",
+        (*values, -1 if limit is None else limit),
+    ).fetchall()
+    return [summary_from_row(row) for row in rows]

@@ -1,0 +1,192 @@
+"""What the history holds: a :class:`Record` per generation, and how rows become records.
+
+A record is one generation as stored: the input (mode, fields, the exact messages), where it was
+sent, the answers (one per variant), :class:`RecordUsage`, :class:`Timings` and a status.
+:class:`RecordSummary` is the little a list row shows, read without the large columns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+TITLE_MAX: Final = 80
+PREVIEW_CHARS: Final = 300
+"""How much of the answer a summary carries (one more tells that there is more)."""
+
+
+@dataclass(frozen=True)
+class RecordUsage:
+    """Token counts the provider reported for a record (None when unknown)."""
+
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    total_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Milliseconds from sending the request to the first token and to the end."""
+
+    first_token_ms: int | None = None
+    total_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One generation as stored."""
+
+    id: int
+    uuid: str
+    created_at: datetime
+    updated_at: datetime
+    mode: str
+    title: str
+    fields: dict[str, Any]
+    messages: list[dict[str, Any]]
+    provider: str
+    base_url: str
+    model: str
+    params: dict[str, Any]
+    answers: list[str]
+    usage: RecordUsage
+    timings: Timings
+    status: str
+    error: str | None
+    starred: bool
+    deleted_at: datetime | None
+
+    @property
+    def answer(self) -> str:
+        """The first (main) answer; variants are in ``answers``."""
+        return self.answers[0] if self.answers else ""
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """What a list row shows of a record; ``preview`` is the answer's start (see PREVIEW_CHARS)."""
+
+    id: int
+    created_ts: float
+    mode: str
+    title: str
+    status: str
+    starred: bool
+    preview: str
+    error: str | None
+
+    @property
+    def created_at(self) -> datetime:
+        return to_datetime(self.created_ts)
+
+    @property
+    def order_key(self) -> tuple[float, int]:
+        """Lists are sorted by this key, largest (newest) first."""
+        return (self.created_ts, self.id)
+
+
+def default_title(fields: Mapping[str, Any], mode: str) -> str:
+    """The first line of the first non-blank field, shortened; else the mode."""
+    for value in fields.values():
+        if isinstance(value, str) and value.strip():
+            line = value.strip().splitlines()[0].strip()
+            return line if len(line) <= TITLE_MAX else line[: TITLE_MAX - 1].rstrip() + "…"
+    return mode
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+COLUMNS: Final = (
+    "id, uuid, created_at, updated_at, mode, title, fields, messages, provider, base_url, model, "
+    "params, answers, prompt_tokens, completion_tokens, total_tokens, first_token_ms, total_ms, "
+    "status, error, starred, deleted_at"
+)
+SUMMARY_COLUMNS: Final = (
+    "id, created_at, mode, title, status, starred, "
+    f"substr(coalesce(json_extract(answers, '$[0]'), ''), 1, {PREVIEW_CHARS + 1}), error"
+)
+
+
+def record_from_row(row: Sequence[Any]) -> Record:
+    """A :class:`Record` from a row of :data:`COLUMNS`."""
+    return Record(
+        id=row[0],
+        uuid=row[1],
+        created_at=to_datetime(row[2]),
+        updated_at=to_datetime(row[3]),
+        mode=row[4],
+        title=row[5],
+        fields=json.loads(row[6]),
+        messages=json.loads(row[7]),
+        provider=row[8],
+        base_url=row[9],
+        model=row[10],
+        params=json.loads(row[11]),
+        answers=json.loads(row[12]),
+        usage=RecordUsage(row[13], row[14], row[15]),
+        timings=Timings(row[16], row[17]),
+        status=row[18],
+        error=row[19],
+        starred=bool(row[20]),
+        deleted_at=None if row[21] is None else to_datetime(row[21]),
+    )
+
+
+def summary_from_row(row: Sequence[Any]) -> RecordSummary:
+    """A :class:`RecordSummary` from a row of :data:`SUMMARY_COLUMNS`."""
+    return RecordSummary(
+        id=row[0],
+        created_ts=row[1],
+        mode=row[2],
+        title=row[3],
+        status=row[4],
+        starred=bool(row[5]),
+        preview=row[6] or "",
+        error=row[7],
+    )
+
+
+def to_datetime(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+def dump(value: object) -> str:
+    """JSON as stored (UTF-8 kept as is)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def fields_text(fields: Mapping[str, Any]) -> str:
+    """The searchable text of the input fields."""
+    return "\n".join(v if isinstance(v, str) else dump(v) for v in fields.values() if v)
+
+
+def answer_text(answers: Sequence[str]) -> str:
+    """The searchable text of the answers."""
+    return "\n\n".join(answers)
+
+
+def to_usage(usage: RecordUsage | Mapping[str, int | None] | None) -> RecordUsage:
+    if usage is None or isinstance(usage, RecordUsage):
+        return usage or RecordUsage()
+    return RecordUsage(
+        _int(usage.get("prompt_tokens")),
+        _int(usage.get("completion_tokens")),
+        _int(usage.get("total_tokens")),
+    )
+
+
+def to_timings(timings: Timings | Mapping[str, float | None] | None) -> Timings:
+    if timings is None or isinstance(timings, Timings):
+        return timings or Timings()
+    return Timings(_int(timings.get("first_token_ms")), _int(timings.get("total_ms")))
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else round(value)

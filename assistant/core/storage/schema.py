@@ -1,0 +1,133 @@
+"""The schema of the history database: ordered migrations and the errors of opening it.
+
+The version is SQLite's ``PRAGMA user_version``; :func:`migrate` applies the missing steps of
+:data:`MIGRATIONS` in one transaction. Drafts live in the same file (see
+:mod:`assistant.core.storage.drafts`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Final
+
+from assistant.core.base.i18n import tr
+
+
+class HistoryError(Exception):
+    """The history database could not be used; the message is for people."""
+
+
+class NewerSchemaError(HistoryError):
+    """The database was written by a newer version of the app; it is left untouched."""
+
+
+# Migration i takes a database from user_version i to i + 1. Append; never edit a released one.
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
+    # v1: records with full-text search (external content kept in sync by triggers), drafts.
+    (
+        """
+        CREATE TABLE records (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            mode TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            fields TEXT NOT NULL DEFAULT '{}',
+            messages TEXT NOT NULL DEFAULT '[]',
+            provider TEXT NOT NULL DEFAULT '',
+            base_url TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            params TEXT NOT NULL DEFAULT '{}',
+            answers TEXT NOT NULL DEFAULT '[]',
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            total_tokens INTEGER,
+            first_token_ms INTEGER,
+            total_ms INTEGER,
+            status TEXT NOT NULL DEFAULT 'streaming',
+            error TEXT,
+            starred INTEGER NOT NULL DEFAULT 0,
+            deleted_at REAL,
+            owner TEXT NOT NULL DEFAULT '',
+            fields_text TEXT NOT NULL DEFAULT '',
+            answer_text TEXT NOT NULL DEFAULT ''
+        )
+        """,
+        "CREATE INDEX records_by_date ON records (created_at DESC, id DESC)",
+        "CREATE INDEX records_by_mode ON records (mode, created_at DESC)",
+        "CREATE INDEX records_streaming ON records (status) WHERE status = 'streaming'",
+        """
+        CREATE VIRTUAL TABLE records_fts USING fts5 (
+            title, fields_text, answer_text,
+            content = 'records', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2'
+        )
+        """,
+        """
+        CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
+            INSERT INTO records_fts (rowid, title, fields_text, answer_text)
+            VALUES (new.id, new.title, new.fields_text, new.answer_text);
+        END
+        """,
+        """
+        CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
+            INSERT INTO records_fts (records_fts, rowid, title, fields_text, answer_text)
+            VALUES ('delete', old.id, old.title, old.fields_text, old.answer_text);
+        END
+        """,
+        """
+        CREATE TRIGGER records_fts_update AFTER UPDATE OF title, fields_text, answer_text
+        ON records BEGIN
+            INSERT INTO records_fts (records_fts, rowid, title, fields_text, answer_text)
+            VALUES ('delete', old.id, old.title, old.fields_text, old.answer_text);
+            INSERT INTO records_fts (rowid, title, fields_text, answer_text)
+            VALUES (new.id, new.title, new.fields_text, new.answer_text);
+        END
+        """,
+        """
+        CREATE TABLE drafts (
+            mode TEXT PRIMARY KEY,
+            fields TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        )
+        """,
+    ),
+)
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+def migrate(connection: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema up to ``target`` in one transaction; returns the version found before.
+
+    An up-to-date database is only read (no write lock). Raises :class:`NewerSchemaError` for a
+    database written by a newer version of the app.
+    """
+    found = _user_version(connection)
+    if found >= target:
+        return found
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        found = _user_version(connection)  # another process may have migrated meanwhile
+        for version in range(found, target):
+            for statement in MIGRATIONS[version]:
+                connection.execute(statement)
+        if target > found:
+            connection.execute(f"PRAGMA user_version = {int(target)}")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return found
+
+
+def _user_version(connection: sqlite3.Connection) -> int:
+    found = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if found > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            tr("the history was written by a newer version of the app (schema {found})").format(
+                found=found
+            )
+        )
+    return found
