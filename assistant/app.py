@@ -6,7 +6,9 @@ history scan) runs before the window is shown.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,8 @@ from PySide6.QtWidgets import QApplication
 from assistant import APP_DISPLAY_NAME, APP_NAME, __version__
 from assistant.core.base import i18n
 from assistant.core.config.settings import Settings
+
+DAY_S = 24 * 3600
 
 if TYPE_CHECKING:
     from assistant.core.storage.history import HistoryStore
@@ -68,6 +72,7 @@ def build_window(settings: Settings | None = None) -> MainWindow:
     keys = KeyStore()
     resolver = resolver_for(settings, keys)
     history = _open_history()
+    purge_deleted_later(history, settings.purge_deleted_days)
     controller = GenerationController(resolver, history)
     window = MainWindow(Services(settings, keys, load_modes(), resolver, controller, history))
     controller.setParent(window)
@@ -79,6 +84,19 @@ def _open_history() -> HistoryStore:
     from assistant.core.storage.history import HistoryStore
 
     return HistoryStore.open()
+
+
+def purge_deleted_later(history: HistoryStore, days: int) -> threading.Thread:
+    """Forget records soft-deleted more than ``days`` days ago, in a thread (never the GUI's)."""
+    from assistant.core.storage.history import HistoryError
+
+    def purge() -> None:
+        with contextlib.suppress(HistoryError):  # busy or unusable: the next start tries again
+            history.purge_deleted(older_than_s=days * DAY_S)
+
+    thread = threading.Thread(target=purge, name="history-purge", daemon=True)
+    thread.start()
+    return thread
 
 
 def main(argv: Sequence[str] | None = None) -> int:
