@@ -18,6 +18,7 @@ from assistant.core.work.runs import RunStatus
 
 if TYPE_CHECKING:
     from assistant.core.config.settings import Settings
+    from assistant.core.prompts.request import GenerationRequest
     from assistant.core.providers.profiles import ProviderProfile
     from assistant.core.providers.secrets import KeyStore
 
@@ -98,9 +99,9 @@ def _read_stdin() -> str:
 
 
 def run_mode(args: argparse.Namespace) -> int:
-    from assistant.core.prompts.modes import load_modes, render_messages
-    from assistant.core.providers.params import GenerationParams
-    from assistant.core.work.generation import GenerationRequest, GenerationRun
+    from assistant.core.prompts.modes import load_modes
+    from assistant.core.prompts.request import RequestError, build_request
+    from assistant.core.work.generation import GenerationRun
 
     modes = load_modes()
     mode = modes.get(args.mode)
@@ -117,33 +118,22 @@ def run_mode(args: argparse.Namespace) -> int:
     stdin_text = _sendable_stdin(_read_stdin())
     if stdin_text and mode.main_field not in given:
         given[mode.main_field] = stdin_text
-    try:
-        values: dict[str, Any] = mode.coerce(given)
-    except ValueError as exc:
-        return _fail(str(exc), EXIT_USAGE)
-    problems = mode.validate(values)
-    if problems:
-        return _fail("; ".join(problems), EXIT_USAGE)
 
     settings, keys, profile = _settings_keys_profile(args)
     if profile is None:
         return _fail(f"no provider profile named {args.provider!r}", EXIT_USAGE)
-    params = mode.params.merged(**settings.mode_params.get(mode.id, {})).merged(
-        model=args.model,
-        temperature=args.temperature,
-        max_tokens=args.max_tokens,
-        top_p=args.top_p,
-        stop=args.stop,
-        n=args.n,
-    )
-    assert isinstance(params, GenerationParams)
-    request = GenerationRequest(
-        mode_id=mode.id,
-        fields=values,
-        messages=render_messages(mode, values),
-        profile=profile,
-        params=params,
-    )
+    flags = {
+        "model": args.model,
+        "temperature": args.temperature,
+        "max_tokens": args.max_tokens,
+        "top_p": args.top_p,
+        "stop": args.stop,
+        "n": args.n,
+    }
+    try:
+        request = build_request(mode, given, profile, settings.mode_params.get(mode.id), flags)
+    except RequestError as exc:
+        return _fail("; ".join(exc.problems), EXIT_USAGE)
     over = _context_overflow(request, settings)
     if over and not args.force:
         return _fail(over, EXIT_USAGE)
@@ -192,7 +182,7 @@ def _sendable_stdin(text: str) -> str:
     return clean
 
 
-def _context_overflow(request: Any, settings: Any) -> str:
+def _context_overflow(request: GenerationRequest, settings: Settings) -> str:
     """A warning line when the prompt does not fit the model's window ('' when it fits)."""
     from assistant.core.providers.tokens import check_context
 

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 
 from assistant import APP_DISPLAY_NAME
 from assistant.core.config.settings import Settings
-from assistant.core.prompts.modes import Mode, render_messages
+from assistant.core.prompts.modes import Mode
+from assistant.core.prompts.request import GenerationRequest, RequestError, build_request
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.providers.secrets import KeyStore
@@ -44,7 +45,7 @@ from assistant.core.storage.drafts import DraftStore
 from assistant.core.storage.history import HistoryStore, Record
 from assistant.core.text.answers import code_to_insert
 from assistant.core.work.endpoints import ProviderResolver
-from assistant.core.work.generation import DoneEvent, GenerationRequest, continuation
+from assistant.core.work.generation import DoneEvent, continuation
 from assistant.core.work.runs import RunStatus
 from assistant.ui.answer_area import AnswerArea
 from assistant.ui.code_editor import CodeEditor
@@ -55,9 +56,6 @@ from assistant.ui.params_panel import ParamsPanel
 if TYPE_CHECKING:
     from assistant.ui.history_panel import HistoryPanel
 
-# A code field with this name is not shown: the main code editor is split at the cursor instead,
-# so a person pastes code once, puts the cursor where the completion should go, and generates.
-CURSOR_SPLIT_FIELD = "after"
 DRAFT_DELAY_MS = 400  # drafts are written this long after the last keystroke
 
 
@@ -205,12 +203,6 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, mode.id)
             item.setToolTip(tr_mode(mode.description))
             form = ModeForm(mode)
-            split = form.widget(CURSOR_SPLIT_FIELD)
-            main_label = form.label(mode.main_field)
-            if isinstance(split, CodeEditor) and mode.main_field != CURSOR_SPLIT_FIELD:
-                form.hide_field(CURSOR_SPLIT_FIELD)
-                if main_label is not None:
-                    main_label.setText(self.tr("Code: the completion goes at the cursor *"))
             form.sig_changed.connect(self._input_changed)
             self._forms[mode.id] = form
             self.forms.addWidget(form)
@@ -350,12 +342,7 @@ class MainWindow(QMainWindow):
             self.stop()
         self._select_mode(record.mode)
         form = self._forms[record.mode]
-        values = {} if keep_input else dict(record.fields)
-        split = form.widget(CURSOR_SPLIT_FIELD)
-        if CURSOR_SPLIT_FIELD in values and split is not None and not split.isVisibleTo(form):
-            after = str(values.pop(CURSOR_SPLIT_FIELD))
-            values[form.mode.main_field] = str(values.get(form.mode.main_field, "")) + after
-        form.set_values(values)
+        form.set_values({} if keep_input else dict(record.fields))
         mode = self.services.modes[record.mode]
         self.answer_area.show_text(record.answers or [""], _answer_language(mode, record.fields))
         self._shown_record_id = record.id
@@ -651,44 +638,32 @@ class MainWindow(QMainWindow):
 
     def collect_values(self) -> tuple[dict[str, Any], int | None]:
         """Field values, with the code editor split at the cursor where the mode asks for it."""
-        form = self.current_form()
-        values = form.values()
-        editor = form.main_editor()
-        split = form.widget(CURSOR_SPLIT_FIELD)
-        if isinstance(split, CodeEditor) and editor is not None and not split.isVisible():
-            text = editor.toPlainText()
-            position = editor.textCursor().position()
-            if editor.textCursor().hasSelection():
-                position = editor.textCursor().selectionEnd()
-            before, after = _split_utf16(text, position)
-            values[form.mode.main_field] = before
-            values[CURSOR_SPLIT_FIELD] = after
-            return values, position
-        return values, None
+        return self.current_form().values_at_cursor()
 
     @Slot()
     def generate(self) -> None:
         """Render the current mode's prompt and start streaming the answer."""
         mode = self.current_mode()
         values, cursor_position = self.collect_values()
-        if cursor_position == 0 and values.get(CURSOR_SPLIT_FIELD):
+        if cursor_position == 0 and values.get(mode.after_cursor_field or ""):
             self._show_error(
                 self.tr("Put the cursor where the completion should go: it is at the very start.")
             )
             return
-        problems = mode.validate(values)
-        if problems:
-            self._show_error("\n".join(problems))
+        overrides = self.params_panel.params().to_dict()
+        overrides["model"] = self.model_combo.currentText().strip()
+        try:
+            request = build_request(
+                mode,
+                values,
+                self.current_profile(),
+                self.settings.mode_params.get(mode.id),
+                overrides,
+            )
+        except RequestError as exc:
+            self._show_error("\n".join(exc.problems))
             self.current_form().focus_first_empty()
             return
-        try:
-            messages = render_messages(mode, values)
-        except Exception as exc:
-            self._show_error(self.tr("The prompt template could not be rendered: ") + str(exc))
-            return
-        profile = self.current_profile()
-        params = self.params_panel.params().merged(model=self.model_combo.currentText().strip())
-        request = GenerationRequest(mode.id, values, messages, profile, params)
         from assistant.ui import context_check
 
         engine = self.services.resolver.engine
@@ -727,10 +702,14 @@ class MainWindow(QMainWindow):
         if record is None:
             return None
         mode = self.services.modes[record.mode]
-        params = mode.params.merged(**{k: v for k, v in record.params.items() if k != "model"})
-        params = params.merged(model=record.model)
         profile = self.settings.profile(record.provider) or self.current_profile()
-        return GenerationRequest(record.mode, record.fields, record.messages, profile, params)
+        try:
+            return build_request(
+                mode, record.fields, profile, None, {**record.params, "model": record.model}
+            )
+        except RequestError as exc:
+            self._show_error("\n".join(exc.problems))
+            return None
 
     def continue_interrupted(self) -> None:
         """Go on from the interrupted answer's text."""
@@ -947,12 +926,3 @@ def _answer_language(mode: Mode, values: dict[str, Any]) -> str:
         return mode.output_language(values)
     except Exception:
         return "markdown" if mode.output == "markdown" else "text"
-
-
-def _split_utf16(text: str, position: int) -> tuple[str, str]:
-    """Split ``text`` at a Qt (UTF-16) cursor position."""
-    encoded = text.encode("utf-16-le", errors="surrogatepass")
-    cut = max(0, min(position, len(encoded) // 2)) * 2
-    before = encoded[:cut].decode("utf-16-le", errors="surrogatepass")
-    after = encoded[cut:].decode("utf-16-le", errors="surrogatepass")
-    return before, after

@@ -64,6 +64,11 @@ class ModeForm(QWidget):
                 layout.addWidget(widget, stretch=3 if field.name == mode.main_field else 1)
             else:
                 small.addRow(self._labels[field.name], widget)
+        if self._splits_at_cursor():
+            self.hide_field(mode.after_cursor_field or "")
+            self._labels[mode.main_field].setText(
+                self.tr("Code: the completion goes at the cursor *")
+            )
         self.set_values(mode.defaults())
         self._sync_editor_language()
 
@@ -145,8 +150,31 @@ class ModeForm(QWidget):
             return widget.isChecked()
         return widget.text()
 
+    def _splits_at_cursor(self) -> bool:
+        """True when the mode sends the main editor's text after the cursor as its own field."""
+        after = self.mode.after_cursor_field
+        return after is not None and isinstance(self._widgets.get(after), CodeEditor)
+
+    def values_at_cursor(self) -> tuple[dict[str, Any], int | None]:
+        """Values to send, and the main editor's cursor when the mode splits the code there."""
+        values = self.values()
+        editor = self.main_editor()
+        if not self._splits_at_cursor() or editor is None:
+            return values, None
+        cursor = editor.textCursor()
+        position = cursor.selectionEnd() if cursor.hasSelection() else cursor.position()
+        before, after = _split_utf16(editor.toPlainText(), position)
+        values[self.mode.main_field] = before
+        values[self.mode.after_cursor_field or ""] = after
+        return values, position
+
     def set_values(self, values: dict[str, Any]) -> None:
-        """Put values into the widgets (unknown names are ignored)."""
+        """Put values into the widgets (unknown names are ignored; split code is joined)."""
+        after = self.mode.after_cursor_field
+        if self._splits_at_cursor() and after in values:
+            values = dict(values)
+            main = self.mode.main_field
+            values[main] = str(values.get(main) or "") + str(values.pop(after) or "")
         for name, value in values.items():
             widget = self._widgets.get(name)
             if widget is None or value is None:
@@ -200,3 +228,12 @@ class ModeForm(QWidget):
         field = self.mode.field(self.mode.language_field or "")
         if field is not None and not self._value(field.name):
             self._guess_timer.start()
+
+
+def _split_utf16(text: str, position: int) -> tuple[str, str]:
+    """Split ``text`` at a Qt (UTF-16) cursor position."""
+    encoded = text.encode("utf-16-le", errors="surrogatepass")
+    cut = max(0, min(position, len(encoded) // 2)) * 2
+    before = encoded[:cut].decode("utf-16-le", errors="surrogatepass")
+    after = encoded[cut:].decode("utf-16-le", errors="surrogatepass")
+    return before, after

@@ -12,6 +12,7 @@ File format (unknown keys are errors, so typos do not pass silently)::
     output = "markdown"       # or "code" (then output_language_field = "<field>")
     main_field = "notes"      # the field the CLI reads from stdin (default: first code/multiline)
     language_field = "lang"   # optional: language of the main field's code ("" -> detected)
+    after_cursor_field = "after"  # optional: gets the main code after the cursor (GUI: one editor)
 
     [params]                  # defaults: temperature, max_tokens, top_p, stop
     temperature = 0.7
@@ -204,6 +205,8 @@ class Mode:
     ``main_field`` is the field the CLI reads from stdin. ``language_field`` names the field that
     holds the language of the main field's code (empty value: detected). For ``output == "code"``,
     ``output_language_field`` names the field holding the answer's language.
+    ``after_cursor_field`` names a code field that the GUI does not show: the main field's editor
+    is split at its cursor, the text before it is the main field, the text after it this field.
     """
 
     id: str
@@ -221,6 +224,7 @@ class Mode:
     icon: str = ""
     order: int = 1000
     source: str = ""
+    after_cursor_field: str | None = None
 
     def field(self, name: str) -> Field | None:
         """The field called ``name``, or None if this mode has none."""
@@ -412,6 +416,7 @@ _MODE_KEYS = frozenset(
         "output_language_field",
         "language_field",
         "main_field",
+        "after_cursor_field",
         "params",
         "prompt",
         "fields",
@@ -464,6 +469,13 @@ class _ModeParser:
             raise _SchemaError("output = 'code' needs output_language_field")
         if main_field not in names:
             raise _SchemaError(f"main_field {main_field!r} is not a field")
+        after_cursor_field = _optional_name(data, "after_cursor_field", names)
+        kinds = {item.name: item.kind for item in fields}
+        if after_cursor_field is not None and (
+            after_cursor_field == main_field
+            or {kinds[after_cursor_field], kinds[main_field]} != {"code"}
+        ):
+            raise _SchemaError("after_cursor_field must be a code field, main_field another one")
         prompt = data.get("prompt")
         if not isinstance(prompt, dict):
             raise _SchemaError("a mode needs a [prompt] table with 'user' (and 'system')")
@@ -494,6 +506,7 @@ class _ModeParser:
             icon=_typed(data, "icon", str, ""),
             order=_typed(data, "order", int, 1000),
             source=source,
+            after_cursor_field=after_cursor_field,
         )
 
 

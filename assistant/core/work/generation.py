@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant.core.base.i18n import tr
+from assistant.core.prompts.request import GenerationRequest
 from assistant.core.providers.client import (
     Delta,
     Endpoint,
@@ -23,28 +24,10 @@ from assistant.core.providers.client import (
     stream_chat,
 )
 from assistant.core.providers.errors import ProviderError
-from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.work.runs import RunStatus
 
 SAVE_INTERVAL_S = 1.0
-
-
-@dataclass(frozen=True)
-class GenerationRequest:
-    """Everything needed to send one generation: the rendered messages and where to send them."""
-
-    mode_id: str
-    fields: dict[str, Any]
-    messages: list[dict[str, str]]
-    profile: ProviderProfile
-    params: GenerationParams
-    prefix: str = ""
-    """Text already shown for variant 0 (continuing an interrupted answer); deltas extend it."""
-
-    @property
-    def model(self) -> str:
-        return self.params.model or self.profile.model
 
 
 @dataclass(frozen=True)
