@@ -15,20 +15,24 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
-import logging
 import math
-import os
 import re
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_type_hints
 
 from assistant.core.base.i18n import tr
-from assistant.core.base.paths import app_paths
+from assistant.core.config.settings_file import (
+    SETTINGS_FILE_NAME,
+    SaveOutcome,
+    looks_like_secret,
+    move_aside,
+    settings_path,
+    write_settings_data,
+)
 from assistant.core.providers.profiles import (
     BUILTIN_NAME,
     BUILTIN_PROFILE,
@@ -37,38 +41,22 @@ from assistant.core.providers.profiles import (
     ProviderProfile,
 )
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "SETTINGS_FILE_NAME",
+    "THEMES",
+    "SaveOutcome",
+    "Settings",
+    "looks_like_secret",
+    "settings_path",
+]
 
 SCHEMA_VERSION = 1
-SETTINGS_FILE_NAME = "settings.json"
 THEMES = ("auto", "light", "dark")
 
 _T = TypeVar("_T")
 Parser = Callable[[Any], tuple[Any, list[str]]]
 
-_SECRET_NAMES = frozenset(
-    {
-        "api_key",
-        "apikey",
-        "api-key",
-        "key",
-        "secret",
-        "password",
-        "token",
-        "access_token",
-        "authorization",
-        "bearer",
-    }
-)
-_SECRET_VALUE = re.compile(r"^(sk-|sk_|gsk_|xai-|hf_|AIza|Bearer\s)[A-Za-z0-9_\-.]{16,}$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
-
-
-def looks_like_secret(name: str, value: Any) -> bool:
-    """True for an entry named like a credential or a string shaped like a known API key."""
-    if name.lower() in _SECRET_NAMES:
-        return True
-    return isinstance(value, str) and bool(_SECRET_VALUE.match(value.strip()))
 
 
 # -- checks and parsers used by the table ---------------------------------------------------------
@@ -278,7 +266,7 @@ class Settings:
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         """Settings from JSON data; invalid values become defaults, each in ``load_warnings``."""
         defaults = cls()
-        hints = get_type_hints(cls)
+        hints = _hints()
         values: dict[str, Any] = {}
         warnings: list[str] = []
         for option in _options():
@@ -333,7 +321,7 @@ class Settings:
         except FileNotFoundError:
             return cls()
         except UnicodeDecodeError:
-            return cls(load_warnings=[_move_aside(path)])
+            return cls(load_warnings=[move_aside(path)])
         except OSError as error:
             reason = error.strerror or error
             return cls(
@@ -348,7 +336,7 @@ class Settings:
         except ValueError:
             data = None
         if not isinstance(data, dict):
-            return cls(load_warnings=[_move_aside(path)])
+            return cls(load_warnings=[move_aside(path)])
         return cls.from_dict(data)
 
     def save(self, path: Path | None = None) -> str | None:
@@ -357,30 +345,11 @@ class Settings:
         Returns None when everything was written; otherwise a plain sentence for the person (the
         file could not be written, or values that look like API keys were left out).
         """
-        path = path or settings_path()
-        data, secret_paths = _without_secrets(self.to_dict())
-        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-        try:
-            _write_atomically(path, text)
-        except OSError as error:
-            log.warning("Could not save settings to %s: %s", path, error)
-            return tr(
-                "Settings could not be saved to {path} ({reason}). Check that the folder exists "
-                "and is writable; your changes apply to this session only."
-            ).format(path=path, reason=error.strerror or error)
-        if secret_paths:
-            log.warning("Left key-like values out of the settings file: %s", secret_paths)
-            return tr(
-                "Some values looked like API keys and were not saved to the settings file "
-                "({fields}). Enter keys in a profile's key field: they are kept in the system "
-                "keyring."
-            ).format(fields=", ".join(secret_paths))
-        return None
+        return self.write(path).problem
 
-
-def settings_path() -> Path:
-    """Where the settings file lives: ``<config>/settings.json``."""
-    return app_paths().config / SETTINGS_FILE_NAME
+    def write(self, path: Path | None = None) -> SaveOutcome:
+        """Write settings atomically and say whether the file was written (never raises)."""
+        return write_settings_data(self.to_dict(), path or settings_path())
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -388,6 +357,22 @@ def settings_path() -> Path:
 
 def _options() -> list[Any]:
     return [f for f in fields(Settings) if not f.metadata.get("internal")]
+
+
+def coerce_option(name: str, value: Any) -> Any:
+    """``value`` as the scalar setting ``name`` holds it; ValueError when its type or check refuse
+    it (no silent casts: ``"30"`` is not an int)."""
+    option = next(f for f in _options() if f.name == name)
+    coerced = _coerce(value, _hints()[name])
+    check = option.metadata.get("check")
+    if coerced is None or (check is not None and not check(coerced)):
+        raise ValueError(f"invalid value for the setting {name!r}: {_shown(value)}")
+    return coerced
+
+
+@functools.cache
+def _hints() -> dict[str, Any]:
+    return get_type_hints(Settings)
 
 
 def _is_int(value: Any) -> bool:
@@ -425,67 +410,3 @@ def _invalid_message(name: str, raw: Any, default: Any = None) -> str:
     return tr("The setting {name!r} had an invalid value {value}; using {default!r}.").format(
         name=name, value=_shown(raw), default=default
     )
-
-
-def _without_secrets(data: Any, where: str = "") -> tuple[Any, list[str]]:
-    """A copy of ``data`` without key-named entries or key-shaped strings, and their paths."""
-    found: list[str] = []
-    if isinstance(data, dict):
-        clean: dict[str, Any] = {}
-        for key, value in data.items():
-            here = f"{where}.{key}" if where else str(key)
-            if looks_like_secret(str(key), value):
-                found.append(here)
-                continue
-            clean[key], inner = _without_secrets(value, here)
-            found.extend(inner)
-        return clean, found
-    if isinstance(data, list):
-        items = []
-        for index, value in enumerate(data):
-            here = f"{where}[{index}]"
-            if looks_like_secret("", value):
-                found.append(here)
-                items.append("")
-                continue
-            item, inner = _without_secrets(value, here)
-            items.append(item)
-            found.extend(inner)
-        return items, found
-    return data, found
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
-def _move_aside(path: Path) -> str:
-    """Rename a corrupt settings file out of the way; a warning saying where it went."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    counter = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-        counter += 1
-    try:
-        path.rename(target)
-    except OSError as error:
-        log.warning("Could not move the corrupt settings file %s aside: %s", path, error)
-        return tr(
-            "The settings file {path} is damaged and could not be moved aside ({reason}); "
-            "using defaults."
-        ).format(path=path, reason=error.strerror or error)
-    log.warning("Moved the corrupt settings file to %s", target)
-    return tr(
-        "The settings file was damaged; it was kept as {target} and defaults are used."
-    ).format(target=target)
