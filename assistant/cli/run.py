@@ -67,7 +67,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def list_modes(args: argparse.Namespace) -> int:
     from assistant.core.prompts.modes import load_modes
 
-    for mode in load_modes().values():
+    catalog = load_modes()
+    for problem in catalog.errors:  # the valid modes are still listed; exit 0
+        print(f"assistant: {problem.describe()} (mode file skipped)", file=sys.stderr)
+    for mode in catalog.values():
         if args.verbose:
             names = ", ".join(f.name + ("*" if f.required else "") for f in mode.fields)
             print(f"{mode.id}\t{mode.title}\t{names}")
