@@ -131,7 +131,8 @@ class FakeOpenAIServer:
         self.reply: str | ReplyFunc = "Hello from the fake server."
         self.delta_size = 4
         self.delta_delay = 0.0
-        self.finish_reason = "stop"
+        self.finish_reason: str | list[str | None] | None = "stop"
+        """The finish_reason of every choice, or one per choice index (None: never sent)."""
         self.refuse_n = False
         self.reject_stream_options = False
         self.api_key: str | None = None
@@ -229,6 +230,10 @@ class FakeOpenAIServer:
                 if fault.times <= 0:
                     self.fault = None
             return fault
+
+    def _finish_reason(self, index: int) -> str | None:
+        reason = self.finish_reason
+        return reason[index] if isinstance(reason, list) else reason
 
     def _text_for(self, request: RecordedRequest, index: int) -> str:
         reply = self.reply
@@ -355,7 +360,7 @@ class _Handler(BaseHTTPRequestHandler):
                 {
                     "index": i,
                     "message": {"role": "assistant", "content": text},
-                    "finish_reason": owner.finish_reason,
+                    "finish_reason": owner._finish_reason(i),
                 }
                 for i, text in enumerate(texts)
             ]
@@ -407,7 +412,7 @@ class _Handler(BaseHTTPRequestHandler):
         if pending is not None and not self._misbehave(pending):
             return
         finals = [
-            {"index": i, "delta": {}, "finish_reason": owner.finish_reason}
+            {"index": i, "delta": {}, "finish_reason": owner._finish_reason(i)}
             for i in range(len(texts))
         ]
         self._chunk(event(finals))

@@ -24,7 +24,20 @@ if TYPE_CHECKING:
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_MAX_TOKENS = 3
+EXIT_FILTERED = 4
 EXIT_INTERRUPTED = 130
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0    the answer is complete (the server said it was finished)
+  1    failed, or the answer was cut short (the stream ended without the server saying it was
+       finished); the text so far is on stdout, one line on stderr says what happened
+  2    bad arguments or input (unknown mode or field, prompt too long without --force)
+  3    the answer stopped at the --max-tokens limit: whole but unfinished (stderr says so)
+  4    the provider's content filter stopped the answer (stderr says so)
+  130  interrupted (Ctrl+C); the text so far is on stdout
+"""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,6 +49,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "run",
         help="run a mode: main text on stdin, answer on stdout",
         description="Run a mode. The mode's main text (code, or notes) is read from stdin.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("mode", help="mode id (see: assistant modes)")
     run.add_argument(
@@ -251,8 +266,27 @@ def _stream_to_stdout(run: Any, resolver: Any) -> int:
     if done.answers and not done.answers[0].endswith("\n"):
         out.write("\n")
     out.flush()
+    return _exit_code(done, run.request.params.max_tokens)
+
+
+def _exit_code(done: Any, max_tokens: int) -> int:
+    """The exit code of a finished run, with its one line on stderr (see EXIT_CODES_HELP)."""
+    from assistant.core.work.finish import CONTENT_FILTER, LENGTH
+
     if done.status == RunStatus.STOPPED:
         return _fail("stopped", EXIT_INTERRUPTED)
-    if done.status == RunStatus.FAILED:
-        return _fail(done.error or "failed")
+    if done.status in (RunStatus.FAILED, RunStatus.CUT_SHORT):
+        return _fail(" ".join((done.error or str(done.status)).split()))
+    several = len(done.finish_reasons) > 1
+    if CONTENT_FILTER in done.finish_reasons:
+        notice = done.notice.splitlines()[0] if done.notice else "the provider filtered the answer"
+        return _fail(notice, EXIT_FILTERED)
+    if LENGTH in done.finish_reasons:
+        which = [str(i + 1) for i, reason in enumerate(done.finish_reasons) if reason == LENGTH]
+        variants = f" (variant {', '.join(which)})" if several else ""
+        return _fail(
+            f"the answer{variants} stopped at the --max-tokens limit ({max_tokens}) and is not "
+            "finished; run again with a higher --max-tokens to get all of it.",
+            EXIT_MAX_TOKENS,
+        )
     return 0

@@ -12,6 +12,7 @@ import contextlib
 import re
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 NO_KEY = "no-key"  # the SDK insists on a key; it is never sent (the header is omitted)
 CANCEL_POLL_SECONDS = 0.05
+TAIL_GRACE_SECONDS = 2.0
+"""After every choice's ``finish_reason``: how long to wait for the usage event and ``[DONE]``."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ class Usage:
 
 @dataclass(frozen=True)
 class Finished:
-    """Variant ``index`` ended; ``reason`` as the server said (stop, length, ...) or None."""
+    """Variant ``index`` ended; ``reason`` as the server said (stop, length, ...).
+
+    ``None`` means the stream ended without the server saying the variant was finished (no
+    ``finish_reason``): the answer was cut short, whatever the transport reported.
+    """
 
     index: int
     reason: str | None
@@ -223,7 +230,7 @@ class _Run:
         unfinished = set(range(n))
         mid_stream = False
         try:
-            with _CancelWatch(self.cancel, stream.response):
+            with _CancelWatch(self.cancel, stream.response) as watch:
                 for chunk in stream:
                     if self.cancel.is_set():
                         return
@@ -235,17 +242,21 @@ class _Run:
                         if choice.finish_reason is not None and choice.index in unfinished:
                             unfinished.discard(choice.index)
                             yield Finished(choice.index + index_offset, choice.finish_reason)
+                            if not unfinished:  # the answer is whole: wait briefly for the tail
+                                watch.close_after(
+                                    min(TAIL_GRACE_SECONDS, self.endpoint.read_timeout)
+                                )
                     if chunk.usage is not None:
                         self._add_usage(chunk.usage)
         except ProviderError:
             raise
         except Exception as exc:
-            if self.cancel.is_set():
-                return  # the read failed because we closed the socket on cancel
+            if self.cancel.is_set() or not unfinished:
+                return  # closed on cancel, or the tail after every finish_reason went wrong
             raise _mapped(exc, self.ctx, mid_stream=mid_stream) from exc
         finally:
             stream.close()
-        for index in sorted(unfinished):  # the server ended without saying why
+        for index in sorted(unfinished):  # the stream ended without the server saying it was done
             yield Finished(index + index_offset, None)
 
     def _open(self, n: int) -> openai.Stream[Any] | None:
@@ -442,13 +453,15 @@ class _CancelWatch:
     """While active, shut the response's socket down as soon as ``cancel`` is set.
 
     A blocked read does not notice ``response.close()`` from another thread, but it does return at
-    once when the socket is shut down, so Stop works even when the server stalls.
+    once when the socket is shut down, so Stop works even when the server stalls. The same is
+    done at a deadline set by :meth:`close_after` (a server that hangs after its last finish).
     """
 
     def __init__(self, cancel: threading.Event, response: Any) -> None:
         self._cancel = cancel
         self._response = response
         self._done = threading.Event()
+        self._deadline: float | None = None
         self._thread = threading.Thread(target=self._watch, name="stream-cancel", daemon=True)
 
     def __enter__(self) -> _CancelWatch:
@@ -459,9 +472,14 @@ class _CancelWatch:
         self._done.set()
         self._thread.join()
 
+    def close_after(self, seconds: float) -> None:
+        """Shut the socket down ``seconds`` from now unless the stream has ended by then."""
+        self._deadline = time.monotonic() + seconds
+
     def _watch(self) -> None:
         while not self._done.wait(CANCEL_POLL_SECONDS):
-            if self._cancel.is_set():
+            deadline = self._deadline
+            if self._cancel.is_set() or (deadline is not None and time.monotonic() >= deadline):
                 self._shutdown_socket()
                 return
 

@@ -25,6 +25,7 @@ from assistant.core.providers.client import (
 )
 from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.work.finish import judge
 from assistant.core.work.runs import RunStatus
 
 SAVE_INTERVAL_S = 1.0
@@ -48,7 +49,7 @@ class ProgressEvent:
 
 @dataclass(frozen=True)
 class DoneEvent:
-    """The run ended. ``error`` is a user message when ``status`` is failed."""
+    """The run ended. ``error`` is a user message when ``status`` is failed or cut short."""
 
     status: RunStatus
     answers: list[str]
@@ -58,6 +59,10 @@ class DoneEvent:
     record_id: int | None
     elapsed_s: float
     first_token_s: float | None
+    finish_reasons: tuple[str | None, ...] = ()
+    """Per variant, the server's ``finish_reason`` ("stop", "length"...); None: it never came."""
+    notice: str | None = None
+    """Why a complete answer stopped when the model did not end it (Max tokens, content filter)."""
 
 
 RunEvent = StatusEvent | Delta | ProgressEvent | Usage | DoneEvent
@@ -149,6 +154,8 @@ class GenerationRun:
         status = RunStatus.COMPLETE
         error: str | None = None
         error_kind: str | None = None
+        notice: str | None = None
+        reasons: dict[int, str | None] = {}
         try:
             endpoint = self._resolver.resolve(request.profile, lambda text: emit(StatusEvent(text)))
             if cancel.is_set():
@@ -179,13 +186,25 @@ class GenerationRun:
                     usage = event
                     emit(event)
                 elif isinstance(event, Finished):
-                    continue
+                    reasons[event.index] = event.reason
             if cancel.is_set():
                 status = RunStatus.STOPPED
             elif not any(text.strip() for text in progress.new_text(request.prefix)):
                 status, error_kind = RunStatus.FAILED, "empty"
                 error = tr("{provider} returned an empty answer. Try again or pick another model.")
                 error = error.replace("{provider}", endpoint.provider_name)
+            else:
+                variants = max(1, request.params.n)
+                verdict = judge(
+                    [reasons.get(index) for index in range(variants)],
+                    endpoint.provider_name,
+                    request.params.max_tokens,
+                )
+                status = verdict.status
+                if status == RunStatus.CUT_SHORT:
+                    error, error_kind = verdict.message, "cut_short"
+                else:
+                    notice = verdict.message
         except _Cancelled:
             status = RunStatus.STOPPED
         except ProviderError as exc:
@@ -206,6 +225,8 @@ class GenerationRun:
             record_id=record_id,
             elapsed_s=elapsed,
             first_token_s=progress.first_token_s,
+            finish_reasons=tuple(reasons.get(i) for i in range(max(1, request.params.n))),
+            notice=notice,
         )
         self._record_finish(done)
         emit(done)
@@ -254,7 +275,12 @@ class GenerationRun:
         }
         try:
             self._recorder.finish(
-                done.record_id, done.status, usage, done.error, timings, answers=done.answers
+                done.record_id,
+                done.status,
+                usage,
+                done.error or done.notice,
+                timings,
+                answers=done.answers,
             )
         except Exception:
             return

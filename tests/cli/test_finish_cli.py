@@ -1,0 +1,73 @@
+"""`assistant run` says how an answer ended: cut short (exit 1), Max tokens (3), filtered (4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.core.storage.history import HistoryStore
+from tests.cli.test_run_cli import assistant
+from tests.fakeserver import FakeOpenAIServer
+
+REPLY = "Otters — カワウソ 🦦 — hold hands.\n"
+
+
+def run(server: FakeOpenAIServer, *extra: str) -> tuple[int, str, list[str]]:
+    result = assistant(
+        "run", "article", "--field", "topic=Otters", "--base-url", server.base_url, *extra
+    )
+    return result.returncode, result.stdout.decode(), result.stderr.decode().splitlines()
+
+
+def last_status(app_home: Path) -> str:
+    return HistoryStore(app_home / "data" / "history.sqlite3").list(limit=1)[0].status
+
+
+def test_no_finish_reason_is_cut_short_exit_1(
+    openai_server: FakeOpenAIServer, app_home: Path
+) -> None:
+    openai_server.reply = REPLY
+    openai_server.finish_reason = None
+    code, out, err = run(openai_server)
+    assert code == 1
+    assert out == REPLY  # the text so far, byte for byte
+    assert len(err) == 1 and err[0].startswith("assistant: The answer was cut short."), err
+    assert last_status(app_home) == "cut_short"
+
+
+def test_stop_exits_0_silently(openai_server: FakeOpenAIServer, app_home: Path) -> None:
+    openai_server.reply = REPLY
+    assert run(openai_server) == (0, REPLY, [])
+    assert last_status(app_home) == "complete"
+
+
+@pytest.mark.parametrize(
+    ("reason", "code", "words"),
+    [("length", 3, "--max-tokens limit (77)"), ("content_filter", 4, "filtered the answer")],
+)
+def test_length_and_filter_have_their_own_exit_code(
+    openai_server: FakeOpenAIServer, reason: str, code: int, words: str
+) -> None:
+    openai_server.reply = REPLY
+    openai_server.finish_reason = reason
+    result = run(openai_server, "--max-tokens", "77")
+    assert result[:2] == (code, REPLY)
+    assert len(result[2]) == 1 and words in result[2][0], result[2]
+
+
+def test_a_cut_short_variant_fails_the_run(openai_server: FakeOpenAIServer) -> None:
+    openai_server.reply = REPLY
+    openai_server.finish_reason = ["stop", None]
+    code, out, err = run(openai_server, "--n", "2")
+    assert code == 1
+    assert out == REPLY + f"\n\n--- variant 2 ---\n{REPLY}"
+    assert len(err) == 1 and "cut short (variant 2)" in err[0], err
+
+
+def test_help_documents_the_exit_codes() -> None:
+    text = assistant("run", "--help").stdout.decode()
+    for line in ("0    the answer is complete", "1    failed, or the answer was cut short"):
+        assert line in text
+    assert "3    the answer stopped at the --max-tokens limit" in text
+    assert "4    the provider's content filter" in text
