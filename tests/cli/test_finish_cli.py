@@ -21,7 +21,7 @@ def run(server: FakeOpenAIServer, *extra: str) -> tuple[int, str, list[str]]:
 
 
 def last_status(app_home: Path) -> str:
-    return HistoryStore(app_home / "data" / "history.sqlite3").list(limit=1)[0].status
+    return HistoryStore(app_home / "data" / "history.sqlite3").list_records(limit=1)[0].status
 
 
 def test_no_finish_reason_is_cut_short_exit_1(

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.prompts.request import GenerationRequest
 from assistant.core.providers.params import GenerationParams
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.finish import judge
-from assistant.core.work.generation import DoneEvent, GenerationRequest, GenerationRun
+from assistant.core.work.generation import DoneEvent, GenerationRun
 from assistant.core.work.runs import RunStatus
 from tests.core.work.test_generation import LoopbackResolver, request
 from tests.fakeserver import FakeOpenAIServer
