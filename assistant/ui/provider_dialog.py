@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.config.settings import Settings
-from assistant.core.providers.client import Endpoint, list_models
+from assistant.core.providers.client import Endpoint, list_server_models
 from assistant.core.providers.profiles import (
     LM_STUDIO_EXAMPLE_URL,
     OLLAMA_EXAMPLE_URL,
@@ -278,7 +278,7 @@ class ProviderDialog(QDialog):
             endpoint = self._resolve_endpoint(profile)
             if key:
                 endpoint = replace(endpoint, api_key=key, max_retries=0)
-            return list_models(endpoint)
+            return list_server_models(endpoint)
 
         def done(models: list[str]) -> None:
             self.test_button.setEnabled(True)

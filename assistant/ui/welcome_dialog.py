@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from assistant.core.config.settings import Settings
 from assistant.core.engine import models
-from assistant.core.providers.client import Endpoint, list_models
+from assistant.core.providers.client import Endpoint, list_server_models
 from assistant.core.providers.profiles import (
     BUILTIN_NAME,
     COMPATIBLE_PROFILE,
@@ -349,7 +349,7 @@ class WelcomeDialog(QDialog):
         self.test_button.setEnabled(False)
         self.test_result.setText(self.tr("Connecting…"))
         run_in_background(
-            lambda: list_models(endpoint), self._tested, self._test_failed, self.test_button
+            lambda: list_server_models(endpoint), self._tested, self._test_failed, self.test_button
         )
 
     def _tested(self, found: list[str]) -> None:

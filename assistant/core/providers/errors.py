@@ -35,6 +35,8 @@ ErrorKind = Literal[
     # raised by the built-in engine's endpoint resolution (assistant/core/work/endpoints.py)
     "no_model",
     "engine",
+    # not from a provider: an unexpected exception (a bug or a library error) ended the run
+    "internal",
 ]
 
 RETRYABLE_KINDS: frozenset[str] = frozenset(
@@ -42,7 +44,11 @@ RETRYABLE_KINDS: frozenset[str] = frozenset(
 )
 MAX_DETAIL_CHARS = 300
 
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/@]+@")
+
 _SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Credentials inside a URL: http://user:password@proxy:3128 (proxy URLs).
+    (_URL_USERINFO, r"\1***@"),
     # "Bearer <token>" (Authorization headers pasted into logs).
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=\-]{6,}"), r"\1 ***"),
     # OpenAI-style keys: sk-..., sk-proj-..., and similar prefixed keys (gsk_, xai-, ...).
@@ -66,6 +72,11 @@ def redact(text: str) -> str:
     for pattern, replacement in _SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any ``user:password@`` replaced by ``***@`` (for display and logs)."""
+    return _URL_USERINFO.sub(r"\1***@", url)
 
 
 class ProviderError(Exception):
@@ -251,6 +262,12 @@ def _is_context_overflow(code: str, err_type: str, message: str) -> bool:
     if code == "context_length_exceeded" or err_type == "exceed_context_size_error":
         return True
     return re.search(r"context (length|size|window)", message, re.IGNORECASE) is not None
+
+
+def says_quota_exhausted(body: object, message: str = "") -> bool:
+    """True when an error body (or its message) says the account's quota is gone."""
+    code, err_type, server_msg = _error_fields(body)
+    return _is_quota(code, err_type, server_msg or message) or "insufficient_quota" in message
 
 
 def _is_quota(code: str, err_type: str, message: str) -> bool:

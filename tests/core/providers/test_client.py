@@ -1,4 +1,6 @@
-"""stream_chat / list_models against the real loopback OpenAI-compatible server (no SDK mocks)."""
+"""stream_chat / list_server_models against the real loopback OpenAI-compatible server.
+
+No SDK mocks."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from assistant.core.providers.client import (
     RetryNotice,
     StreamEvent,
     Usage,
-    list_models,
+    list_server_models,
     stream_chat,
 )
 from assistant.core.providers.errors import ProviderError
@@ -340,11 +342,12 @@ def test_connection_refused_asks_whether_the_server_runs() -> None:
     assert f"127.0.0.1:{port}" in str(info.value)
 
 
-# -- list_models -----------------------------------------------------------------------------------
+# -- list_server_models ----------------------------------------------------------------------------
 def test_list_models_returns_sorted_ids(openai_server: FakeOpenAIServer) -> None:
     openai_server.models = ["zeta", "alpha", "mid"]
     openai_server.api_key = "sk-list-0123456789"
-    assert list_models(endpoint(openai_server, "sk-list-0123456789")) == ["alpha", "mid", "zeta"]
+    found = list_server_models(endpoint(openai_server, "sk-list-0123456789"))
+    assert found == ["alpha", "mid", "zeta"]
     assert openai_server.requests[0].path == "/v1/models"
     assert openai_server.requests[0].authorization == "Bearer sk-list-0123456789"
 
@@ -352,7 +355,7 @@ def test_list_models_returns_sorted_ids(openai_server: FakeOpenAIServer) -> None
 def test_list_models_with_wrong_key(openai_server: FakeOpenAIServer) -> None:
     openai_server.api_key = "sk-list-0123456789"
     with pytest.raises(ProviderError) as info:
-        list_models(endpoint(openai_server, "sk-nope-0123456789"))
+        list_server_models(endpoint(openai_server, "sk-nope-0123456789"))
     assert info.value.kind == "auth"
 
 
@@ -360,7 +363,7 @@ def test_list_models_at_a_url_without_v1_hints_at_the_base_url(
     openai_server: FakeOpenAIServer,
 ) -> None:
     with pytest.raises(ProviderError) as info:
-        list_models(endpoint(openai_server, base_url=openai_server.url))
+        list_server_models(endpoint(openai_server, base_url=openai_server.url))
     assert info.value.kind == "not_found"
     assert "/v1" in str(info.value)
 
@@ -368,7 +371,7 @@ def test_list_models_at_a_url_without_v1_hints_at_the_base_url(
 def test_list_models_gets_a_web_page(openai_server: FakeOpenAIServer) -> None:
     openai_server.fault = Fault.html(200, path="/v1/models")
     with pytest.raises(ProviderError) as info:
-        list_models(endpoint(openai_server))
+        list_server_models(endpoint(openai_server))
     assert info.value.kind == "bad_response"
     assert "web page" in str(info.value)
 
@@ -376,3 +379,69 @@ def test_list_models_gets_a_web_page(openai_server: FakeOpenAIServer) -> None:
 def test_endpoint_repr_hides_the_key() -> None:
     ep = Endpoint("OpenAI", "https://api.openai.com/v1", "sk-secret-0123456789")
     assert "secret" not in repr(ep)
+
+
+# -- our own retry loop ----------------------------------------------------------------------------
+def test_server_errors_are_retried_with_backoff_and_each_attempt_reported(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    openai_server.fault = Fault.server_error(503, times=2)
+    notices: list[RetryNotice] = []
+    ep = endpoint(openai_server, max_retries=2)
+    events = list(stream_chat(ep, MESSAGES, GenerationParams(), "m", on_retry=notices.append))
+    assert texts(events) == {0: openai_server.reply}
+    assert [(n.attempt, n.max_retries, n.status) for n in notices] == [(1, 2, 503), (2, 2, 503)]
+    assert 0.375 <= notices[0].delay <= 0.5 and 0.75 <= notices[1].delay <= 1.0  # 25 % jitter
+    assert [r.headers["x-stainless-retry-count"] for r in openai_server.requests] == ["0", "1", "2"]
+
+
+def test_retries_run_out_and_the_last_error_is_reported(openai_server: FakeOpenAIServer) -> None:
+    openai_server.fault = Fault.rate_limited(retry_after=0.01)
+    notices: list[RetryNotice] = []
+    ep = endpoint(openai_server, max_retries=2)
+    with pytest.raises(ProviderError) as info:
+        list(stream_chat(ep, MESSAGES, GenerationParams(), "m", on_retry=notices.append))
+    assert info.value.kind == "rate_limit"
+    assert [n.attempt for n in notices] == [1, 2]
+    assert len(openai_server.requests) == 3
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault.error(400, "Invalid value for 'temperature'"),
+        Fault.server_error(503, headers={"x-should-retry": "false"}),
+        Fault.rate_limited(retry_after=121),  # longer than anyone should wait unasked
+    ],
+    ids=["bad-request", "x-should-retry-false", "retry-after-too-long"],
+)
+def test_what_is_not_retried(openai_server: FakeOpenAIServer, fault: Fault) -> None:
+    openai_server.fault = fault
+    notices: list[RetryNotice] = []
+    ep = endpoint(openai_server, max_retries=2)
+    with pytest.raises(ProviderError):
+        list(stream_chat(ep, MESSAGES, GenerationParams(), "m", on_retry=notices.append))
+    assert notices == []
+    assert len(openai_server.requests) == 1
+
+
+def test_a_refused_connection_is_retried_without_a_status() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    ep = Endpoint(PROVIDER, f"http://127.0.0.1:{port}/v1", None, 1.0, 1.0, max_retries=1)
+    cancel = threading.Event()
+    notices: list[RetryNotice] = []
+
+    def on_retry(notice: RetryNotice) -> None:
+        notices.append(notice)
+        cancel.set()  # Stop during the backoff: nothing more is sent, no error
+
+    assert list(stream_chat(ep, MESSAGES, GenerationParams(), "m", cancel, on_retry)) == []
+    assert [(n.attempt, n.status) for n in notices] == [(1, None)]
+
+
+def test_list_server_models_retries_too(openai_server: FakeOpenAIServer) -> None:
+    openai_server.fault = Fault.rate_limited(retry_after=0.01, times=1, path="/v1/models")
+    assert list_server_models(endpoint(openai_server, max_retries=1)) == openai_server.models
+    assert len(openai_server.requests) == 2

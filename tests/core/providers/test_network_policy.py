@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from assistant.core.providers.client import Endpoint, list_models
+from assistant.core.providers.client import Endpoint, list_server_models
 from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.network_policy import (
     HttpRoute,
@@ -169,7 +169,7 @@ def test_resolver_refuses_before_any_socket(
     with pytest.raises(ProviderError, match="Local only is on"):
         resolver.resolve(remote, lambda _text: None)
     local = ProviderProfile(name="Here", kind="compatible", base_url=openai_server.base_url)
-    assert list_models(resolver.resolve(local, lambda _text: None)) == openai_server.models
+    assert list_server_models(resolver.resolve(local, lambda _text: None)) == openai_server.models
     assert no_remote_sockets == []
     assert openai_server.requests, "the loopback request went out"
 
@@ -185,7 +185,7 @@ def test_a_profile_proxy_carries_the_requests(
     profile = ProviderProfile(name="Far", kind="compatible", base_url=REMOTE_URL, proxy=proxy.url)
     endpoint = resolver.resolve(profile, lambda _text: None)
     assert endpoint.proxy == proxy.url
-    assert list_models(endpoint) == openai_server.models
+    assert list_server_models(endpoint) == openai_server.models
     assert proxy.requests == [f"{REMOTE_URL}/models"]
     assert no_remote_sockets == []
 
@@ -200,7 +200,7 @@ def test_the_environment_proxy_is_honoured_for_remote_hosts(
         monkeypatch.setenv(name, proxy.url)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    assert list_models(_endpoint(REMOTE_URL)) == openai_server.models
+    assert list_server_models(_endpoint(REMOTE_URL)) == openai_server.models
     assert len(proxy.requests) == 1
 
 
@@ -216,7 +216,7 @@ def test_loopback_never_goes_through_a_proxy(
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     chosen = proxy.url if profile_proxy else ""
-    assert list_models(_endpoint(openai_server.base_url, chosen)) == openai_server.models
+    assert list_server_models(_endpoint(openai_server.base_url, chosen)) == openai_server.models
     assert proxy.requests == []
     assert len(openai_server.requests) == 1
 

@@ -1,0 +1,159 @@
+"""The one place an SDK client is made, and what every request through it shares.
+
+:func:`open_client` is the only constructor of ``openai.OpenAI`` in the app: streaming, listing a
+server's models and every "Test connection" go through it, so the "local only" switch is enforced
+here, before any socket opens, whoever built the :class:`Endpoint`. The client never retries by
+itself (``max_retries=0``): :mod:`.retries` owns the retry loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assistant.core.providers.errors import ErrorContext, html_page_error, redact_url
+from assistant.core.providers.network_policy import check_allowed, http_route
+
+if TYPE_CHECKING:
+    import openai
+
+NO_KEY = "no-key"  # the SDK insists on a key; it is never sent (the header is omitted)
+CANCEL_POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where to send requests; resolved by the caller from a ProviderProfile and its key.
+
+    ``local_only``: refuse this endpoint unless it is on this machine (Settings → Local only);
+    :class:`~assistant.core.work.endpoints.ProviderResolver` sets it on every endpoint it makes.
+    """
+
+    provider_name: str
+    base_url: str
+    api_key: str | None
+    read_timeout: float = 60.0
+    connect_timeout: float = 10.0
+    max_retries: int = 2
+    proxy: str = ""
+    """Proxy URL for this endpoint ('' = the environment's); loopback URLs never use one. May carry
+    ``user:password`` (from the keyring): it is never shown."""
+    local_only: bool = False
+
+    def __repr__(self) -> str:  # never print the key or the proxy's password
+        key = "None" if self.api_key is None else "'***'"
+        proxy = f", proxy={redact_url(self.proxy)!r}" if self.proxy else ""
+        return f"Endpoint({self.provider_name!r}, {self.base_url!r}, api_key={key}{proxy})"
+
+
+def error_context(endpoint: Endpoint, model: str) -> ErrorContext:
+    """What an error message about ``endpoint`` needs."""
+    return ErrorContext(
+        provider=endpoint.provider_name,
+        base_url=endpoint.base_url,
+        model=model,
+        has_key=bool(endpoint.api_key),
+        read_timeout=endpoint.read_timeout,
+        connect_timeout=connect_timeout(endpoint),
+    )
+
+
+def connect_timeout(endpoint: Endpoint) -> float:
+    """Connecting never waits longer than the whole request may (the read timeout)."""
+    return min(endpoint.connect_timeout, endpoint.read_timeout)
+
+
+def open_client(endpoint: Endpoint) -> openai.OpenAI:
+    """An SDK client for ``endpoint`` (close it after use); raises ProviderError under local only.
+
+    Loopback endpoints are reached directly; others through the profile's proxy, else the
+    environment's. The SDK's own retries are off: see :func:`.retries.call_with_retries`.
+    """
+    check_allowed(
+        endpoint.provider_name, endpoint.base_url, builtin=False, local_only=endpoint.local_only
+    )
+    import openai
+
+    route = http_route(endpoint.base_url, endpoint.proxy)
+    return openai.OpenAI(
+        api_key=endpoint.api_key or NO_KEY,
+        base_url=endpoint.base_url,
+        timeout=openai.Timeout(endpoint.read_timeout, connect=connect_timeout(endpoint)),
+        max_retries=0,
+        http_client=openai.DefaultHttpxClient(trust_env=route.trust_env, proxy=route.proxy),
+    )
+
+
+def request_headers(endpoint: Endpoint, attempt: int) -> dict[str, Any]:
+    """Per-request headers: the retry count, and no Authorization at all without a key."""
+    headers: dict[str, Any] = {"x-stainless-retry-count": str(attempt)}
+    if not endpoint.api_key:
+        import openai
+
+        headers["Authorization"] = openai.Omit()
+    return headers
+
+
+def check_content_type(response: Any, ctx: ErrorContext) -> None:
+    """A web page is not an API answer (wrong base URL, captive portal, proxy error page)."""
+    content_type = str(response.headers.get("content-type", "")).lower()
+    if "text/html" in content_type:
+        response.close()
+        raise html_page_error(ctx, int(response.status_code))
+
+
+class CancelWatch:
+    """While active, shut the response's socket down as soon as ``cancel`` is set.
+
+    A blocked read does not notice ``response.close()`` from another thread, but it does return at
+    once when the socket is shut down, so Stop works even when the server stalls. The same is
+    done at a deadline set by :meth:`close_after` (a server that hangs after its last finish).
+    The socket comes
+    from the HTTP layer's documented ``network_stream`` response extension (checked by
+    tests/core/providers/test_sdk_contract.py).
+    """
+
+    def __init__(self, cancel: threading.Event, response: Any) -> None:
+        self._cancel = cancel
+        self._response = response
+        self._done = threading.Event()
+        self._deadline: float | None = None
+        self._thread = threading.Thread(target=self._watch, name="stream-cancel", daemon=True)
+
+    def __enter__(self) -> CancelWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def close_after(self, seconds: float) -> None:
+        """Shut the socket down ``seconds`` from now unless the stream has ended by then."""
+        self._deadline = time.monotonic() + seconds
+
+    def _watch(self) -> None:
+        while not self._done.wait(CANCEL_POLL_SECONDS):
+            deadline = self._deadline
+            if self._cancel.is_set() or (deadline is not None and time.monotonic() >= deadline):
+                shutdown_socket(self._response)
+                return
+
+
+def response_socket(response: Any) -> socket.socket | None:
+    """The socket under an httpx response, when the HTTP layer exposes it."""
+    stream = getattr(response, "extensions", {}).get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def shutdown_socket(response: Any) -> None:
+    """Shut the response's socket down in both directions (wakes a blocked read)."""
+    sock = response_socket(response)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
