@@ -112,9 +112,8 @@ class CancelWatch:
     A blocked read does not notice ``response.close()`` from another thread, but it does return at
     once when the socket is shut down, so Stop works even when the server stalls. The same is
     done at a deadline set by :meth:`close_after` (a server that hangs after its last finish).
-    The socket comes
-    from the HTTP layer's documented ``network_stream`` response extension (checked by
-    tests/core/providers/test_sdk_contract.py).
+    The socket comes from the HTTP layer's documented ``network_stream`` response extension
+    (checked by tests/core/providers/test_sdk_contract.py).
     """
 
     def __init__(self, cancel: threading.Event, response: Any) -> None:

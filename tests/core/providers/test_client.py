@@ -343,7 +343,7 @@ def test_connection_refused_asks_whether_the_server_runs() -> None:
 
 
 # -- list_server_models ----------------------------------------------------------------------------
-def test_list_models_returns_sorted_ids(openai_server: FakeOpenAIServer) -> None:
+def test_list_server_models_returns_sorted_ids(openai_server: FakeOpenAIServer) -> None:
     openai_server.models = ["zeta", "alpha", "mid"]
     openai_server.api_key = "sk-list-0123456789"
     found = list_server_models(endpoint(openai_server, "sk-list-0123456789"))
@@ -352,14 +352,14 @@ def test_list_models_returns_sorted_ids(openai_server: FakeOpenAIServer) -> None
     assert openai_server.requests[0].authorization == "Bearer sk-list-0123456789"
 
 
-def test_list_models_with_wrong_key(openai_server: FakeOpenAIServer) -> None:
+def test_list_server_models_with_wrong_key(openai_server: FakeOpenAIServer) -> None:
     openai_server.api_key = "sk-list-0123456789"
     with pytest.raises(ProviderError) as info:
         list_server_models(endpoint(openai_server, "sk-nope-0123456789"))
     assert info.value.kind == "auth"
 
 
-def test_list_models_at_a_url_without_v1_hints_at_the_base_url(
+def test_list_server_models_at_a_url_without_v1_hints_at_the_base_url(
     openai_server: FakeOpenAIServer,
 ) -> None:
     with pytest.raises(ProviderError) as info:
@@ -368,7 +368,7 @@ def test_list_models_at_a_url_without_v1_hints_at_the_base_url(
     assert "/v1" in str(info.value)
 
 
-def test_list_models_gets_a_web_page(openai_server: FakeOpenAIServer) -> None:
+def test_list_server_models_gets_a_web_page(openai_server: FakeOpenAIServer) -> None:
     openai_server.fault = Fault.html(200, path="/v1/models")
     with pytest.raises(ProviderError) as info:
         list_server_models(endpoint(openai_server))
