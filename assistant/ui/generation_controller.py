@@ -1,173 +1,152 @@
-"""Runs generations off the GUI thread and turns their events into Qt signals.
+"""The Qt side of the run book: carries runs out off the GUI thread and re-emits their changes.
 
-Generations run on the controller's own thread pool: threads are reused, so many generations do
-not churn threads, malloc arenas or per-thread database connections. A worker object queues the
-run's events and signals only when its queue was empty; the controller (GUI thread) drains the
-whole queue at once, merging consecutive deltas, and re-emits them tagged with the request id.
-So a fast stream costs one queued signal per GUI turn, not two per delta, and a slow one is
-forwarded at once. Stop sets the run's ``threading.Event`` (checked per chunk, see FACTS.md) and
-the view drops late chunks by request id, so Stop shows at once even if the socket is slow.
+``start`` adds a run to the :class:`~assistant.core.work.runs.RunBook` and carries it out with a
+:class:`~assistant.ui.worker.Worker` on the controller's own small pool: threads are reused, so
+many generations do not churn threads, malloc arenas or per-thread database connections. The
+worker queues the run's events and signals only when its queue was empty; the GUI thread takes the
+whole queue at once, merges consecutive deltas (``merge_events``) and applies them to the book,
+whose changes the controller re-emits as signals tagged with the run id. So a fast stream costs one
+queued signal per GUI turn, not two per delta, and a slow one is forwarded at once.
+
+Every run ends with a final event (``sig_done``), stopped ones included: Stop sets the run's
+``threading.Event`` (checked per chunk: a queued cancel slot would never run while the worker
+blocks in a read) and the run ends by itself as ``stopped``; a job that returns without its final
+event or dies of a bug is ended by the controller. Views read the ``Run`` from ``book``; they may
+drop late deltas of a stopped run, never its final event.
 """
 
 from __future__ import annotations
 
 import threading
-import uuid
-from dataclasses import dataclass
+from functools import partial
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from assistant.core.prompts.request import GenerationRequest
 from assistant.core.providers.client import Delta, Usage
 from assistant.core.work.generation import (
     DoneEvent,
     EndpointResolver,
-    GenerationRequest,
     GenerationRun,
     ProgressEvent,
     Recorder,
     RunEvent,
     StatusEvent,
 )
+from assistant.core.work.runs import Run, RunBook, RunChange, merge_events
 from assistant.ui.gui_gate import GATE
+from assistant.ui.worker import Report, Worker
 
 MAX_PARALLEL = 4  # generations at once (variants side by side, a stopped one still closing)
 
 
-class _Worker(QObject):
-    """Runs one generation on a pool thread and queues its events for the GUI thread."""
+def _generate(generation: GenerationRun, report: Report, abort: threading.Event) -> DoneEvent:
+    """The worker's job: run the generation, pausing while the GUI inserts text."""
 
-    sig_ready = Signal(str)
-    """(request_id): events wait in ``take()`` (sent when the queue turns non-empty)."""
-
-    def __init__(self, request_id: str, run: GenerationRun, cancel: threading.Event) -> None:
-        super().__init__()
-        self._request_id = request_id
-        self._run = run
-        self._cancel = cancel
-        self._lock = threading.Lock()
-        self._pending: list[RunEvent] = []
-
-    @Slot()
-    def work(self) -> None:
-        self._run.run(self._emit, self._cancel)
-
-    def _emit(self, event: RunEvent) -> None:
-        with self._lock:
-            self._pending.append(event)
-            first = len(self._pending) == 1
-        if first:
-            self.sig_ready.emit(self._request_id)
+    def emit(event: RunEvent) -> None:
+        report(event)
         GATE.wait_until_idle()  # let the GUI finish inserting text before parsing more
 
-    def take(self) -> list[RunEvent]:
-        """All queued events, in order (called from the GUI thread)."""
-        with self._lock:
-            events, self._pending = self._pending, []
-        return events
-
-
-class _Runner(QRunnable):
-    """Runs one worker on a pool thread."""
-
-    def __init__(self, worker: _Worker) -> None:
-        super().__init__()
-        self._worker = worker
-
-    def run(self) -> None:
-        self._worker.work()
-
-
-@dataclass
-class _Job:
-    request: GenerationRequest
-    worker: _Worker
-    cancel: threading.Event
+    return generation.run(emit, abort)
 
 
 class GenerationController(QObject):
-    """Starts and stops generations on a small pool of reused threads."""
+    """Carries runs of the book out on a small pool of reused threads; signals their changes."""
 
     sig_status = Signal(str, str)
-    """(request_id, text): a status line such as "Loading model…"."""
+    """(run id, text): a status line such as "Loading model…"."""
     sig_delta = Signal(str, int, str)
-    """(request_id, variant index, text): streamed text."""
+    """(run id, variant index, text): streamed text."""
     sig_progress = Signal(str, int, float)
-    """(request_id, tokens so far, tokens per second)."""
+    """(run id, tokens so far, tokens per second)."""
     sig_usage = Signal(str, object)
-    """(request_id, Usage) when the server reports usage."""
+    """(run id, Usage) when the server reports usage."""
     sig_done = Signal(str, object)
-    """(request_id, DoneEvent): the run ended (complete, stopped or failed)."""
+    """(run id, DoneEvent): the run ended (complete, stopped, cut short or failed)."""
 
     def __init__(
-        self, resolver: EndpointResolver, recorder: Recorder | None, parent: QObject | None = None
+        self,
+        resolver: EndpointResolver,
+        recorder: Recorder | None,
+        parent: QObject | None = None,
+        book: RunBook | None = None,
     ) -> None:
         super().__init__(parent)
         self._resolver = resolver
         self._recorder = recorder
-        self._jobs: dict[str, _Job] = {}
+        self.book = book if book is not None else RunBook()
+        self._workers: dict[str, Worker] = {}
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(MAX_PARALLEL)
+        self.book.subscribe(self._forward)
 
     def start(self, request: GenerationRequest) -> str:
-        """Start a generation in the background; returns its request id."""
-        request_id = uuid.uuid4().hex
-        cancel = threading.Event()
-        run = GenerationRun(request, self._resolver, self._recorder)
-        worker = _Worker(request_id, run, cancel)
-        self._jobs[request_id] = _Job(request, worker, cancel)
-        # A bound slot of this GUI-thread object: queued from the pool thread to the GUI thread.
-        worker.sig_ready.connect(self._drain)
-        self._pool.start(_Runner(worker))
-        return request_id
-
-    @Slot(str)
-    def _drain(self, request_id: str) -> None:
-        job = self._jobs.get(request_id)
-        if job is None:
-            return
-        events = job.worker.take()
-        last_progress = max(
-            (i for i, event in enumerate(events) if isinstance(event, ProgressEvent)), default=-1
-        )
-        merged: list[RunEvent | list[Delta]] = []  # runs of deltas of one variant
-        for number, event in enumerate(events):
-            if isinstance(event, ProgressEvent) and number != last_progress:
-                continue
-            run = merged[-1] if merged else None
-            if isinstance(event, Delta) and isinstance(run, list) and run[0].index == event.index:
-                run.append(event)
-            else:
-                merged.append([event] if isinstance(event, Delta) else event)
-        for item in merged:
-            if isinstance(item, list):
-                item = Delta("".join(delta.text for delta in item), item[0].index)
-            self._forward(request_id, item)
-
-    def _forward(self, request_id: str, event: RunEvent) -> None:
-        if isinstance(event, Delta):
-            self.sig_delta.emit(request_id, event.index, event.text)
-        elif isinstance(event, ProgressEvent):
-            self.sig_progress.emit(request_id, event.tokens, event.tokens_per_s)
-        elif isinstance(event, StatusEvent):
-            self.sig_status.emit(request_id, event.text)
-        elif isinstance(event, Usage):
-            self.sig_usage.emit(request_id, event)
-        elif isinstance(event, DoneEvent):
-            self._jobs.pop(request_id, None)
-            self.sig_done.emit(request_id, event)
+        """Start a run of ``request`` in the background; returns its id (see ``book``)."""
+        run = self.book.add(request)
+        generation = GenerationRun(request, self._resolver, self._recorder)
+        worker = Worker(partial(_generate, generation), self, pool=self._pool, abort=run.cancel)
+        worker.sig_started.connect(partial(self.book.begin, run.id))
+        worker.sig_yielded.connect(partial(self._apply, run.id))
+        worker.sig_returned.connect(partial(self._returned, run.id))
+        worker.sig_errored.connect(partial(self.book.fail, run.id))
+        worker.sig_finished.connect(partial(self._finished, run.id))
+        self._workers[run.id] = worker
+        worker.start()
+        return run.id
 
     def stop(self, request_id: str) -> None:
-        """Ask a running generation to stop (it closes its connection and ends by itself)."""
-        job = self._jobs.get(request_id)
-        if job is not None:
-            job.cancel.set()
+        """Ask a run to stop: it closes its connection and ends as ``stopped`` by itself."""
+        self.book.stop(request_id)
+
+    def run(self, request_id: str) -> Run | None:
+        """The run with this id, if the book still holds it."""
+        return self.book.get(request_id)
 
     @property
     def running(self) -> list[str]:
-        return list(self._jobs)
+        """Ids of the runs that have not ended."""
+        return [run.id for run in self.book.running()]
 
     def shutdown(self, wait_ms: int = 5000) -> bool:
         """Stop everything and wait for the pool threads (window closing); False on time-out."""
-        for job in self._jobs.values():
-            job.cancel.set()
+        for run in self.book.running():
+            run.cancel.set()
         return bool(self._pool.waitForDone(wait_ms))
+
+    def _apply(self, run_id: str, events: list[RunEvent]) -> None:
+        """Apply a batch of events; a view that raises does not keep the rest from the book."""
+        failure: Exception | None = None
+        for event in merge_events(events):
+            try:
+                self.book.apply(run_id, event)
+            except Exception as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+
+    def _returned(self, run_id: str, done: object) -> None:
+        """The job ended; if its final event never came, the returned one ends the run."""
+        run = self.book.get(run_id)
+        if run is None or run.is_final:
+            return
+        if isinstance(done, DoneEvent):
+            self.book.apply(run_id, done)
+        else:
+            self.book.fail(run_id, f"the run returned {done!r}")
+
+    def _finished(self, run_id: str) -> None:
+        worker = self._workers.pop(run_id, None)
+        if worker is not None:
+            worker.deleteLater()
+
+    def _forward(self, run: Run, change: RunChange) -> None:
+        if isinstance(change, Delta):
+            self.sig_delta.emit(run.id, change.index, change.text)
+        elif isinstance(change, ProgressEvent):
+            self.sig_progress.emit(run.id, change.tokens, change.tokens_per_s)
+        elif isinstance(change, StatusEvent):
+            self.sig_status.emit(run.id, change.text)
+        elif isinstance(change, Usage):
+            self.sig_usage.emit(run.id, change)
+        elif isinstance(change, DoneEvent):
+            self.sig_done.emit(run.id, change)

@@ -1,19 +1,20 @@
 """Install the built-in model off the GUI thread, and a small progress widget that shows it.
 
-:class:`ModelInstaller` runs ``models.install_default`` in Qt's thread pool.
-Progress from the pool thread goes through an internal signal to a bound slot of the installer
-(a GUI-thread object), so Qt queues it; the public signals are then emitted in the GUI thread and
-any receiver, lambdas included, runs there.
+:class:`ModelInstaller` runs ``models.install_default`` with a :class:`~assistant.ui.worker.Worker`
+in Qt's thread pool; its public signals are emitted in the GUI thread, so any receiver, lambdas
+included, runs there.
 """
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from assistant.core.engine import models
+from assistant.ui.worker import Report, Worker
 
 UNKNOWN = -1.0
 """Fraction sent with ``sig_progress`` when the amount of work left is unknown."""
@@ -21,39 +22,19 @@ UNKNOWN = -1.0
 _STEPS = 200  # progress is relayed at most this often per phase (0.5 % steps)
 
 
-class _InstallRun(QRunnable):
-    """One call of ``install_default`` in the pool; reports through the installer's signals."""
+def _install(report: Report, cancel: threading.Event) -> Path:
+    """The worker's job: install the default model, reporting (message, fraction) in steps."""
+    last: tuple[str, int] | None = None
 
-    def __init__(
-        self, installer: ModelInstaller, cancel: threading.Event, finished: threading.Event
-    ) -> None:
-        super().__init__()
-        self._installer = installer
-        self._cancel = cancel
-        self._finished = finished
-        self._last: tuple[str, int] | None = None
-
-    def run(self) -> None:
-        try:
-            path = models.install_default(self._report, self._cancel)
-        except models.ModelInstallError as exc:
-            self._installer.sig_internal_end.emit(False, str(exc))
-        except Exception as exc:  # unexpected: still end the install visibly
-            self._installer.sig_internal_end.emit(False, str(exc) or type(exc).__name__)
-        else:
-            self._installer.sig_internal_end.emit(True, str(path))
-        finally:
-            self._finished.set()
-
-    def _report(self, message: str, fraction: float | None) -> None:
+    def progress(message: str, fraction: float | None) -> None:
+        nonlocal last
         step = -1 if fraction is None else round(fraction * _STEPS)
         key = (message if step < 0 else message.split(":", 1)[0], step)
-        if key == self._last:
-            return
-        self._last = key
-        self._installer.sig_internal_progress.emit(
-            message, UNKNOWN if fraction is None else fraction
-        )
+        if key != last:
+            last = key
+            report((message, UNKNOWN if fraction is None else fraction))
+
+    return models.install_default(progress, cancel)
 
 
 class ModelInstaller(QObject):
@@ -65,18 +46,12 @@ class ModelInstaller(QObject):
     """The model is installed at this path."""
     sig_failed = Signal(str)
     """The install failed or was cancelled; the message is for the person. Retrying is safe."""
-    sig_internal_progress = Signal(str, float)
-    """Progress from the pool thread (internal)."""
-    sig_internal_end = Signal(bool, str)
-    """(ok, path or message) from the pool thread (internal)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._worker: Worker | None = None
         self._running = False
         self._cancel = threading.Event()
-        self._finished = threading.Event()
-        self.sig_internal_progress.connect(self._relay_progress)
-        self.sig_internal_end.connect(self._relay_end)
 
     @property
     def running(self) -> bool:
@@ -93,8 +68,13 @@ class ModelInstaller(QObject):
             return
         self._running = True
         self._cancel = threading.Event()
-        self._finished = threading.Event()
-        QThreadPool.globalInstance().start(_InstallRun(self, self._cancel, self._finished))
+        worker = Worker(_install, self, abort=self._cancel)
+        worker.sig_yielded.connect(self._relay_progress)
+        worker.sig_returned.connect(self._relay_done)
+        worker.sig_errored.connect(self._relay_error)
+        worker.sig_finished.connect(worker.deleteLater)
+        self._worker = worker
+        worker.start()
 
     def cancel(self) -> None:
         """Ask the running install to stop; ``sig_failed`` follows with a 'cancelled' message."""
@@ -102,22 +82,25 @@ class ModelInstaller(QObject):
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Cancel and wait (bounded) until the pool thread has left; call before deleting."""
-        if self._running:
+        if self._running and self._worker is not None:
             self._cancel.set()
-            self._finished.wait(timeout)
+            self._worker.wait(timeout)
 
-    @Slot(str, float)
-    def _relay_progress(self, message: str, fraction: float) -> None:
-        if self._running:
-            self.sig_progress.emit(message, fraction)
+    def _relay_progress(self, batch: list[tuple[str, float]]) -> None:
+        for message, fraction in batch:
+            if self._running:
+                self.sig_progress.emit(message, fraction)
 
-    @Slot(bool, str)
-    def _relay_end(self, ok: bool, value: str) -> None:
+    def _relay_done(self, path: Path) -> None:
         self._running = False
-        if ok:
-            self.sig_done.emit(value)
-        else:
-            self.sig_failed.emit(value)
+        self.sig_done.emit(str(path))
+
+    def _relay_error(self, error: Exception) -> None:
+        self._running = False
+        if isinstance(error, models.ModelInstallError):
+            self.sig_failed.emit(str(error))
+        else:  # unexpected: still end the install visibly
+            self.sig_failed.emit(str(error) or type(error).__name__)
 
 
 class InstallProgressWidget(QWidget):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.core.base.i18n import tr
-from assistant.core.work.runs import RunStatus
+from assistant.core.work.status import RunStatus
 
 LENGTH = "length"
 CONTENT_FILTER = "content_filter"

@@ -26,7 +26,7 @@ from assistant.core.providers.client import (
 from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.work.finish import judge
-from assistant.core.work.runs import RunStatus
+from assistant.core.work.status import RunStatus
 
 SAVE_INTERVAL_S = 1.0
 
