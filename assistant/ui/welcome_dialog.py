@@ -345,6 +345,7 @@ class WelcomeDialog(QDialog):
             read_timeout=10.0,
             connect_timeout=5.0,
             max_retries=0,
+            local_only=self.settings.local_only,
         )
         self.test_button.setEnabled(False)
         self.test_result.setText(self.tr("Connecting…"))

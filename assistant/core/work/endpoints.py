@@ -62,7 +62,8 @@ class ProviderResolver:
         """Endpoint for ``profile``; may block while the built-in engine loads its model.
 
         With "local only" on, a profile that is not on this machine is refused here, before any
-        socket is opened (also for Test connection, which resolves through this method).
+        socket is opened; the endpoint also carries the switch, so the one client factory
+        (:func:`assistant.core.providers.connection.open_client`) refuses it too.
         """
         check_allowed(
             profile.name, profile.base_url, builtin=profile.is_builtin, local_only=self.local_only
@@ -91,6 +92,7 @@ class ProviderResolver:
             read_timeout=self.read_timeout,
             max_retries=self.max_retries,
             proxy=profile.proxy,
+            local_only=self.local_only,
         )
 
     @property
@@ -134,6 +136,7 @@ class ProviderResolver:
             api_key=endpoint.api_key,
             read_timeout=self.read_timeout,
             max_retries=self.max_retries,
+            local_only=self.local_only,
         )
 
     def shutdown(self) -> None:
