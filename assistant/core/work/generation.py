@@ -2,7 +2,8 @@
 
 ``GenerationRun.run`` resolves the provider to an endpoint (starting the built-in engine if needed),
 streams the answer, reports progress through a callback, and records everything in the history store
-as it happens (the answer so far at least once a second), so nothing is lost if the process dies.
+as it happens: streamed text is passed on only once it is saved (see :mod:`.saving`), so if the
+process dies the history holds at least everything that was shown.
 """
 
 from __future__ import annotations
@@ -26,9 +27,8 @@ from assistant.core.providers.client import (
 from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.work.finish import judge
+from assistant.core.work.saving import SavedBeforeShown
 from assistant.core.work.status import RunStatus
-
-SAVE_INTERVAL_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,10 @@ class GenerationRun:
         progress = _Progress(answers=[request.prefix] + [""] * (max(1, request.params.n) - 1))
         usage: Usage | None = None
         record_id = self._record_start()
-        last_save = started
+        saver: SavedBeforeShown[RunEvent] = SavedBeforeShown(
+            lambda: self._record_answer(record_id, progress.answers), emit, self._clock
+        )
+        show = emit if record_id is None else saver.add
         status = RunStatus.COMPLETE
         error: str | None = None
         error_kind: str | None = None
@@ -172,21 +175,22 @@ class GenerationRun:
             events = stream_chat(
                 endpoint, request.messages, request.params, request.model, cancel, on_retry
             )
-            for event in events:
-                now = self._clock()
-                if isinstance(event, Delta):
-                    progress.add(event, now - started)
-                    emit(event)
-                    elapsed = now - started
-                    emit(ProgressEvent(progress.tokens, progress.rate(elapsed), elapsed))
-                    if now - last_save >= SAVE_INTERVAL_S:
-                        self._record_answer(record_id, progress.answers)
-                        last_save = now
-                elif isinstance(event, Usage):
-                    usage = event
-                    emit(event)
-                elif isinstance(event, Finished):
-                    reasons[event.index] = event.reason
+            try:
+                for event in events:
+                    now = self._clock()
+                    if isinstance(event, Delta):
+                        progress.add(event, now - started)
+                        show(event)
+                        elapsed = now - started
+                        show(ProgressEvent(progress.tokens, progress.rate(elapsed), elapsed))
+                    elif isinstance(event, Usage):
+                        usage = event
+                        saver.flush()
+                        emit(event)
+                    elif isinstance(event, Finished):
+                        reasons[event.index] = event.reason
+            finally:
+                saver.close()
             if cancel.is_set():
                 status = RunStatus.STOPPED
             elif not any(text.strip() for text in progress.new_text(request.prefix)):

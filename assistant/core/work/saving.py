@@ -1,0 +1,78 @@
+"""Streamed text is shown only once it is saved, so a crash loses nothing the person has seen.
+
+:class:`SavedBeforeShown` sits between a run's stream and its ``emit``: streamed events wait until
+the answer so far is written to the history, then go out in order. Saves are batched (at most one
+per :data:`MIN_INTERVAL_S`, and no more than about a tenth of the time is spent saving), and a
+small thread releases what is waiting when the stream pauses, so text is never held back for
+longer than one interval.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+MIN_INTERVAL_S = 0.05
+SAVE_SHARE = 0.1  # at most this share of the time goes to saving the answer so far
+
+E = TypeVar("E")
+
+
+class SavedBeforeShown(Generic[E]):
+    """Holds events until ``save`` has stored the text they show; then passes them to ``emit``."""
+
+    def __init__(
+        self,
+        save: Callable[[], None],
+        emit: Callable[[E], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._save = save
+        self._emit = emit
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._pending: list[E] = []
+        self._next_save = 0.0
+        self._closed = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add(self, event: E) -> None:
+        """Queue ``event``; save and release the queue when a save is due."""
+        with self._lock:
+            self._pending.append(event)
+            if self._clock() >= self._next_save:
+                self._release()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._tick, name="answer-saver", daemon=True)
+            self._thread.start()
+
+    def flush(self) -> None:
+        """Save and release whatever waits (before any event that must follow the text)."""
+        with self._lock:
+            self._release()
+
+    def close(self) -> None:
+        """Release what waits and stop the thread; call before the run's last events."""
+        self._closed.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.flush()
+
+    def _release(self) -> None:
+        if not self._pending:
+            return
+        started = self._clock()
+        self._save()
+        cost = self._clock() - started
+        self._next_save = started + max(MIN_INTERVAL_S, cost / SAVE_SHARE)
+        events, self._pending = self._pending, []
+        for event in events:
+            self._emit(event)
+
+    def _tick(self) -> None:
+        while not self._closed.wait(MIN_INTERVAL_S):
+            with self._lock:
+                if self._clock() >= self._next_save:
+                    self._release()
