@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from assistant import __version__
+from assistant.core.engine.host import HOST_FLAG
 
 COMMAND_MODULES = ("assistant.cli.run", "assistant.cli.models", "assistant.cli.history")
 
@@ -43,7 +44,12 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == [HOST_FLAG]:  # the engine's helper process, in a frozen app
+        from assistant.core.engine.host import host_main
+
+        return host_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     handler = getattr(args, "handler", _run_gui)
     try:
         return int(handler(args) or 0)

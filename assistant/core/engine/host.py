@@ -3,8 +3,9 @@
 The parent (:mod:`.local_engine`) writes one JSON line with the config to this process's stdin;
 the helper starts llama.cpp's server (``xllamacpp``), replies with one JSON line (its address, or
 the error) on a private copy of stdout, and serves until the parent closes stdin. ``devices``
-prints the compute devices llama.cpp sees. A frozen app calls :func:`host_main` from its own entry
-point instead of ``-m``.
+prints the compute devices llama.cpp sees. A frozen app has no ``-m``: it runs its own executable
+with :data:`HOST_FLAG` first (``.host_process.host_command``), and ``assistant.cli.main`` hands the
+rest of the arguments to :func:`host_main`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import json
 import os
 import sys
 from typing import IO, Any
+
+HOST_FLAG = "--engine-host"
+"""First argument that makes the app's own entry point run this helper (frozen builds)."""
 
 
 def _serve(protocol: IO[bytes]) -> int:

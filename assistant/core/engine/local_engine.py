@@ -1,7 +1,7 @@
 """The built-in engine: llama.cpp's OpenAI-compatible server (``xllamacpp``) on 127.0.0.1.
 
 The app reaches it like any other provider (base URL + per-run key through the ``openai`` SDK).
-The server runs in a small child process (``python -m assistant.core.engine.host serve``) rather
+The server runs in a small child process (:mod:`.host`, started by :mod:`.host_process`) rather
 than inside the app, because in-process ``xllamacpp.Server(...)`` holds the GIL for the whole model
 load (measured: every Python thread, the GUI's included, froze for the 0.57 s SmolLM2 load, and a
 multi-GB model takes seconds), and llama.cpp logs through the C ``stderr``, which can only be sent
@@ -13,34 +13,53 @@ killed), and a crash in llama.cpp cannot take the window down with it.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import json
-import os
 import secrets
 import subprocess
-import sys
 import threading
-import time
-import urllib.error
 import urllib.request
 import weakref
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.core.base.i18n import tr
-from assistant.core.base.paths import app_paths
+from assistant.core.engine.devices import (
+    EngineDevice,
+    engine_devices,
+    gpu_supported,
+    physical_cores,
+)
 from assistant.core.engine.gguf_info import GGUFError
+from assistant.core.engine.host_process import (
+    LOG_FILE_NAME,
+    EngineError,
+    end_process,
+    engine_log_path,
+    handshake,
+    open_log,
+    spawn_host,
+)
 
 if TYPE_CHECKING:
     from assistant.core.engine.models import ModelInfo
     from assistant.core.providers.client import Endpoint
 
-LOG_FILE_NAME = "engine.log"
+__all__ = [
+    "LOG_FILE_NAME",
+    "EngineConfig",
+    "EngineDevice",
+    "EngineError",
+    "EngineState",
+    "LocalEngine",
+    "engine_devices",
+    "engine_log_path",
+    "gpu_supported",
+    "physical_cores",
+]
+
 LOG_VERBOSITY = 3  # llama.cpp: 3 logs load info and one timing summary per request
-_LOG_ROTATE_BYTES = 5_000_000
-_STOP_TIMEOUT = 5.0
 _HTTP_TIMEOUT = 30.0
 
 
@@ -49,10 +68,6 @@ class EngineState(StrEnum):
     LOADING = "loading"
     READY = "ready"
     FAILED = "failed"
-
-
-class EngineError(Exception):
-    """The engine could not start or answer (message is user-facing)."""
 
 
 @dataclass(frozen=True)
@@ -73,22 +88,8 @@ class EngineConfig:
         return self.n_threads if self.n_threads > 0 else physical_cores()
 
 
-@dataclass(frozen=True)
-class EngineDevice:
-    """A compute device llama.cpp can use (``kind``: cpu, gpu, igpu, accel)."""
-
-    name: str
-    description: str
-    kind: str
-    memory_total: int
-
-    @property
-    def is_gpu(self) -> bool:
-        return self.kind in {"gpu", "igpu"}
-
-
 @dataclass
-class _Run:
+class _EngineRun:
     """One running child process and what it was started with."""
 
     config: EngineConfig
@@ -97,79 +98,6 @@ class _Run:
     address: str = ""
     devices: list[EngineDevice] = field(default_factory=list)
     context_window: int = 0
-
-
-def physical_cores() -> int:
-    """Physical CPU cores available to this process (hyper-threads share a core's units)."""
-    logical = os.cpu_count() or 1
-    if hasattr(os, "sched_getaffinity"):
-        logical = len(os.sched_getaffinity(0)) or logical
-    cores = _linux_physical_cores()
-    return max(1, min(cores, logical) if cores else logical)
-
-
-def _linux_physical_cores() -> int:
-    """Distinct (physical id, core id) pairs in /proc/cpuinfo; 0 where that is not available."""
-    try:
-        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return 0
-    pairs: set[tuple[str, str]] = set()
-    for block in text.split("\n\n"):
-        fields = dict(
-            (key.strip(), value.strip())
-            for key, _, value in (line.partition(":") for line in block.splitlines())
-        )
-        if "core id" in fields:
-            pairs.add((fields.get("physical id", "0"), fields["core id"]))
-    return len(pairs)
-
-
-def engine_devices() -> list[EngineDevice]:
-    """Devices llama.cpp can use with the installed wheel (asked once, in a short-lived process).
-
-    Blocks for ~0.1 s (longer with a GPU wheel): call it off the GUI thread.
-    """
-    global _probed_devices
-    with _probe_lock:
-        if _probed_devices is None:
-            _probed_devices = _probe_devices()
-        return list(_probed_devices)
-
-
-def gpu_supported() -> bool:
-    """True when the wheel has a GPU backend and a GPU is present (``gpu_layers`` then applies)."""
-    return any(device.is_gpu for device in engine_devices())
-
-
-def _probe_devices() -> list[EngineDevice]:
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "assistant.core.engine.host", "devices"],
-            capture_output=True,
-            env=_host_env(),
-            timeout=60,
-            **_host_options(),
-        )
-        listed = json.loads(done.stdout.splitlines()[-1]) if done.returncode == 0 else None
-    except (OSError, ValueError, IndexError, subprocess.TimeoutExpired) as exc:
-        raise EngineError(
-            tr("Cannot ask the built-in engine for its devices: {reason}").replace(
-                "{reason}", str(exc)
-            )
-        ) from exc
-    if not isinstance(listed, list):
-        raise EngineError(
-            tr("Cannot ask the built-in engine for its devices: {reason}").replace(
-                "{reason}", done.stderr.decode("utf-8", errors="replace").strip()[-300:]
-            )
-        )
-    return [EngineDevice(**device) for device in listed]
-
-
-def engine_log_path() -> Path:
-    """Where llama.cpp's own log goes."""
-    return app_paths().logs / LOG_FILE_NAME
 
 
 class LocalEngine:
@@ -183,7 +111,7 @@ class LocalEngine:
     def __init__(self) -> None:
         self._start_lock = threading.Lock()
         self._state_lock = threading.Lock()
-        self._run: _Run | None = None
+        self._run: _EngineRun | None = None
         self._state = EngineState.STOPPED
         self._error = ""
         self._model_info: ModelInfo | None = None
@@ -285,7 +213,7 @@ class LocalEngine:
             self._state = EngineState.STOPPED
             self._model_info = None
         if run is not None:
-            _end_process(run.process, graceful=not loading)
+            end_process(run.process, graceful=not loading)
 
     def tokenize(self, text: str) -> int:
         """Number of tokens ``text`` makes for the loaded model (llama.cpp's ``/tokenize``)."""
@@ -302,9 +230,9 @@ class LocalEngine:
         stops = self._stops
         try:
             info = _check_model(config.model_path)
-            log, log_offset = _open_log(config)
+            log, log_offset = open_log(_log_header(config))
             try:
-                process = _spawn_host(log)
+                process = spawn_host(log)
             finally:
                 log.close()
         except EngineError as exc:
@@ -312,16 +240,18 @@ class LocalEngine:
                 self._state, self._error = EngineState.FAILED, str(exc)
             raise
         api_key = secrets.token_urlsafe(32)
-        run = _Run(config=config, process=process, api_key=api_key)
+        run = _EngineRun(config=config, process=process, api_key=api_key)
         with self._state_lock:
             cancelled = self._stops != stops
             if not cancelled:
                 self._run, self._state, self._error = run, EngineState.LOADING, ""
         if cancelled:
-            _end_process(process, graceful=False)
+            end_process(process, graceful=False)
             raise EngineError(tr("The built-in engine was stopped while loading."))
         try:
-            reply = _handshake(process, config, api_key, log_offset)
+            reply = handshake(
+                process, _host_request(config, api_key), config.model_path.name, log_offset
+            )
         except EngineError as exc:
             self._fail(run, str(exc))
             raise
@@ -337,8 +267,8 @@ class LocalEngine:
             self._model_info = info
         run.context_window = self._server_context(config)
 
-    def _fail(self, run: _Run, message: str) -> None:
-        _end_process(run.process, graceful=False)
+    def _fail(self, run: _EngineRun, message: str) -> None:
+        end_process(run.process, graceful=False)
         with self._state_lock:
             if self._run is run:
                 self._run = None
@@ -353,7 +283,7 @@ class LocalEngine:
             return config.n_ctx
 
     @staticmethod
-    def _alive(run: _Run | None) -> bool:
+    def _alive(run: _EngineRun | None) -> bool:
         return run is not None and run.process.poll() is None
 
     def _get(self, path: str) -> dict[str, Any]:
@@ -387,8 +317,6 @@ class LocalEngine:
 # Loopback requests must never go through a proxy from the environment.
 _LOOPBACK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 _live_engines: weakref.WeakSet[LocalEngine] = weakref.WeakSet()
-_probe_lock = threading.Lock()
-_probed_devices: list[EngineDevice] | None = None
 
 
 @atexit.register
@@ -408,68 +336,16 @@ def _check_model(path: Path) -> ModelInfo:
         raise EngineError(str(exc)) from exc
 
 
-def _open_log(config: EngineConfig) -> tuple[IO[bytes], int]:
-    """Append to the engine log (rotated once at ~5 MB) after a header; returns (file, offset)."""
-    path = engine_log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and path.stat().st_size > _LOG_ROTATE_BYTES:
-            os.replace(path, path.with_suffix(".log.1"))
-        log = open(path, "ab")  # noqa: SIM115 - handed to the child process
-    except OSError as exc:
-        raise EngineError(
-            tr("Cannot write the engine log {path}: {reason}")
-            .replace("{path}", str(path))
-            .replace("{reason}", exc.strerror or str(exc))
-        ) from exc
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-    header = (
-        f"\n=== {stamp} starting {config.model_path} "
-        f"(n_ctx={config.n_ctx}, threads={config.threads}, gpu_layers={config.gpu_layers})\n"
+def _log_header(config: EngineConfig) -> str:
+    return (
+        f"starting {config.model_path} "
+        f"(n_ctx={config.n_ctx}, threads={config.threads}, gpu_layers={config.gpu_layers})"
     )
-    log.write(header.encode("utf-8"))
-    log.flush()
-    return log, log.tell()
 
 
-def _host_env() -> dict[str, str]:
-    """The app's environment, with this package importable in the host process."""
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    env.pop("PYTHONSTARTUP", None)
-    return env
-
-
-def _host_options() -> dict[str, Any]:
-    if os.name == "nt":
-        return {"creationflags": getattr(subprocess, "CREATE_NO_WINDOW", 0)}
-    return {"start_new_session": True}  # Ctrl+C in a terminal is the app's to handle
-
-
-def _spawn_host(log: IO[bytes]) -> subprocess.Popen[bytes]:
-    try:
-        return subprocess.Popen(
-            [sys.executable, "-m", "assistant.core.engine.host", "serve"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            env=_host_env(),
-            **_host_options(),
-        )
-    except OSError as exc:
-        raise EngineError(
-            tr("Cannot start the built-in engine: {reason}").replace(
-                "{reason}", exc.strerror or str(exc)
-            )
-        ) from exc
-
-
-def _handshake(
-    process: subprocess.Popen[bytes], config: EngineConfig, api_key: str, log_offset: int
-) -> dict[str, Any]:
-    """Send the configuration, wait for the host's one-line reply."""
-    request = {
+def _host_request(config: EngineConfig, api_key: str) -> dict[str, Any]:
+    """The one JSON line :mod:`.host` reads to start the server."""
+    return {
         "model_path": str(config.model_path),
         "n_ctx": config.n_ctx,
         "n_threads": config.threads,
@@ -478,59 +354,3 @@ def _handshake(
         "verbosity": LOG_VERBOSITY,
         "alias": config.model_path.stem,
     }
-    assert process.stdin is not None and process.stdout is not None
-    try:
-        process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
-        process.stdin.flush()
-        line = process.stdout.readline()
-    except OSError:
-        line = b""
-    try:
-        reply = json.loads(line) if line else {}
-    except ValueError:
-        reply = {}
-    if reply.get("ok") and str(reply.get("address", "")).startswith("http://127.0.0.1:"):
-        return dict(reply)
-    if not line and process.poll() is not None and process.returncode < 0:
-        reason = tr("the engine process was stopped")
-    else:
-        reason = _logged_error(log_offset) or tr("the engine process ended")
-    raise EngineError(
-        tr("The built-in engine could not load {model}: {reason}. Details are in {log}.")
-        .replace("{model}", config.model_path.name)
-        .replace("{reason}", reason)
-        .replace("{log}", str(engine_log_path()))
-    )
-
-
-def _logged_error(offset: int) -> str:
-    """The first error llama.cpp logged since ``offset`` (its text after the location)."""
-    time.sleep(0.05)  # the child's logger thread writes asynchronously
-    try:
-        with open(engine_log_path(), "rb") as log:
-            log.seek(offset)
-            lines = log.read().decode("utf-8", errors="replace").splitlines()
-    except OSError:
-        return ""
-    errors = [line.split(" E ", 1)[1] for line in lines if " E " in line]
-    if not errors:
-        return ""
-    return errors[0].split(": ", 1)[-1].strip()
-
-
-def _end_process(process: subprocess.Popen[bytes], graceful: bool = True) -> None:
-    """Ask the host to stop (close its stdin; ``graceful``) or terminate it; kill if it lingers."""
-    with contextlib.suppress(OSError):
-        if process.stdin is not None:
-            process.stdin.close()
-    if not graceful:
-        process.terminate()
-    try:
-        process.wait(timeout=_STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.terminate()
-        try:
-            process.wait(timeout=_STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
