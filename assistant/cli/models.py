@@ -5,58 +5,53 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
+
+Handler = Callable[[argparse.Namespace], int]
 
 
 def register(subparsers: Any) -> None:
     """Add the ``models`` command and its sub-commands."""
     parser = subparsers.add_parser("models", help="install, add, list or remove local models")
-    parser.set_defaults(handler=_list)
+    parser.set_defaults(handler=_reporting_model_errors(_list))
     actions = parser.add_subparsers(dest="models_command", metavar="ACTION")
     install = actions.add_parser("install", help="download the built-in model (SmolLM2-135M)")
-    install.set_defaults(handler=_install)
+    install.set_defaults(handler=_reporting_model_errors(_install))
     add = actions.add_parser("add", help="add a GGUF model file (it stays where it is)")
     add.add_argument("path", metavar="PATH", help="path of a .gguf file")
-    add.set_defaults(handler=_add)
+    add.set_defaults(handler=_reporting_model_errors(_add))
     listing = actions.add_parser("list", help="list models: name, size, quantisation, context")
-    listing.set_defaults(handler=_list)
+    listing.set_defaults(handler=_reporting_model_errors(_list))
     remove = actions.add_parser("remove", help="forget a model (your own files are not deleted)")
     remove.add_argument("name", metavar="NAME", help="name as shown by 'assistant models list'")
-    remove.set_defaults(handler=_remove)
+    remove.set_defaults(handler=_reporting_model_errors(_remove))
 
 
 def _install(args: argparse.Namespace) -> int:
-    from assistant.core.engine.models import ModelError, install_default
+    from assistant.core.engine.models import install_default
 
     printer = _ProgressPrinter()
     try:
         path = install_default(printer)
-    except ModelError as exc:
+    finally:
         printer.finish()
-        return _fail(str(exc))
-    printer.finish()
     print(path)
     return 0
 
 
 def _add(args: argparse.Namespace) -> int:
-    from assistant.core.engine.models import ModelError, add_model
+    from assistant.core.engine.models import add_model
 
-    try:
-        info = add_model(args.path)
-    except ModelError as exc:
-        return _fail(str(exc))
+    info = add_model(args.path)
     print(f"{info.name}\t{info.path}")
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
-    from assistant.core.engine.models import ModelError, list_models
+    from assistant.core.engine.models import list_models
 
-    try:
-        models = list_models()
-    except ModelError as exc:
-        return _fail(str(exc))
+    models = list_models()
     if not models:
         print("No models. Install the built-in one with: assistant models install", file=sys.stderr)
         return 0
@@ -81,14 +76,25 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from assistant.core.engine.models import ModelError, remove_model
+    from assistant.core.engine.models import remove_model
 
-    try:
-        info = remove_model(args.name)
-    except ModelError as exc:
-        return _fail(str(exc))
+    info = remove_model(args.name)
     print(f"removed {info.name}")
     return 0
+
+
+def _reporting_model_errors(handler: Handler) -> Handler:
+    """``handler`` with a ModelError told as one line on stderr and exit status 1."""
+
+    def run(args: argparse.Namespace) -> int:
+        from assistant.core.engine.models import ModelError
+
+        try:
+            return handler(args)
+        except ModelError as exc:
+            return _fail(str(exc))
+
+    return run
 
 
 def _fail(message: str) -> int:
