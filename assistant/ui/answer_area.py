@@ -60,10 +60,14 @@ class AnswerArea(QTabWidget):
                 view.finish(self._view_id(index))
 
     def stop(self, request_id: str) -> None:
-        """Drop anything still queued or arriving late for this request."""
+        """Show what was received for this request so far; drop anything arriving later."""
         if request_id == self._request_id:
             for index, view in enumerate(self.views):
-                view.stop(self._view_id(index))
+                view.finish(self._view_id(index))
+
+    def keep_text(self, answers: list[str]) -> None:
+        """Show the final ``answers`` of the request on screen (what its run kept)."""
+        self.show_text(answers, self._language)
 
     def show_text(self, answers: list[str], language: str) -> None:
         """Show finished answers (reopened from history or restored after a crash)."""

@@ -11,6 +11,150 @@
     </message>
 </context>
 <context>
+    <name>AnswerPanel</name>
+    <message>
+        <location filename="../../assistant/ui/answer_actions.py" line="24" />
+        <source>Copied {0} characters.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_actions.py" line="42" />
+        <source>Inserted {0} characters.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_actions.py" line="50" />
+        <source>Nothing to save yet.</source>
+        <translation>还没有可保存的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_actions.py" line="53" />
+        <location filename="../../assistant/ui/answer_actions.py" line="67" />
+        <source>Save answer as</source>
+        <translation>回答另存为</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_actions.py" line="55" />
+        <source>Markdown (*.md);;Web page (*.html);;Text (*.txt);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_actions.py" line="70" />
+        <source>Saved to {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="102" />
+        <location filename="../../assistant/ui/answer_panel.py" line="121" />
+        <location filename="../../assistant/ui/answer_panel.py" line="220" />
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="104" />
+        <source>Generate (Ctrl+Enter)</source>
+        <translation>生成 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="105" />
+        <location filename="../../assistant/ui/answer_panel.py" line="126" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="106" />
+        <source>Stop (Esc)</source>
+        <translation>停止 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="108" />
+        <source>Copy answer</source>
+        <translation>复制回答</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="109" />
+        <source>Insert at cursor</source>
+        <translation>插入到光标处</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="111" />
+        <source>Insert the answer at the cursor of the input editor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="113" />
+        <source>Save answer as…</source>
+        <translation>回答另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="155" />
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="157" />
+        <source>Ask the model to go on from the text so far</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="159" />
+        <location filename="../../assistant/ui/answer_panel.py" line="220" />
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="162" />
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="196" />
+        <source>Sending to {0}…</source>
+        <translation>正在发送到 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="211" />
+        <location filename="../../assistant/ui/answer_panel.py" line="265" />
+        <source>Stopped. The text so far is kept.</source>
+        <translation>已停止。已生成的文字会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="239" />
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="240" />
+        <source>Tokens: {0} · {1} tok/s</source>
+        <translation>Token：{0} · {1} 个/秒</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="258" />
+        <source>The request failed.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="260" />
+        <source>The answer was cut short. {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="266" />
+        <source>Done in {0} s</source>
+        <translation>{0} 秒内完成</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="268" />
+        <source> · usage: {0} prompt + {1} completion = {2} tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/answer_panel.py" line="291" />
+        <source>This answer was interrupted. The text so far is kept.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ContextDialog</name>
     <message>
         <location filename="../../assistant/ui/context_check.py" line="43" />
@@ -44,196 +188,210 @@
     </message>
 </context>
 <context>
+    <name>HistoryDock</name>
+    <message>
+        <location filename="../../assistant/ui/history_dock.py" line="32" />
+        <location filename="../../assistant/ui/history_dock.py" line="48" />
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="119" />
-        <location filename="../../assistant/ui/history_panel.py" line="121" />
-        <location filename="../../assistant/ui/history_panel.py" line="214" />
+        <location filename="../../assistant/ui/history_panel.py" line="116" />
+        <location filename="../../assistant/ui/history_panel.py" line="118" />
+        <location filename="../../assistant/ui/history_panel.py" line="211" />
         <source>Search history</source>
         <translation>搜索历史记录</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="131" />
+        <location filename="../../assistant/ui/history_panel.py" line="128" />
         <source>Filter by mode</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="132" />
+        <location filename="../../assistant/ui/history_panel.py" line="129" />
         <source>All modes</source>
         <translation>全部模式</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="137" />
+        <location filename="../../assistant/ui/history_panel.py" line="134" />
         <source>Starred only</source>
         <translation>仅显示星标</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="144" />
+        <location filename="../../assistant/ui/history_panel.py" line="141" />
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="146" />
+        <location filename="../../assistant/ui/history_panel.py" line="143" />
         <source>Title</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="146" />
+        <location filename="../../assistant/ui/history_panel.py" line="143" />
         <source>Mode</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="146" />
+        <location filename="../../assistant/ui/history_panel.py" line="143" />
         <source>Time</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="194" />
+        <location filename="../../assistant/ui/history_panel.py" line="191" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="195" />
+        <location filename="../../assistant/ui/history_panel.py" line="192" />
         <source>Open in the editor (Enter)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="196" />
-        <location filename="../../assistant/ui/history_panel.py" line="707" />
+        <location filename="../../assistant/ui/history_panel.py" line="193" />
+        <location filename="../../assistant/ui/history_panel.py" line="708" />
         <source>Star</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="198" />
+        <location filename="../../assistant/ui/history_panel.py" line="195" />
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="201" />
+        <location filename="../../assistant/ui/history_panel.py" line="198" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="206" />
+        <location filename="../../assistant/ui/history_panel.py" line="203" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="207" />
+        <location filename="../../assistant/ui/history_panel.py" line="204" />
         <source>Export the selected records to a file</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="208" />
+        <location filename="../../assistant/ui/history_panel.py" line="205" />
         <source>Copy as Markdown</source>
         <translation>复制为 Markdown</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="210" />
+        <location filename="../../assistant/ui/history_panel.py" line="207" />
         <source>Undo delete</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="256" />
+        <location filename="../../assistant/ui/history_panel.py" line="253" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="257" />
+        <location filename="../../assistant/ui/history_panel.py" line="254" />
         <source>Bring the deleted records back (Ctrl+Z)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="423" />
+        <location filename="../../assistant/ui/history_panel.py" line="420" />
         <source>Deleted “{title}”.</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../assistant/ui/history_panel.py" line="425" />
+        <location filename="../../assistant/ui/history_panel.py" line="422" />
         <source>Deleted %n record(s).</source>
         <translation type="unfinished">
             <numerusform />
         </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="459" />
+        <location filename="../../assistant/ui/history_panel.py" line="456" />
         <source>Export history</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="463" />
+        <location filename="../../assistant/ui/history_panel.py" line="460" />
         <source>HTML page (*.html *.htm)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="464" />
+        <location filename="../../assistant/ui/history_panel.py" line="461" />
         <source>Markdown (*.md *.markdown)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="465" />
+        <location filename="../../assistant/ui/history_panel.py" line="462" />
         <source>Text (*.txt)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="495" />
+        <location filename="../../assistant/ui/history_panel.py" line="492" />
         <source>Could not export to {path}: {reason}</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="501" />
+        <location filename="../../assistant/ui/history_panel.py" line="498" />
         <source>Exported to {path}</source>
         <translation type="unfinished" />
     </message>
     <message numerus="yes">
-        <location filename="../../assistant/ui/history_panel.py" line="510" />
+        <location filename="../../assistant/ui/history_panel.py" line="507" />
         <source>Copied %n record(s) as Markdown.</source>
         <translation type="unfinished">
             <numerusform />
         </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="603" />
+        <location filename="../../assistant/ui/history_panel.py" line="602" />
         <source>Today</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="605" />
+        <location filename="../../assistant/ui/history_panel.py" line="604" />
         <source>Yesterday</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="628" />
+        <location filename="../../assistant/ui/history_panel.py" line="627" />
         <source>(no answer)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="641" />
+        <location filename="../../assistant/ui/history_panel.py" line="640" />
         <source>The app was closed while this answer was being written; the part written so far was kept.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="652" />
+        <location filename="../../assistant/ui/history_panel.py" line="651" />
         <source>interrupted</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="653" />
+        <location filename="../../assistant/ui/history_panel.py" line="652" />
         <source>stopped</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="654" />
+        <location filename="../../assistant/ui/history_panel.py" line="653" />
         <source>failed</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="655" />
+        <location filename="../../assistant/ui/history_panel.py" line="654" />
         <source>writing…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/history_panel.py" line="707" />
+        <location filename="../../assistant/ui/history_panel.py" line="655" />
+        <source>cut short</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/history_panel.py" line="708" />
         <source>Unstar</source>
         <translation type="unfinished" />
     </message>
@@ -269,339 +427,115 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="130" />
-        <location filename="../../assistant/ui/main_window.py" line="228" />
-        <location filename="../../assistant/ui/main_window.py" line="773" />
-        <source>Generate</source>
-        <translation>生成</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="132" />
-        <source>Generate (Ctrl+Enter)</source>
-        <translation>生成 (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="134" />
-        <location filename="../../assistant/ui/main_window.py" line="233" />
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="136" />
-        <source>Stop (Esc)</source>
-        <translation>停止 (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="139" />
-        <source>Copy answer</source>
-        <translation>复制回答</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="142" />
-        <source>Insert at cursor</source>
-        <translation>插入到光标处</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="145" />
-        <source>Insert the answer at the cursor of the input editor</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="148" />
-        <source>Save answer as…</source>
-        <translation>回答另存为…</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="151" />
-        <source>Providers…</source>
-        <translation>服务提供方…</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="154" />
-        <source>Models…</source>
-        <translation>模型…</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="155" />
-        <source>Install the built-in model or add GGUF files</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="157" />
-        <source>Getting started…</source>
-        <translation>入门向导…</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="159" />
+        <location filename="../../assistant/ui/window_menus.py" line="21" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="172" />
-        <source>Provider</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="176" />
-        <source>Provider </source>
-        <translation>服务 </translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="182" />
-        <source>  Model </source>
-        <translation>  模型 </translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="189" />
-        <source>model name</source>
-        <translation>模型名称</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="215" />
-        <source>Code: the completion goes at the cursor *</source>
-        <translation>代码：补全内容插入在光标处 *</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="293" />
-        <source>Continue</source>
-        <translation>继续</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="295" />
-        <source>Ask the model to go on from the text so far</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="297" />
-        <location filename="../../assistant/ui/main_window.py" line="773" />
-        <source>Regenerate</source>
-        <translation>重新生成</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="300" />
-        <source>Dismiss</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="313" />
-        <location filename="../../assistant/ui/main_window.py" line="331" />
-        <source>History</source>
-        <translation>历史记录</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="349" />
+        <location filename="../../assistant/ui/main_window.py" line="210" />
         <source>That history entry cannot be opened.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="369" />
-        <source>This answer was interrupted. The text so far is kept.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="371" />
+        <location filename="../../assistant/ui/main_window.py" line="217" />
         <source>Opened “{0}” from the history.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="374" />
-        <source>Ready</source>
-        <translation>就绪</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="390" />
+        <location filename="../../assistant/ui/window_menus.py" line="24" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="394" />
+        <location filename="../../assistant/ui/window_menus.py" line="28" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="397" />
+        <location filename="../../assistant/ui/window_menus.py" line="30" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="400" />
+        <location filename="../../assistant/ui/window_menus.py" line="32" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="402" />
+        <location filename="../../assistant/ui/window_menus.py" line="34" />
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="406" />
+        <location filename="../../assistant/ui/window_menus.py" line="38" />
         <source>Local only (no internet)</source>
         <translation>仅本地（不联网）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="411" />
+        <location filename="../../assistant/ui/window_menus.py" line="44" />
         <source>Send requests only to this machine (the built-in engine, local servers)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="414" />
+        <location filename="../../assistant/ui/window_menus.py" line="50" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="416" />
-        <location filename="../../assistant/ui/main_window.py" line="926" />
+        <location filename="../../assistant/ui/window_menus.py" line="52" />
+        <location filename="../../assistant/ui/window_menus.py" line="74" />
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="447" />
-        <source>Drafts could not be read: {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="472" />
+        <location filename="../../assistant/ui/main_window.py" line="236" />
         <source>This answer was interrupted: the app closed while it was being written. The input and the text so far are kept.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="476" />
+        <location filename="../../assistant/ui/main_window.py" line="240" />
         <source>Recovered an interrupted answer.</source>
         <translation>已恢复一个被中断的回答。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="816" />
-        <source>The answer was cut short. {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="874" />
-        <source>Markdown (*.md);;Web page (*.html);;Text (*.txt);;All files (*)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="935" />
+        <location filename="../../assistant/ui/window_menus.py" line="62" />
         <source>Local only: requests go to this machine only.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="937" />
+        <location filename="../../assistant/ui/window_menus.py" line="64" />
         <source>Local only is off: remote providers are allowed.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="538" />
-        <source>Model name as the server knows it (Test connection lists them).</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="554" />
-        <source>{0} · {1} MB · {2} · context {3} tokens</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="564" />
-        <source>No model installed: Settings → Models…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="565" />
-        <source>Model run by the built-in engine (switching restarts it).</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="639" />
-        <source>Added model: {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="679" />
+        <location filename="../../assistant/ui/main_window.py" line="143" />
         <source>Put the cursor where the completion should go: it is at the very start.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="690" />
-        <source>The prompt template could not be rendered: </source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="726" />
-        <source>Sending to {0}…</source>
-        <translation>正在发送到 {0}…</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="763" />
-        <location filename="../../assistant/ui/main_window.py" line="820" />
-        <source>Stopped. The text so far is kept.</source>
-        <translation>已停止。已生成的文字会保留。</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="791" />
-        <source>Generating…</source>
-        <translation>正在生成…</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="793" />
-        <source>Tokens: {0} · {1} tok/s</source>
-        <translation>Token：{0} · {1} 个/秒</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="814" />
-        <source>The request failed.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Failed. The text so far is kept.</source>
-        <translation>失败。已生成的文字会保留。</translation>
-    </message>
-    <message>
-        <source>Failed.</source>
-        <translation>失败。</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="822" />
-        <source>Done in {0} s</source>
-        <translation>{0} 秒内完成</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="824" />
-        <source> · usage: {0} prompt + {1} completion = {2} tokens</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="844" />
-        <source>Copied {0} characters.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="863" />
-        <source>Inserted {0} characters.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="868" />
-        <source>Nothing to save yet.</source>
-        <translation>还没有可保存的内容。</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="872" />
-        <location filename="../../assistant/ui/main_window.py" line="883" />
-        <source>Save answer as</source>
-        <translation>回答另存为</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="885" />
-        <source>Saved to {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="919" />
-        <source>The draft could not be saved: {0}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="927" />
+        <location filename="../../assistant/ui/window_menus.py" line="71" />
         <source>{0}: a writing and coding assistant.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ModeForm</name>
+    <message>
+        <location filename="../../assistant/ui/mode_form.py" line="70" />
+        <source>Code: the completion goes at the cursor *</source>
+        <translation>代码：补全内容插入在光标处 *</translation>
+    </message>
+</context>
+<context>
+    <name>ModePanel</name>
+    <message>
+        <location filename="../../assistant/ui/mode_panel.py" line="158" />
+        <source>Drafts could not be read: {0}</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/mode_panel.py" line="183" />
+        <source>The draft could not be saved: {0}</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -855,6 +789,74 @@
     </message>
 </context>
 <context>
+    <name>ProviderBar</name>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="33" />
+        <source>Provider</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="39" />
+        <source>Provider </source>
+        <translation>服务 </translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="45" />
+        <source>  Model </source>
+        <translation>  模型 </translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="52" />
+        <source>model name</source>
+        <translation>模型名称</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="57" />
+        <source>Providers…</source>
+        <translation>服务提供方…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="60" />
+        <source>Models…</source>
+        <translation>模型…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="61" />
+        <source>Install the built-in model or add GGUF files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="63" />
+        <source>Getting started…</source>
+        <translation>入门向导…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="99" />
+        <source>Model name as the server knows it (Test connection lists them).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="115" />
+        <source>{0} · {1} MB · {2} · context {3} tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="125" />
+        <source>No model installed: Settings → Models…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="126" />
+        <source>Model run by the built-in engine (switching restarts it).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../assistant/ui/provider_bar.py" line="193" />
+        <source>Added model: {0}</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ProviderDialog</name>
     <message>
         <location filename="../../assistant/ui/provider_dialog.py" line="50" />
@@ -1004,6 +1006,14 @@
         <location filename="../../assistant/ui/provider_dialog.py" line="318" />
         <source>The key is kept for this session only.</source>
         <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <location filename="../../assistant/ui/status_bar.py" line="14" />
+        <source>Ready</source>
+        <translation>就绪</translation>
     </message>
 </context>
 <context>

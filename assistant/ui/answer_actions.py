@@ -1,0 +1,84 @@
+"""What can be done with an answer on screen: copy it, insert it in the input, save it to a file.
+
+Each function returns the status line to show ("" when nothing happened).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPlainTextEdit, QWidget
+
+from assistant.core.storage.history import Record
+from assistant.core.text.answers import code_to_insert
+from assistant.ui.answer_view import AnswerView
+from assistant.ui.code_editor import CodeEditor
+
+
+def copy(view: AnswerView) -> str:
+    """Copy the selection of ``view``, or all of it, to the clipboard."""
+    text = view.textCursor().selectedText().replace("\u2029", "\n") or view.text()
+    QGuiApplication.clipboard().setText(text)
+    return QCoreApplication.translate("AnswerPanel", "Copied {0} characters.").format(len(text))
+
+
+def insert(editor: QPlainTextEdit | None, answer: str, target: tuple[str, int] | None) -> str:
+    """Insert the code of ``answer`` in ``editor``: at ``target``'s cursor when the editor still
+    holds ``target``'s text (the input as it was sent), else at the editor's cursor."""
+    text = code_to_insert(answer)
+    if editor is None or not text:
+        return ""
+    if target is not None and target[0] == editor.toPlainText():
+        cursor = editor.textCursor()
+        cursor.setPosition(target[1])
+        editor.setTextCursor(cursor)
+    if isinstance(editor, CodeEditor):
+        editor.insert_at_cursor(text)
+    else:
+        editor.textCursor().insertText(text)
+    editor.setFocus()
+    return QCoreApplication.translate("AnswerPanel", "Inserted {0} characters.").format(len(text))
+
+
+def export(
+    parent: QWidget, text: str, default_name: str, content: Callable[[str, str], str]
+) -> str:
+    """Ask for a file and write ``content(path, text)`` to it."""
+    if not text:
+        return QCoreApplication.translate("AnswerPanel", "Nothing to save yet.")
+    path, _ = QFileDialog.getSaveFileName(
+        parent,
+        QCoreApplication.translate("AnswerPanel", "Save answer as"),
+        default_name,
+        QCoreApplication.translate(
+            "AnswerPanel", "Markdown (*.md);;Web page (*.html);;Text (*.txt);;All files (*)"
+        ),
+    )
+    if not path:
+        return ""
+    try:
+        data = content(path, text)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(data)
+    except OSError as exc:
+        QMessageBox.warning(
+            parent, QCoreApplication.translate("AnswerPanel", "Save answer as"), str(exc)
+        )
+        return ""
+    return QCoreApplication.translate("AnswerPanel", "Saved to {0}").replace("{0}", path)
+
+
+def export_text(path: str, text: str, record: Record | None) -> str:
+    """``text`` as the file type asks: HTML from its record (self-contained, highlighted) when
+    the record holds that very answer, plain HTML otherwise; any other type as is."""
+    if not path.lower().endswith((".html", ".htm")):
+        return text
+    from assistant.core.storage import export as exporting
+
+    if record is not None and record.answer == text:
+        return exporting.to_html(record)
+    from html import escape
+
+    return f"<!doctype html><meta charset='utf-8'><pre>{escape(text)}</pre>\n"

@@ -1,0 +1,330 @@
+"""The answer side of the window: the streamed answer(s), the error banner, the recovery bar and
+the Generate/Stop state, as a view over the runs of the :class:`GenerationController`.
+
+The panel shows one run at a time (the one on screen). It keeps no copy of the run: each run's
+own events say how it went, and its final event is handled whether it finished, failed or was
+stopped, so a stopped run ends exactly like a finished one (its record, its status, its export).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.core.prompts.modes import Mode
+from assistant.core.prompts.request import GenerationRequest
+from assistant.core.storage.history import HistoryStore, Record
+from assistant.core.work.generation import DoneEvent
+from assistant.core.work.runs import RunStatus
+from assistant.ui import answer_actions
+from assistant.ui.answer_area import AnswerArea
+from assistant.ui.generation_controller import GenerationController
+
+_BANNER_STYLE = (
+    "QLabel#errorBanner { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
+    " border-radius: 4px; padding: 6px; }"
+)
+_RECOVERY_STYLE = (
+    "QWidget#recoveryBar { background: #fff4e5; border: 1px solid #ffd8a8; border-radius: 4px; }"
+)
+
+
+@dataclass(frozen=True)
+class _OnScreen:
+    """Which run the pane shows, and where its answer would be inserted in the input."""
+
+    request_id: str
+    insert_position: int | None
+    text_at_start: str
+
+
+class AnswerPanel(QWidget):
+    """Shows the run on screen; Generate asks the window, Stop and the answer actions are here."""
+
+    sig_generate = Signal()
+    """The person asked to generate (button or Ctrl+Enter)."""
+    sig_status = Signal(str)
+    """A line for the status bar."""
+    sig_tokens = Signal(str)
+    """Token count and rate of the run on screen ("" clears it)."""
+    sig_running = Signal(bool)
+    """The run on screen started (True) or stopped showing progress (False)."""
+    sig_continue = Signal(object)
+    """(Record) Continue the interrupted answer shown in the recovery bar."""
+    sig_regenerate = Signal(object)
+    """(Record) Send the interrupted request again."""
+
+    def __init__(
+        self,
+        controller: GenerationController,
+        history: HistoryStore | None,
+        input_editor: Callable[[], QPlainTextEdit | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.history = history
+        self._input_editor = input_editor
+        self._on_screen: _OnScreen | None = None
+        self._insert_target: tuple[str, int] | None = None  # (editor text, cursor) of the run
+        self.shown_record_id: int | None = None
+        self.shown_mode_id = ""
+        self.recovered: Record | None = None
+        self._build_actions()
+        self._build_widgets()
+        controller.sig_status.connect(self._on_status)
+        controller.sig_delta.connect(self._on_delta)
+        controller.sig_progress.connect(self._on_progress)
+        controller.sig_done.connect(self._on_done)
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _action(self, text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(key) for key in keys])
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.generate_action = self._action(
+            self.tr("Generate"), ["Ctrl+Return", "Ctrl+Enter"], self.sig_generate.emit
+        )
+        self.generate_action.setToolTip(self.tr("Generate (Ctrl+Enter)"))
+        self.stop_action = self._action(self.tr("Stop"), ["Esc"], self.stop)
+        self.stop_action.setToolTip(self.tr("Stop (Esc)"))
+        self.stop_action.setEnabled(False)
+        self.copy_action = self._action(self.tr("Copy answer"), ["Ctrl+Shift+C"], self.copy)
+        self.insert_action = self._action(self.tr("Insert at cursor"), ["Ctrl+I"], self.insert)
+        self.insert_action.setToolTip(
+            self.tr("Insert the answer at the cursor of the input editor")
+        )
+        self.export_action = QAction(self.tr("Save answer as…"), self)
+        self.export_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.export_action.triggered.connect(self.export)
+        for action in (self.generate_action, self.stop_action, self.copy_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.insert_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def _build_widgets(self) -> None:
+        self.generate_button = QPushButton(self.tr("Generate"))
+        self.generate_button.setObjectName("generateButton")
+        self.generate_button.setDefault(True)
+        self.generate_button.setToolTip(self.generate_action.toolTip())
+        self.generate_button.clicked.connect(self.sig_generate)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setToolTip(self.stop_action.toolTip())
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop)
+        self.answer_area = AnswerArea()
+        self.error_banner = QLabel()
+        self.error_banner.setObjectName("errorBanner")
+        self.error_banner.setWordWrap(True)
+        self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_banner.setStyleSheet(_BANNER_STYLE)
+        self.error_banner.setVisible(False)
+        self.recovery_bar = self._build_recovery_bar()
+        bar = QToolBar()
+        bar.setObjectName("answerToolbar")
+        for action in (self.copy_action, self.insert_action, self.export_action):
+            bar.addAction(action)
+        layout = QVBoxLayout(self)
+        layout.addWidget(bar)
+        layout.addWidget(self.error_banner)
+        layout.addWidget(self.recovery_bar)
+        layout.addWidget(self.answer_area, 1)
+
+    def _build_recovery_bar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("recoveryBar")
+        bar.setStyleSheet(_RECOVERY_STYLE)
+        self.recovery_label = QLabel()
+        self.recovery_label.setWordWrap(True)
+        self.continue_button = QPushButton(self.tr("Continue"))
+        self.continue_button.setObjectName("continueButton")
+        self.continue_button.setToolTip(self.tr("Ask the model to go on from the text so far"))
+        self.continue_button.clicked.connect(lambda: self.sig_continue.emit(self.recovered))
+        self.regenerate_button = QPushButton(self.tr("Regenerate"))
+        self.regenerate_button.setObjectName("regenerateButton")
+        self.regenerate_button.clicked.connect(lambda: self.sig_regenerate.emit(self.recovered))
+        dismiss = QPushButton(self.tr("Dismiss"))
+        dismiss.clicked.connect(lambda: bar.setVisible(False))
+        layout = QHBoxLayout(bar)
+        layout.addWidget(self.recovery_label, 1)
+        for button in (self.continue_button, self.regenerate_button, dismiss):
+            layout.addWidget(button)
+        bar.setVisible(False)
+        return bar
+
+    def buttons(self) -> QHBoxLayout:
+        """Stop and Generate, right-aligned (placed under the form by the window)."""
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.stop_button)
+        row.addWidget(self.generate_button)
+        return row
+
+    # --- runs ----------------------------------------------------------------------------------
+
+    def start(self, request: GenerationRequest, mode: Mode, cursor: int | None = None) -> str:
+        """Send ``request`` and show its answer as it streams; returns the request id."""
+        self.stop()
+        editor = self._input_editor()
+        request_id = self.controller.start(request)
+        self._on_screen = _OnScreen(request_id, cursor, editor.toPlainText() if editor else "")
+        self.answer_area.begin(request_id, answer_language(mode, request.fields), request.params.n)
+        if request.prefix:
+            self.answer_area.append(request_id, 0, request.prefix)
+        self.shown_record_id = None
+        self.shown_mode_id = mode.id
+        self.error_banner.setVisible(False)
+        self.recovery_bar.setVisible(False)
+        self._set_running(True)
+        self.sig_tokens.emit("")
+        self.sig_status.emit(self.tr("Sending to {0}…").replace("{0}", request.profile.name))
+        return request_id
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop the run on screen at once; the text so far stays and its final event still
+        comes (the record, the status and the export are then those of the stopped run)."""
+        shown = self._on_screen
+        if shown is None or not self.stop_action.isEnabled():
+            return
+        self.controller.stop(shown.request_id)  # delivers what the run sent before
+        if self._on_screen is not shown:
+            return  # its final event was among them: it had ended
+        self.answer_area.stop(shown.request_id)
+        self._set_running(False)
+        self.sig_status.emit(self.tr("Stopped. The text so far is kept."))
+
+    def is_running(self) -> bool:
+        """True while the run on screen streams and was not stopped."""
+        return self.stop_action.isEnabled()
+
+    def _set_running(self, running: bool) -> None:
+        self.stop_action.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.generate_button.setText(self.tr("Regenerate") if running else self.tr("Generate"))
+        self.sig_running.emit(running)
+
+    def _is_shown(self, request_id: str) -> bool:
+        return self._on_screen is not None and self._on_screen.request_id == request_id
+
+    @Slot(str, str)
+    def _on_status(self, request_id: str, text: str) -> None:
+        if self._is_shown(request_id) and self.is_running():
+            self.sig_status.emit(text)
+
+    @Slot(str, int, str)
+    def _on_delta(self, request_id: str, index: int, text: str) -> None:
+        if self._is_shown(request_id):
+            self.answer_area.append(request_id, index, text)
+
+    @Slot(str, int, float)
+    def _on_progress(self, request_id: str, tokens: int, rate: float) -> None:
+        if self._is_shown(request_id) and self.is_running():
+            self.sig_status.emit(self.tr("Generating…"))
+            self.sig_tokens.emit(self.tr("Tokens: {0} · {1} tok/s").format(tokens, f"{rate:.1f}"))
+
+    @Slot(str, object)
+    def _on_done(self, request_id: str, done: DoneEvent) -> None:
+        shown = self._on_screen
+        if shown is None or shown.request_id != request_id:
+            return
+        self.answer_area.finish(request_id)
+        if done.status == RunStatus.STOPPED and self.answer_area.all_texts() != done.answers:
+            self.answer_area.keep_text(done.answers)  # what the run kept is what is shown
+        if shown.insert_position is not None:
+            self._insert_target = (shown.text_at_start, shown.insert_position)
+        self.shown_record_id = done.record_id
+        self._on_screen = None
+        if self.is_running():
+            self._set_running(False)
+        self.sig_status.emit(self._summary(done))
+        if done.status == RunStatus.FAILED:
+            message = done.error or self.tr("The request failed.")
+            if any(done.answers):
+                message = self.tr("The answer was cut short. {0}").format(message)
+            self.show_error(message)
+
+    def _summary(self, done: DoneEvent) -> str:
+        if done.status == RunStatus.STOPPED:
+            return self.tr("Stopped. The text so far is kept.")
+        summary = self.tr("Done in {0} s").replace("{0}", f"{done.elapsed_s:.1f}")
+        if done.usage is not None:
+            summary += self.tr(" · usage: {0} prompt + {1} completion = {2} tokens").format(
+                done.usage.prompt_tokens, done.usage.completion_tokens, done.usage.total_tokens
+            )
+        return summary
+
+    def show_error(self, message: str) -> None:
+        """Show a problem above the answer (and its first line in the status bar)."""
+        self.error_banner.setText(message)
+        self.error_banner.setVisible(True)
+        self.sig_status.emit(message.splitlines()[0] if message else "")
+
+    def show_record(self, record: Record, mode: Mode, interrupted_note: str = "") -> None:
+        """Show a past run (history, crash recovery); an interrupted one offers Continue."""
+        self.stop()
+        self._on_screen = None
+        self.answer_area.show_text(record.answers or [""], answer_language(mode, record.fields))
+        self.shown_record_id = record.id
+        self.shown_mode_id = record.mode
+        self.error_banner.setVisible(bool(record.error))
+        self.error_banner.setText(record.error or "")
+        self.recovered = record if record.status == RunStatus.INTERRUPTED else None
+        self.recovery_bar.setVisible(self.recovered is not None)
+        self.recovery_label.setText(
+            interrupted_note or self.tr("This answer was interrupted. The text so far is kept.")
+        )
+
+    # --- answer actions ------------------------------------------------------------------------
+
+    def copy(self) -> None:
+        """Copy the selection, or the whole answer on screen."""
+        self.sig_status.emit(answer_actions.copy(self.answer_area.current_view()))
+
+    def insert(self) -> None:
+        """Insert the answer in the input editor, at the run's cursor if nothing changed."""
+        message = answer_actions.insert(
+            self._input_editor(), self.answer_area.current_text(), self._insert_target
+        )
+        if message:
+            self._insert_target = None
+            self.sig_status.emit(message)
+
+    def export(self) -> None:
+        """Save the answer on screen (Markdown, self-contained HTML or text)."""
+        text = self.answer_area.current_text()
+        name = f"{self.shown_mode_id or 'answer'}.md"
+        message = answer_actions.export(self, text, name, self.export_text)
+        if message:
+            self.sig_status.emit(message)
+
+    def export_text(self, path: str, text: str) -> str:
+        """The answer as the file type asks: HTML (self-contained, highlighted) or text as is."""
+        history = self.history
+        record_id = self.shown_record_id
+        record = history.get(record_id) if history and record_id else None
+        return answer_actions.export_text(path, text, record)
+
+
+def answer_language(mode: Mode, values: dict[str, object]) -> str:
+    """The highlighter language for the answer pane."""
+    try:
+        return mode.output_language(values)
+    except Exception:
+        return "markdown" if mode.output == "markdown" else "text"

@@ -1,0 +1,192 @@
+"""The mode side of the window: the list of modes, the chosen mode's form and its parameters.
+
+A mode's form is built the first time it is shown (start-up builds only the last-used one). The
+input of every mode is kept as a draft while the person types, written shortly after the last
+keystroke, and put back in the form when it is built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.core.config.settings import Settings
+from assistant.core.prompts.modes import Mode
+from assistant.core.prompts.request import merge_params
+from assistant.core.storage.drafts import DraftStore
+from assistant.ui.mode_form import ModeForm, tr_mode
+from assistant.ui.params_panel import ParamsPanel
+from assistant.ui.paste_watch import PasteWatch
+
+DRAFT_DELAY_MS = 400  # drafts are written this long after the last keystroke
+
+
+class ModePanel(QWidget):
+    """Mode list | the current mode's form, its parameters and a footer (the buttons)."""
+
+    sig_mode_changed = Signal(str)
+    """(mode id) Another mode was chosen (its form is shown)."""
+    sig_edited = Signal()
+    """The person changed a setting shown here (last mode, parameters): save it soon."""
+    sig_status = Signal(str)
+    """A line for the status bar (paste notices, draft problems)."""
+
+    def __init__(
+        self,
+        modes: dict[str, Mode],
+        settings: Settings,
+        drafts: DraftStore | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.modes = modes
+        self.settings = settings
+        self.drafts = drafts
+        self._forms: dict[str, ModeForm] = {}
+        self._waiting_drafts: dict[str, dict[str, Any]] = {}  # for forms not built yet
+        self._dirty_drafts: set[str] = set()
+        self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.save_drafts)
+        self.paste_watch = PasteWatch(self)  # says what pasting changed (line endings, bytes)
+        self.paste_watch.sig_notice.connect(self.sig_status)
+        self.mode_list = QListWidget()
+        self.mode_list.setObjectName("modeList")
+        self.mode_list.setMaximumWidth(210)
+        self.mode_list.setMinimumWidth(150)
+        self.mode_list.setStyleSheet("QListWidget#modeList::item { padding: 6px 4px; }")
+        for number, mode in enumerate(modes.values(), start=1):
+            item = QListWidgetItem(tr_mode(mode.title), self.mode_list)
+            item.setData(Qt.ItemDataRole.UserRole, mode.id)
+            item.setToolTip(tr_mode(mode.description))
+            if number <= 9:
+                action = QAction(self)
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+                action.triggered.connect(lambda _=False, row=number - 1: self.select_row(row))
+                self.addAction(action)
+        self.forms = QStackedWidget()
+        self.params_panel = ParamsPanel()
+        self.params_panel.sig_changed.connect(self._params_edited)
+        middle = QWidget()
+        self._column = QVBoxLayout(middle)
+        self._column.addWidget(self.forms, 1)
+        self._column.addWidget(self.params_panel)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.mode_list)
+        splitter.addWidget(middle)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([170, 480])
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.mode_list.currentRowChanged.connect(self._mode_chosen)
+
+    def add_footer(self, row: QLayout) -> None:
+        """Put ``row`` under the parameters (the Stop and Generate buttons)."""
+        self._column.addLayout(row)
+
+    # --- modes and forms -----------------------------------------------------------------------
+
+    def current_mode(self) -> Mode:
+        item = self.mode_list.currentItem()
+        mode_id = item.data(Qt.ItemDataRole.UserRole) if item else next(iter(self.modes))
+        return self.modes[mode_id]
+
+    def current_form(self) -> ModeForm:
+        return self.form(self.current_mode().id)
+
+    def form(self, mode_id: str) -> ModeForm:
+        """The form of ``mode_id``, built now if it was never shown."""
+        form = self._forms.get(mode_id)
+        if form is None:
+            form = ModeForm(self.modes[mode_id])
+            form.set_values(self._waiting_drafts.pop(mode_id, {}))
+            form.sig_changed.connect(self._input_changed)
+            self.paste_watch.watch(form.findChildren(QPlainTextEdit))
+            self._forms[mode_id] = form
+            self.forms.addWidget(form)
+        return form
+
+    def built_forms(self) -> list[ModeForm]:
+        """The forms built so far (the modes shown since start)."""
+        return list(self._forms.values())
+
+    def select_mode(self, mode_id: str) -> None:
+        self.select_row(list(self.modes).index(mode_id) if mode_id in self.modes else -1)
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.mode_list.count():
+            self.mode_list.setCurrentRow(row)
+
+    def _mode_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        mode = self.current_mode()
+        self.forms.setCurrentWidget(self.form(mode.id))
+        self.params_panel.set_params(merge_params(mode, self.settings.mode_params.get(mode.id)))
+        if self.settings.last_mode != mode.id:
+            self.settings.last_mode = mode.id
+            self.sig_edited.emit()
+        self.sig_mode_changed.emit(mode.id)
+
+    def _params_edited(self) -> None:
+        mode = self.current_mode()
+        defaults = mode.params.to_dict()
+        changed = {
+            key: value
+            for key, value in self.params_panel.params().to_dict().items()
+            if key != "model" and value != defaults.get(key)
+        }
+        self.settings.mode_params[mode.id] = changed
+        self.sig_edited.emit()
+
+    # --- drafts --------------------------------------------------------------------------------
+
+    def restore_drafts(self) -> None:
+        """Put each mode's saved input back (into its form when it is built)."""
+        if self.drafts is None:
+            return
+        try:
+            drafts = self.drafts.load_all()
+        except Exception as exc:
+            self.sig_status.emit(self.tr("Drafts could not be read: {0}").format(exc))
+            return
+        for mode_id, values in drafts.items():
+            if mode_id in self._forms:
+                self._forms[mode_id].set_values(values)
+            elif mode_id in self.modes:
+                self._waiting_drafts[mode_id] = values
+        self._dirty_drafts.clear()
+
+    def _input_changed(self) -> None:
+        """Remember which mode's input changed; write it shortly after the last keystroke."""
+        form = self.sender()
+        if isinstance(form, ModeForm):
+            self._dirty_drafts.add(form.mode.id)
+            self._draft_timer.start()
+
+    def save_drafts(self) -> None:
+        """Write the input of every mode edited since the last save."""
+        if self.drafts is None:
+            self._dirty_drafts.clear()
+            return
+        for mode_id in sorted(self._dirty_drafts):
+            try:
+                self.drafts.save(mode_id, self._forms[mode_id].values())
+            except Exception as exc:
+                self.sig_status.emit(self.tr("The draft could not be saved: {0}").format(exc))
+                return
+        self._dirty_drafts.clear()

@@ -1,0 +1,194 @@
+"""The provider/model bar: which provider answers, with which model, and the dialogs that set
+them up (providers, built-in models, getting started)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QToolBar, QWidget
+
+from assistant.core.config.settings import Settings
+from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.providers.secrets import KeyStore
+
+
+class ProviderBar(QToolBar):
+    """A view over the settings' provider profiles and the built-in engine's model."""
+
+    sig_edited = Signal()
+    """The person changed a setting shown here (it should be saved soon)."""
+    sig_status = Signal(str)
+    """A line for the status bar."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        keys: KeyStore,
+        resolve: Callable[[ProviderProfile], Any],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(self.tr("Provider"), parent)
+        self.settings = settings
+        self._keys = keys
+        self._resolve = resolve
+        self.setObjectName("providerToolbar")
+        self.setMovable(False)
+        self.addWidget(QLabel(self.tr("Provider ")))
+        self.provider_combo = QComboBox()
+        self.provider_combo.setObjectName("providerCombo")
+        self.provider_combo.setMinimumWidth(200)
+        self.provider_combo.currentIndexChanged.connect(self._provider_chosen)
+        self.addWidget(self.provider_combo)
+        self.addWidget(QLabel(self.tr("  Model ")))
+        self.model_combo = QComboBox()
+        self.model_combo.setObjectName("modelCombo")
+        self.model_combo.setEditable(True)
+        self.model_combo.setMinimumWidth(240)
+        line_edit = self.model_combo.lineEdit()
+        if line_edit is not None:
+            line_edit.setPlaceholderText(self.tr("model name"))
+        self.model_combo.currentTextChanged.connect(self._model_edited)
+        self.model_combo.activated.connect(self._builtin_model_chosen)
+        self.addWidget(self.model_combo)
+        self.addSeparator()
+        self.providers_action = QAction(self.tr("Providers…"), self)
+        self.providers_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.providers_action.triggered.connect(self.edit_providers)
+        self.models_action = QAction(self.tr("Models…"), self)
+        self.models_action.setToolTip(self.tr("Install the built-in model or add GGUF files"))
+        self.models_action.triggered.connect(self.manage_models)
+        self.welcome_action = QAction(self.tr("Getting started…"), self)
+        self.welcome_action.triggered.connect(self.show_welcome)
+        self.addAction(self.providers_action)
+        self.addAction(self.models_action)
+        self.refill()
+
+    def current_profile(self) -> ProviderProfile:
+        return self.settings.active()
+
+    def model_name(self) -> str:
+        """The model typed or picked for this request ("" for the profile's own)."""
+        return self.model_combo.currentText().strip()
+
+    def refill(self) -> None:
+        """Show the profiles and the active one's model as the settings hold them."""
+        self.provider_combo.blockSignals(True)
+        self.provider_combo.clear()
+        for profile in self.settings.profiles:
+            self.provider_combo.addItem(profile.name, profile.name)
+        index = self.provider_combo.findData(self.settings.active_profile)
+        self.provider_combo.setCurrentIndex(max(0, index))
+        self.provider_combo.blockSignals(False)
+        self.show_profile_model()
+
+    def show_profile_model(self) -> None:
+        """The model box of the active profile: a name to type, or the built-in engine's files."""
+        profile = self.current_profile()
+        combo = self.model_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.setEditable(not profile.is_builtin)
+        if profile.is_builtin:
+            self._fill_builtin_models()
+        else:
+            combo.setEditText(profile.model)
+            combo.setToolTip(
+                self.tr("Model name as the server knows it (Test connection lists them).")
+            )
+        combo.blockSignals(False)
+
+    def _fill_builtin_models(self) -> None:
+        """The built-in engine's model picker: installed GGUF files with their details."""
+        from assistant.core.engine import models
+
+        combo = self.model_combo
+        try:
+            installed = models.list_models()
+        except Exception:
+            installed = []
+        chosen = self.settings.engine_model_path
+        for info in installed:
+            combo.addItem(info.name, str(info.path))
+            details = self.tr("{0} · {1} MB · {2} · context {3} tokens").format(
+                info.path,
+                round(info.size / 1_000_000),
+                info.quantization or "?",
+                info.context_length or "?",
+            )
+            combo.setItemData(combo.count() - 1, details, Qt.ItemDataRole.ToolTipRole)
+            if (chosen and str(info.path) == chosen) or (not chosen and info.is_default):
+                combo.setCurrentIndex(combo.count() - 1)
+        if not installed:
+            combo.addItem(self.tr("No model installed: Settings → Models…"), "")
+        combo.setToolTip(self.tr("Model run by the built-in engine (switching restarts it)."))
+
+    def _builtin_model_chosen(self, index: int) -> None:
+        if not self.current_profile().is_builtin or index < 0:
+            return
+        path = self.model_combo.itemData(index) or ""
+        from assistant.core.engine import models
+
+        default = models.default_model_path()
+        chosen = "" if default is not None and str(default) == path else path
+        if chosen != self.settings.engine_model_path:
+            self.settings.engine_model_path = chosen
+            self.sig_edited.emit()
+
+    def _provider_chosen(self, index: int) -> None:
+        name = self.provider_combo.itemData(index)
+        if name and name != self.settings.active_profile:
+            self.settings.active_profile = name
+            self.sig_edited.emit()
+        self.show_profile_model()
+
+    def _model_edited(self, text: str) -> None:
+        profile = self.current_profile()
+        if profile.is_builtin or text.strip() == profile.model:
+            return
+        self.settings.upsert_profile(profile.with_changes(model=text.strip()))
+        self.sig_edited.emit()
+
+    # --- dialogs -------------------------------------------------------------------------------
+
+    def edit_providers(self) -> None:
+        from assistant.ui.provider_dialog import ProviderDialog
+
+        dialog = ProviderDialog(self.settings, self._keys, self._resolve, self.window())
+        if dialog.exec():
+            self.sig_edited.emit()
+            self.refill()
+            if dialog.notice:
+                self.sig_status.emit(dialog.notice)
+
+    def show_welcome(self) -> None:
+        from assistant.ui.welcome_dialog import WelcomeDialog
+
+        dialog = WelcomeDialog(self.settings, self._keys, self.window())
+        if dialog.exec() == QDialog.DialogCode.Accepted:  # settings already saved
+            self.refill()
+
+    def show_welcome_if_first_run(self) -> None:
+        from assistant.ui.welcome_dialog import should_show
+
+        if should_show(self.settings):
+            self.show_welcome()
+
+    def manage_models(self) -> None:
+        from assistant.ui.models_dialog import ModelsDialog
+
+        ModelsDialog(self.settings, self.window()).exec()  # saves on close
+        self.show_profile_model()
+
+    def add_dropped_models(self, paths: list[str]) -> bool:
+        """Add GGUF files dropped on the window; True when some were added."""
+        from assistant.ui.models_dialog import add_dropped_models
+
+        added = add_dropped_models(paths, self.window())
+        if added:
+            self.show_profile_model()
+            names = ", ".join(model.name for model in added)
+            self.sig_status.emit(self.tr("Added model: {0}").format(names))
+        return bool(added)

@@ -1,0 +1,76 @@
+"""The main window's menu bar: every action lives in a panel; the menus only list them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from assistant import APP_DISPLAY_NAME
+
+if TYPE_CHECKING:
+    from assistant.ui.main_window import MainWindow
+
+
+def build_menus(window: MainWindow) -> QAction:
+    """File, Edit, Generate, View, Settings and Help; returns the Local only action."""
+    answers, providers = window.answer_panel, window.provider_bar
+    bar = window.menuBar()
+    quit_action = QAction(QCoreApplication.translate("MainWindow", "Quit"), window)
+    quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+    quit_action.triggered.connect(window.close)
+    file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
+    file_menu.addAction(answers.export_action)
+    file_menu.addSeparator()
+    file_menu.addAction(quit_action)
+    edit_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Edit"))
+    edit_menu.addActions([answers.copy_action, answers.insert_action])
+    run_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Generate"))
+    run_menu.addActions([answers.generate_action, answers.stop_action])
+    view_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
+    view_menu.addAction(window.history_view.action)
+    settings_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Settings"))
+    settings_menu.addActions([providers.providers_action, providers.models_action])
+    settings_menu.addSeparator()
+    local_only = settings_menu.addAction(
+        QCoreApplication.translate("MainWindow", "Local only (no internet)")
+    )
+    local_only.setObjectName("localOnlyAction")
+    local_only.setCheckable(True)
+    local_only.setChecked(window.settings.local_only)
+    local_only.setToolTip(
+        QCoreApplication.translate(
+            "MainWindow",
+            "Send requests only to this machine (the built-in engine, local servers)",
+        )
+    )
+    local_only.toggled.connect(lambda enabled: _set_local_only(window, enabled))
+    help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
+    help_menu.addAction(providers.welcome_action)
+    about = help_menu.addAction(QCoreApplication.translate("MainWindow", "About"))
+    about.triggered.connect(lambda: _about(window))
+    return local_only
+
+
+def _set_local_only(window: MainWindow, enabled: bool) -> None:
+    """Settings → Local only: refuse providers that are not on this machine (saved at once)."""
+    window.settings.local_only = enabled
+    window.save_settings()
+    window.status.set_status(
+        QCoreApplication.translate("MainWindow", "Local only: requests go to this machine only.")
+        if enabled
+        else QCoreApplication.translate(
+            "MainWindow", "Local only is off: remote providers are allowed."
+        )
+    )
+
+
+def _about(window: MainWindow) -> None:
+    text = QCoreApplication.translate("MainWindow", "{0}: a writing and coding assistant.")
+    QMessageBox.about(
+        window,
+        QCoreApplication.translate("MainWindow", "About"),
+        text.replace("{0}", APP_DISPLAY_NAME),
+    )
