@@ -201,7 +201,7 @@ class AnswerPanel(QWidget):
         """Stop the run on screen at once; the text so far stays and its final event still
         comes (the record, the status and the export are then those of the stopped run)."""
         shown = self._on_screen
-        if shown is None or not self.stop_action.isEnabled():
+        if shown is None or not self.is_running():
             return
         self.controller.stop(shown.request_id)  # delivers what the run sent before
         if self._on_screen is not shown:
@@ -211,8 +211,10 @@ class AnswerPanel(QWidget):
         self.sig_status.emit(self.tr("Stopped. The text so far is kept."))
 
     def is_running(self) -> bool:
-        """True while the run on screen streams and was not stopped."""
-        return self.stop_action.isEnabled()
+        """True while the run on screen streams and was not asked to stop."""
+        shown = self._on_screen
+        run = self.controller.run(shown.request_id) if shown else None
+        return run is not None and not run.is_final and not run.stop_requested
 
     def _set_running(self, running: bool) -> None:
         self.stop_action.setEnabled(running)
@@ -251,7 +253,7 @@ class AnswerPanel(QWidget):
             self._insert_target = (shown.text_at_start, shown.insert_position)
         self.shown_record_id = done.record_id
         self._on_screen = None
-        if self.is_running():
+        if self.stop_action.isEnabled():
             self._set_running(False)
         self.sig_status.emit(self._summary(done))
         if done.status == RunStatus.FAILED:

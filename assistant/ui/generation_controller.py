@@ -95,8 +95,11 @@ class GenerationController(QObject):
         return run.id
 
     def stop(self, request_id: str) -> None:
-        """Ask a run to stop: it closes its connection and ends as ``stopped`` by itself."""
-        self.book.stop(request_id)
+        """Ask a run to stop: it closes its connection and ends as ``stopped`` by itself. What it
+        reported before is applied now, so a view shows at once all the run keeps."""
+        worker = self._workers.get(request_id)
+        if self.book.stop(request_id) and worker is not None:
+            worker.deliver()
 
     def run(self, request_id: str) -> Run | None:
         """The run with this id, if the book still holds it."""

@@ -132,6 +132,10 @@ class Worker(QObject):
     def _began(self) -> None:
         self.sig_started.emit()
 
+    def deliver(self) -> None:
+        """Deliver what the job reported so far now, not at the next GUI turn (GUI thread)."""
+        self._deliver()
+
     @Slot()
     def _deliver(self) -> None:
         with self._lock:

@@ -340,3 +340,39 @@ def test_code_editor_follows_the_language_field(window: MainWindow) -> None:
     assert editor.language() == "javascript"
     fill(window, language="rust")
     assert editor.language() == "rust"
+
+
+def test_a_stopped_run_ends_like_a_finished_one(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer, tmp_path: Any
+) -> None:
+    from assistant.ui.history_panel import STATUS_COLUMN
+
+    openai_server.reply = "Otters **float**.\n\n```python\nprint('otter')\n```\n" + "word " * 400
+    openai_server.delta_size = 5
+    openai_server.delta_delay = 0.02
+    choose_mode(window, "article")
+    fill(window, topic="Otters")
+    with qtbot.waitSignal(window.controller.sig_done, timeout=10_000) as blocker:
+        window.generate()
+        qtbot.waitUntil(lambda: "word word" in window.answer_area.current_text(), timeout=5000)
+        qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+        panel = window.history_panel
+        assert panel is not None
+        done_id = panel.shown_ids()[0]
+        item = panel.item_for(done_id)
+        assert item is not None and "writing" in item.text(STATUS_COLUMN)  # as it streams
+        qtbot.keyClick(window, Qt.Key.Key_Escape)
+        assert not window.stop_button.isEnabled() and "Stopped" in window.status_label.text()
+    done = blocker.args[1]
+    assert done.status == "stopped" and done.record_id == done_id
+    history = window.services.history
+    assert history is not None
+    record = history.get(done_id)
+    assert record is not None and record.status == "stopped"
+    item = panel.item_for(done_id)
+    assert item is not None and "stopped" in item.text(STATUS_COLUMN)  # the record refreshed
+    assert "Stopped" in window.status_label.text()
+    shown = window.answer_area.current_text()
+    assert shown == record.answer, "the pane shows what the stopped run kept"
+    html = window._export_text(str(tmp_path / "stopped.html"), shown)
+    assert "<span style=" in html and "otter" in html, "exported like a finished answer"
