@@ -150,10 +150,19 @@ class GenerationRun:
         progress = _Progress(answers=[request.prefix] + [""] * (max(1, request.params.n) - 1))
         usage: Usage | None = None
         record_id = self._record_start()
+        shown = _Progress(answers=list(progress.answers))  # the text passed on to ``emit``
+
+        def pass_on(event: RunEvent) -> None:
+            if isinstance(event, Delta):
+                if cancel.is_set():
+                    return  # nothing is shown after Stop: a stopped answer is the text shown
+                shown.add(event, 0.0)
+            emit(event)
+
         saver: SavedBeforeShown[RunEvent] = SavedBeforeShown(
-            lambda: self._record_answer(record_id, progress.answers), emit, self._clock
+            lambda: self._record_answer(record_id, progress.answers), pass_on, self._clock
         )
-        show = emit if record_id is None else saver.add
+        show = pass_on if record_id is None else saver.add
         status = RunStatus.COMPLETE
         error: str | None = None
         error_kind: str | None = None
@@ -220,9 +229,10 @@ class GenerationRun:
                 "{error}", f"{type(exc).__name__}: {exc}"
             )
         elapsed = self._clock() - started
+        kept = shown if status == RunStatus.STOPPED else progress
         done = DoneEvent(
             status=status,
-            answers=list(progress.answers),
+            answers=list(kept.answers),
             usage=usage,
             error=error,
             error_kind=error_kind,

@@ -133,3 +133,28 @@ def test_retry_shows_a_status_line(openai_server: FakeOpenAIServer) -> None:
     assert done.status == "complete"
     statuses = [e.text for e in events if isinstance(e, StatusEvent)]
     assert any("retrying in" in text and "attempt 1/1" in text for text in statuses), statuses
+
+
+def test_a_stopped_answer_is_the_text_shown_before_stop(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    openai_server.reply = "word " * 400
+    openai_server.delta_size = 3
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    cancel = threading.Event()
+    shown: list[str] = []
+    late: list[str] = []
+
+    def emit(event: RunEvent) -> None:
+        if isinstance(event, Delta):
+            (late if cancel.is_set() else shown).append(event.text)  # a view drops late text
+            if len(shown) == 20:
+                cancel.set()  # as Stop does, while the stream is still coming
+
+    done = GenerationRun(request(), LoopbackResolver(openai_server), store).run(emit, cancel)
+    assert done.status == "stopped"
+    assert late == []  # text held back for saving is not passed on after Stop
+    assert done.answers[0] == "".join(shown)
+    assert done.record_id is not None
+    record = store.get(done.record_id)
+    assert record is not None and record.answer == "".join(shown)
