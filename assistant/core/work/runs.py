@@ -110,6 +110,11 @@ class Run:
     def stop_requested(self) -> bool:
         return self.cancel.is_set()
 
+    @property
+    def notice(self) -> str | None:
+        """Why a complete answer stopped although the model did not end it (Max tokens, filter)."""
+        return self.done.notice if self.done is not None else None
+
     def _apply(self, event: RunEvent) -> bool:
         """Update from one event; False when it changes nothing (the run has ended)."""
         if self.is_final:

@@ -90,7 +90,7 @@ def test_a_run_streams_and_ends_in_the_book(
     assert isinstance(run.usage, Usage)
     assert run.tokens > 1
     assert run.elapsed_s is not None and run.first_token_s is not None
-    assert run.error is None and run.error_kind is None
+    assert run.error is None and run.error_kind is None and run.notice is None
     assert run.done is not None and run.record_id == run.done.record_id is not None
     assert book.running() == []
     changes = [change for _, change in seen]
