@@ -64,12 +64,13 @@ def build_window(settings: Settings | None = None) -> MainWindow:
     """Create the core services and the main window over them (the app must exist)."""
     from assistant.core.prompts.modes import load_modes
     from assistant.core.providers.secrets import KeyStore
-    from assistant.core.work.endpoints import resolver_for
+    from assistant.core.work.endpoints import keep_proxy_credentials_in, resolver_for
     from assistant.ui.generation_controller import GenerationController
     from assistant.ui.main_window import MainWindow, Services
 
     settings = settings or Settings.load()
     keys = KeyStore()
+    keep_proxy_credentials_in(keys, settings)
     resolver = resolver_for(settings, keys)
     history = _open_history()
     purge_deleted_later(history, settings.purge_deleted_days)

@@ -4,10 +4,13 @@ A sentinel key is stored in the real Secret Service. After successful and failin
 (the server echoes the key in its 401 error, as some real servers do) through the window and the
 CLI, plus a history export, the key must appear in no file under the app's directories, in no
 text shown (banner, status bar, window titles) and not on the clipboard after "Copy answer".
+The same holds for a proxy password: an old settings file that held one is rewritten at start and
+the password lives in the keyring only.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -22,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from assistant.core.base.paths import app_paths
-from assistant.core.config.settings import Settings
+from assistant.core.config.settings import Settings, settings_path
 from assistant.core.providers.network_policy import is_loopback_host
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.providers.secrets import KeyStore
@@ -202,3 +205,55 @@ def test_local_only_in_the_window(
     reopened = open_window(qtbot, Settings.load())
     assert reopened.local_only_action.isChecked()
     reopened.close()
+
+
+PROXY_PASSWORD = "SENTINEL-proxy-pw-5Tq8Zr2Lk"
+PROXY_CREDENTIALS = f"carol:{PROXY_PASSWORD}"
+PROXIED = "Behind a proxy"
+
+
+@pytest.mark.keyring
+def test_the_proxy_password_is_in_no_file_and_no_screen_text(
+    qtbot: QtBot, openai_server: FakeOpenAIServer, secret_service: Any, app_home: Path
+) -> None:
+    from tests.core.providers.test_network_policy import REMOTE_URL, ForwardProxy, basic
+
+    with ForwardProxy(openai_server.port) as proxy:
+        proxy.credentials = PROXY_CREDENTIALS
+        typed = proxy.url.replace("http://", f"http://{PROXY_CREDENTIALS}@")
+        old = Settings()  # a settings file from before: the password inside the proxy URL
+        use_loopback(old, REMOTE_URL, PROXIED, "fake-model", proxy=typed)
+        old.last_mode = "article"
+        data = json.dumps(old.to_dict() | {"profiles": [p.__dict__ for p in old.profiles]})
+        settings_path().parent.mkdir(parents=True, exist_ok=True)
+        settings_path().write_text(data, encoding="utf-8")
+        assert PROXY_PASSWORD in settings_path().read_text(encoding="utf-8")
+
+        win = open_window(qtbot, Settings.load())  # the app starts: moved into the keyring
+        topic = win.current_form().widget("topic")
+        assert isinstance(topic, QLineEdit)
+        topic.setText("Tea behind a proxy")
+        done = _generate(qtbot, win)
+        assert done.status == "complete", done.error
+        assert proxy.authorizations[-1] == basic(PROXY_CREDENTIALS)
+
+        proxy.credentials = "carol:changed-on-the-proxy"  # now the stored password is wrong
+        refused = _generate(qtbot, win)
+        assert refused.status == "failed" and "407" in win.error_banner.text()
+        shown = _shown_texts(win)
+        win.close()
+
+        cli_ok = _cli("run", "article", "--provider", PROXIED, "--field", "topic=Tea")
+        proxy.credentials = PROXY_CREDENTIALS
+        cli_good = _cli("run", "article", "--provider", PROXIED, "--field", "topic=Tea")
+        assert cli_ok.returncode == 1 and b"407" in cli_ok.stderr
+        assert cli_good.returncode == 0, cli_good.stderr
+        assert proxy.authorizations[-1] == basic(PROXY_CREDENTIALS)
+
+    for text in shown:
+        assert PROXY_PASSWORD not in text, text
+    for result in (cli_ok, cli_good):
+        assert PROXY_PASSWORD.encode() not in result.stdout + result.stderr
+    assert proxy.url in settings_path().read_text(encoding="utf-8")
+    assert _files_holding(PROXY_PASSWORD, [app_home, *app_paths().all]) == []
+    assert KeyStore().proxy_credentials(proxy.url) == PROXY_CREDENTIALS

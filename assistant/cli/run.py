@@ -169,11 +169,13 @@ def _settings_keys_profile(
     from assistant.core.config.settings import Settings
     from assistant.core.providers.profiles import ProviderProfile
     from assistant.core.providers.secrets import KeyStore
+    from assistant.core.work.endpoints import keep_proxy_credentials_in
 
     settings = Settings.load()
+    keys = KeyStore()
+    keep_proxy_credentials_in(keys, settings)
     for warning in settings.load_warnings:
         print(f"assistant: {warning}", file=sys.stderr)
-    keys = KeyStore()
     if args.base_url:
         known = next((p for p in settings.profiles if p.base_url == args.base_url), None)
         name = known.name if known else args.base_url

@@ -40,6 +40,11 @@ from assistant.core.providers.profiles import (
     ProviderKind,
     ProviderProfile,
 )
+from assistant.core.providers.secrets import (
+    ProxyCredentialStore,
+    keep_proxy_credentials,
+    proxy_session_only_message,
+)
 
 __all__ = [
     "SETTINGS_FILE_NAME",
@@ -212,6 +217,10 @@ class Settings:
         default_factory=list, repr=False, compare=False, metadata={"internal": True}
     )
     """Plain sentences for the person about problems met while loading (never saved)."""
+    credential_store: ProxyCredentialStore | None = field(
+        default=None, repr=False, compare=False, metadata={"internal": True}
+    )
+    """Where proxy passwords are kept instead of the file (the app's KeyStore, set at start)."""
 
     # -- profiles ---------------------------------------------------------------------------------
 
@@ -348,8 +357,15 @@ class Settings:
         return self.write(path).problem
 
     def write(self, path: Path | None = None) -> SaveOutcome:
-        """Write settings atomically and say whether the file was written (never raises)."""
-        return write_settings_data(self.to_dict(), path or settings_path())
+        """Write settings atomically and say whether the file was written (never raises).
+
+        Proxy credentials go to :attr:`credential_store` first; the file never holds them.
+        """
+        self.profiles, session_only = keep_proxy_credentials(self.profiles, self.credential_store)
+        outcome = write_settings_data(self.to_dict(), path or settings_path())
+        if session_only and outcome.problem is None:
+            return outcome._replace(problem=proxy_session_only_message(session_only))
+        return outcome
 
 
 # -- helpers --------------------------------------------------------------------------------------

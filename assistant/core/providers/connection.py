@@ -15,7 +15,13 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.core.providers.errors import ErrorContext, html_page_error, redact_url
+from assistant.core.base.i18n import tr
+from assistant.core.providers.errors import (
+    ErrorContext,
+    ProviderError,
+    html_page_error,
+    redact_url,
+)
 from assistant.core.providers.network_policy import check_allowed, http_route
 
 if TYPE_CHECKING:
@@ -79,13 +85,29 @@ def open_client(endpoint: Endpoint) -> openai.OpenAI:
     import openai
 
     route = http_route(endpoint.base_url, endpoint.proxy)
+    http_client = None
+    with contextlib.suppress(ValueError):  # its text repeats the proxy URL, password included
+        http_client = openai.DefaultHttpxClient(trust_env=route.trust_env, proxy=route.proxy)
+    if http_client is None:
+        raise _bad_proxy(endpoint)  # raised outside the handler: no chained ValueError
     return openai.OpenAI(
         api_key=endpoint.api_key or NO_KEY,
         base_url=endpoint.base_url,
         timeout=openai.Timeout(endpoint.read_timeout, connect=connect_timeout(endpoint)),
         max_retries=0,
-        http_client=openai.DefaultHttpxClient(trust_env=route.trust_env, proxy=route.proxy),
+        http_client=http_client,
     )
+
+
+def _bad_proxy(endpoint: Endpoint) -> ProviderError:
+    message = tr(
+        "The proxy of {provider} ({proxy}) is not a proxy URL. Write it as "
+        "http://host:port (or https://, socks5://) in Settings → Providers."
+    )
+    text = message.replace("{provider}", endpoint.provider_name).replace(
+        "{proxy}", redact_url(endpoint.proxy)
+    )
+    return ProviderError("bad_request", text, provider=endpoint.provider_name)
 
 
 def request_headers(endpoint: Endpoint, attempt: int) -> dict[str, Any]:

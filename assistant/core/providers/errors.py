@@ -75,8 +75,8 @@ def redact(text: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with any ``user:password@`` replaced by ``***@`` (for display and logs)."""
-    return _URL_USERINFO.sub(r"\1***@", url)
+    """``url`` (with or without a scheme) with any ``user:password@`` replaced by ``***@``."""
+    return re.sub(r"^\s*((?:[a-z][a-z0-9+.\-]*://)?)[^\s/?#@]+@", r"\1***@", url, flags=re.I)
 
 
 class ProviderError(Exception):
@@ -231,6 +231,12 @@ def _status_error(
             msg = tr("{provider} is limiting the request rate (429). Wait a moment and try again.")
     elif status == 408:
         return _timeout_error(ctx, mid_stream=False)
+    elif status == 407:
+        kind = "auth"
+        msg = tr(
+            "The proxy in front of {provider} asks for a user name and password (407). Check "
+            "them in the profile's proxy (http://user:password@host:port) in Settings → Providers."
+        )
     elif status >= 500:
         kind = "server"
         msg = (

@@ -8,6 +8,7 @@ otherwise send ``127.0.0.1`` traffic to the proxy unless ``NO_PROXY`` names it.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -69,3 +70,29 @@ def http_route(base_url: str, proxy: str = "") -> HttpRoute:
     if proxy.strip():
         return HttpRoute(trust_env=False, proxy=proxy.strip())
     return HttpRoute(trust_env=True, proxy=None)
+
+
+def split_proxy_credentials(url: str) -> tuple[str, str]:
+    """(``url`` without ``user:password@``, the ``user:password`` part or '').
+
+    Works with or without a scheme (``user:pw@proxy:3128``), so nothing typed slips through.
+    """
+    url = url.strip()
+    head, sep, rest = url.partition("://")
+    if not sep:
+        head, rest = "", url
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    tail = rest[len(authority) :]
+    credentials, at, host = authority.rpartition("@")
+    if not at:
+        return url, ""
+    return f"{head}{sep}{host}{tail}", credentials
+
+
+def join_proxy_credentials(url: str, credentials: str) -> str:
+    """``url`` with ``credentials`` (``user:password``, percent-encoded as typed) put back in."""
+    url = url.strip()
+    head, sep, rest = url.partition("://")
+    if not sep:
+        return f"{credentials}@{url}"
+    return f"{head}{sep}{credentials}@{rest}"

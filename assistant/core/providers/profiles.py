@@ -20,7 +20,8 @@ class ProviderProfile:
     ``builtin`` profiles have no base URL: the local engine supplies one (and a per-run key) when it
     starts. ``context_window`` is the model's window in tokens when known (None: unknown).
     ``proxy`` is a proxy URL for this profile only ('' = the system/environment proxy); loopback
-    servers are always reached directly.
+    servers are always reached directly. Its ``user:password`` is kept in the keyring, not here
+    (:func:`assistant.core.providers.secrets.keep_proxy_credentials`).
     """
 
     name: str
@@ -46,7 +47,10 @@ class ProviderProfile:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """JSON-ready, as stored in the settings file: the proxy URL without credentials."""
+        from assistant.core.providers.network_policy import split_proxy_credentials
+
+        return asdict(self) | {"proxy": split_proxy_credentials(self.proxy)[0]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProviderProfile:

@@ -10,6 +10,10 @@ when the keyring is unusable) wins over the environment. The environment (``OPEN
 OpenAI preset) is a fallback, so a key typed into the app is never silently overridden by a variable
 left in a shell profile.
 
+Proxy credentials are secrets too: the ``user:password`` of a profile's proxy URL is kept here
+(service ``assistant-proxy``, the proxy URL without credentials as the user name), never in the
+settings file; :func:`keep_proxy_credentials` moves typed or old-file credentials in.
+
 Keys are never logged. ``keyring`` is imported on first use (~0.17 s with backend detection), so
 constructing a :class:`KeyStore` costs nothing.
 """
@@ -19,13 +23,18 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from assistant import APP_NAME
 from assistant.core.base.i18n import tr
-from assistant.core.providers.profiles import OPENAI_PROFILE
+from assistant.core.providers.network_policy import (
+    join_proxy_credentials,
+    split_proxy_credentials,
+)
+from assistant.core.providers.profiles import OPENAI_PROFILE, ProviderProfile
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -34,6 +43,7 @@ log = logging.getLogger(__name__)
 
 ENV_FALLBACKS: Mapping[str, str] = {OPENAI_PROFILE.name: "OPENAI_API_KEY"}
 """Profile name -> environment variable read when no key is stored for that profile."""
+PROXY_SERVICE_SUFFIX = "-proxy"
 
 
 class KeySource(Enum):
@@ -68,7 +78,7 @@ class KeyStore:
         self._backend = backend
         self._environ = environ
         self._env_fallbacks = dict(env_fallbacks)
-        self._session: dict[str, str] = {}
+        self._session: dict[tuple[str, str], str] = {}
         self._problem: _Problem | None = None
         self._lock = threading.RLock()
 
@@ -81,12 +91,9 @@ class KeyStore:
 
     def lookup(self, profile_name: str) -> tuple[str, KeySource] | None:
         """The key for ``profile_name`` and where it came from, or None."""
-        with self._lock:
-            if profile_name in self._session:
-                return self._session[profile_name], KeySource.SESSION
-            stored = self._keyring_get(profile_name)
-        if stored:
-            return stored, KeySource.KEYRING
+        found = self._secret(self.service, profile_name)
+        if found:
+            return found
         variable = self._env_fallbacks.get(profile_name)
         environ = os.environ if self._environ is None else self._environ
         value = environ.get(variable, "").strip() if variable else ""
@@ -102,34 +109,46 @@ class KeyStore:
         key = key.strip()
         if not key:
             raise ValueError("empty API key; use delete() to remove a key")
-        with self._lock:
-            if persist and self._keyring_set(profile_name, key):
-                self._session.pop(profile_name, None)
-                log.info("Stored the API key of profile %r in %s", profile_name, self.backend_name)
-                return True
-            self._session[profile_name] = key
-            log.info("Keeping the API key of profile %r for this session only", profile_name)
-            return False
+        kept = self._set_secret(self.service, profile_name, key, persist)
+        where = self.backend_name if kept else "this session only"
+        log.info("Keeping the API key of profile %r in %s", profile_name, where)
+        return kept
 
     def delete(self, profile_name: str) -> bool:
         """Forget the stored key of ``profile_name``.
 
         Returns False only when a usable keyring refused to delete an existing entry.
         """
-        with self._lock:
-            self._session.pop(profile_name, None)
-            if not self.backend_available:
-                return True
-            from keyring.errors import PasswordDeleteError
+        return self._delete_secret(self.service, profile_name)
 
-            try:
-                self._current_backend().delete_password(self.service, profile_name)
-            except PasswordDeleteError:
-                return True  # nothing was stored
-            except Exception as error:
-                self._note_failure("delete", error)
-                return False
-            return True
+    def proxy_credentials(self, proxy_url: str) -> str | None:
+        """The stored ``user:password`` for ``proxy_url`` (given without credentials), or None."""
+        found = self._secret(self.proxy_service, _proxy_id(proxy_url))
+        return found[0] if found else None
+
+    def set_proxy_credentials(self, proxy_url: str, credentials: str) -> bool:
+        """Keep ``credentials`` for ``proxy_url``; True when the system keyring holds them."""
+        where = _proxy_id(proxy_url)
+        kept = self._set_secret(self.proxy_service, where, credentials, persist=True)
+        log.info("Keeping the credentials of proxy %s in %s", where, self.backend_name)
+        return kept
+
+    def delete_proxy_credentials(self, proxy_url: str) -> bool:
+        """Forget the credentials stored for ``proxy_url``."""
+        return self._delete_secret(self.proxy_service, _proxy_id(proxy_url))
+
+    def proxy_with_credentials(self, proxy_url: str) -> str:
+        """``proxy_url`` ready to use: as typed when it has credentials, else with stored ones."""
+        bare, credentials = split_proxy_credentials(proxy_url)
+        if credentials or not bare:
+            return proxy_url.strip()
+        stored = self.proxy_credentials(bare)
+        return join_proxy_credentials(bare, stored) if stored else bare
+
+    @property
+    def proxy_service(self) -> str:
+        """The keyring service under which proxy credentials are kept."""
+        return self.service + PROXY_SERVICE_SUFFIX
 
     @property
     def backend_available(self) -> bool:
@@ -171,6 +190,37 @@ class KeyStore:
 
     # -- keyring access ---------------------------------------------------------------------------
 
+    def _secret(self, service: str, user: str) -> tuple[str, KeySource] | None:
+        with self._lock:
+            if (service, user) in self._session:
+                return self._session[service, user], KeySource.SESSION
+            stored = self._keyring_get(service, user)
+        return (stored, KeySource.KEYRING) if stored else None
+
+    def _set_secret(self, service: str, user: str, value: str, persist: bool) -> bool:
+        with self._lock:
+            if persist and self._keyring_set(service, user, value):
+                self._session.pop((service, user), None)
+                return True
+            self._session[service, user] = value
+            return False
+
+    def _delete_secret(self, service: str, user: str) -> bool:
+        with self._lock:
+            self._session.pop((service, user), None)
+            if not self.backend_available:
+                return True
+            from keyring.errors import PasswordDeleteError
+
+            try:
+                self._current_backend().delete_password(service, user)
+            except PasswordDeleteError:
+                return True  # nothing was stored
+            except Exception as error:
+                self._note_failure("delete", error)
+                return False
+            return True
+
     def _current_backend(self) -> KeyringBackend:
         if self._backend is not None:
             return self._backend
@@ -178,21 +228,21 @@ class KeyStore:
 
         return keyring.get_keyring()
 
-    def _keyring_get(self, profile_name: str) -> str | None:
+    def _keyring_get(self, service: str, user: str) -> str | None:
         if not self.backend_available:
             return None
         try:
-            value = self._current_backend().get_password(self.service, profile_name)
+            value = self._current_backend().get_password(service, user)
         except Exception as error:
             self._note_failure("get", error)
             return None
         return value or None
 
-    def _keyring_set(self, profile_name: str, key: str) -> bool:
+    def _keyring_set(self, service: str, user: str, value: str) -> bool:
         if not self.backend_available:
             return False
         try:
-            self._current_backend().set_password(self.service, profile_name, key)
+            self._current_backend().set_password(service, user, value)
         except Exception as error:
             self._note_failure("set", error)
             return False
@@ -225,3 +275,50 @@ def _is_usable(backend: KeyringBackend) -> bool:
     if isinstance(backend, chainer.ChainerBackend):
         return any(_is_usable(inner) for inner in backend.backends)
     return True
+
+
+# -- proxy credentials -----------------------------------------------------------------------------
+
+
+def _proxy_id(proxy_url: str) -> str:
+    return split_proxy_credentials(proxy_url)[0]
+
+
+class ProxyCredentialStore(Protocol):
+    """Where proxy credentials are kept instead of the settings file (a :class:`KeyStore`)."""
+
+    def set_proxy_credentials(self, proxy_url: str, credentials: str) -> bool: ...
+
+
+def proxy_session_only_message(profile_names: Sequence[str]) -> str:
+    """A sentence for the person: these profiles' proxy passwords will be asked for again."""
+    return tr(
+        "No system keyring is available, so the proxy password of {profiles} is kept for this "
+        "session only and was not written to the settings file; enter it again next time."
+    ).replace("{profiles}", ", ".join(profile_names))
+
+
+def keep_proxy_credentials(
+    profiles: Sequence[ProviderProfile], store: ProxyCredentialStore | None
+) -> tuple[list[ProviderProfile], list[str]]:
+    """Move credentials out of the profiles' proxy URLs into ``store``.
+
+    Returns the profiles with bare proxy URLs, and the names of those whose credentials will not
+    outlive this session (no store, or no system keyring): without a store a profile keeps its
+    credentials in memory, so they still work until the app closes.
+    """
+    kept: list[ProviderProfile] = []
+    session_only: list[str] = []
+    for profile in profiles:
+        bare, credentials = split_proxy_credentials(profile.proxy)
+        if not credentials:
+            kept.append(profile)
+            continue
+        if store is None:
+            kept.append(profile)
+            session_only.append(profile.name)
+            continue
+        if not store.set_proxy_credentials(bare, credentials):
+            session_only.append(profile.name)
+        kept.append(replace(profile, proxy=bare))
+    return kept, session_only

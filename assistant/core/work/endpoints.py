@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from assistant.core.base.i18n import tr
 from assistant.core.providers.client import Endpoint
 from assistant.core.providers.errors import ProviderError
-from assistant.core.providers.network_policy import check_allowed
+from assistant.core.providers.network_policy import check_allowed, split_proxy_credentials
 from assistant.core.providers.profiles import ProviderProfile
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class ProviderResolver:
             api_key=key,
             read_timeout=self.read_timeout,
             max_retries=self.max_retries,
-            proxy=profile.proxy,
+            proxy=self._keys.proxy_with_credentials(profile.proxy),
             local_only=self.local_only,
         )
 
@@ -145,6 +145,20 @@ class ProviderResolver:
             engine, self._engine = self._engine, None
         if engine is not None:
             engine.stop()
+
+
+def keep_proxy_credentials_in(keys: KeyStore, settings: Settings) -> None:
+    """From now on ``settings`` keeps proxy passwords in ``keys``, never in its file.
+
+    A settings file from before (a proxy URL with ``user:password``) is rewritten at once without
+    them; a problem doing so is added to ``settings.load_warnings``, which the window and the CLI
+    show.
+    """
+    settings.credential_store = keys
+    if any(split_proxy_credentials(profile.proxy)[1] for profile in settings.profiles):
+        problem = settings.save()
+        if problem:
+            settings.load_warnings.append(problem)
 
 
 def resolver_for(settings: Settings, keys: KeyStore) -> ProviderResolver:

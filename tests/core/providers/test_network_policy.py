@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -30,10 +31,15 @@ REMOTE_URL = "http://api.example.test/v1"  # never resolved: only a proxy ever s
 
 
 class ForwardProxy:
-    """A loopback HTTP forward proxy: counts requests and sends them all to one upstream port."""
+    """A loopback HTTP forward proxy: counts requests and sends them all to one upstream port.
+
+    With ``credentials`` ("user:password") set, a request without them gets 407 (as a real proxy).
+    """
 
     def __init__(self, upstream_port: int) -> None:
         self.requests: list[str] = []
+        self.credentials: str | None = None
+        self.authorizations: list[str | None] = []
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -50,6 +56,14 @@ class ForwardProxy:
 
             def _forward(self) -> None:
                 owner.requests.append(self.path)  # absolute URI: the client chose the proxy
+                given = self.headers.get("Proxy-Authorization")
+                owner.authorizations.append(given)
+                if owner.credentials is not None and given != basic(owner.credentials):
+                    self.send_response(407)
+                    self.send_header("Proxy-Authenticate", 'Basic realm="test"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 skip = {"host", "proxy-connection", "connection", "content-length"}
@@ -84,6 +98,11 @@ class ForwardProxy:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+def basic(credentials: str) -> str:
+    """The Proxy-Authorization value for ``user:password``."""
+    return "Basic " + base64.b64encode(unquote(credentials).encode()).decode()
 
 
 @pytest.fixture
