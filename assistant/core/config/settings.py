@@ -202,6 +202,7 @@ class Settings:
     )
     request_timeout: float = _option(60.0, "Seconds to wait for a provider.", _between(1, 3600))
     max_retries: int = _option(2, "Retries of a failed request.", _between(0, 10))
+    stop_loops: bool = _option(True, "Stop an answer that keeps repeating itself (loop guard).")
     window_geometry: str = _option("", "Main window geometry (base64).", _base64_or_empty)
     welcome_done: bool = _option(False, "The first-run choice was made.")
     purge_deleted_days: int = _option(

@@ -45,7 +45,7 @@ def test_defaults() -> None:
 
 def test_every_option_is_documented_in_the_table() -> None:
     options = [f for f in fields(Settings) if not f.metadata.get("internal")]
-    assert len(options) == 16
+    assert len(options) == 17
     assert all(f.metadata.get("doc") for f in options)
 
 
