@@ -1,3 +1,4 @@
 """Text that is neither a request nor a record: syntax highlighting state (``highlight``), language
 names and guessing (``languages``), what pasting or JSON changed in a person's text
-(``text_changes``) and the post-processing of finished answers (``answers``)."""
+(``text_changes``), the post-processing of finished answers (``answers``) and the loop
+detector for streamed answers (``loops``)."""

@@ -1,0 +1,115 @@
+"""Tell when a model is stuck in a loop: the same span of text again and again at the end.
+
+Small models (and sometimes big ones) fall into a loop: one sentence, line or short phrase repeated
+until Max tokens. :func:`find_loop` looks at the end of an answer for a span repeated back to back;
+:class:`RepetitionGuard` runs it on a stream every few hundred characters.
+
+The text is compared as tokens (runs of non-space characters; each CJK character on its own), so
+line breaks and spacing do not matter, and nothing is normalised beyond that: lines that differ
+only in a number (test cases, numbered lists, table rows) are different. A loop needs both several
+copies *and* a long repeated stretch: at least ``MIN_REPEATS`` copies back to back covering at
+least ``MIN_RUN_CHARS`` characters (so a short span needs many copies), so a chorus sung twice, a
+few identical list items or an empty table row never count. Spans without a letter or digit
+outside markup (table rules ``|---|---|``, empty cells, ``}``, ``====``, ``<td></td>``) never
+count either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MIN_REPEATS = 3
+"""A span must be there at least this many times back to back."""
+MIN_RUN_CHARS = 360
+"""...and the repeated stretch must be at least this long (short spans need more copies)."""
+TAIL_CHARS = 6000
+"""Only the end of the text is looked at (a loop is a property of the end)."""
+CHECK_EVERY_CHARS = 160
+"""How often :class:`RepetitionGuard` looks, in characters of new text."""
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff00-\uffef\u3000-\u303f"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A span repeated at the end of a text.
+
+    ``span`` is one copy (as first written), ``repeats`` how many whole copies follow each other,
+    ``start`` the offset in the text where the repetition begins (after the first copy the rest
+    is repetition).
+    """
+
+    span: str
+    repeats: int
+    start: int
+
+
+def find_loop(text: str) -> Loop | None:
+    """The loop at the end of ``text``, or None (the shortest repeated span wins)."""
+    offset = max(0, len(text) - TAIL_CHARS)
+    tail = text[offset:]
+    matches = list(_TOKEN.finditer(tail))
+    if matches and tail and not tail[-1].isspace():
+        matches.pop()  # the last token may still be growing (a stream cut mid-word)
+    words = [match.group() for match in matches]
+    count = len(words)
+    if count < 2 * MIN_REPEATS:
+        return None
+    last = words[-1]
+    for period in range(1, count // MIN_REPEATS + 1):
+        if words[-1 - period] != last:
+            continue
+        run = _run_length(words, period)
+        copies = (run + period) // period
+        if copies < MIN_REPEATS:
+            continue
+        first = count - copies * period  # index of the first token of the first whole copy
+        span_start = matches[first].start()
+        span_end = matches[first + period - 1].end()
+        span = tail[span_start:span_end]
+        if not _has_content(span) or matches[-1].end() - span_start < MIN_RUN_CHARS:
+            continue
+        return Loop(span=span, repeats=copies, start=offset + span_start)
+    return None
+
+
+def _run_length(words: list[str], period: int) -> int:
+    """How many tokens, counted back from the end, equal the token ``period`` before them."""
+    run = 0
+    index = len(words) - 1
+    while index - period >= 0 and words[index] == words[index - period]:
+        run += 1
+        index -= 1
+    return run
+
+
+def _has_content(span: str) -> bool:
+    """True when the span has a letter or digit outside markup tags (``<td></td>`` has none)."""
+    return any(char.isalnum() for char in _TAG.sub("", span))
+
+
+class RepetitionGuard:
+    """Watches streamed text (per variant) and reports the first loop it finds."""
+
+    def __init__(self, check_every: int = CHECK_EVERY_CHARS) -> None:
+        self._check_every = check_every
+        self._texts: dict[int, str] = {}
+        self._unchecked: dict[int, int] = {}
+
+    def feed(self, text: str, index: int = 0) -> Loop | None:
+        """Add streamed ``text`` of variant ``index``; the loop at its end, checked now and then."""
+        whole = self._texts.get(index, "") + text
+        self._texts[index] = whole
+        unchecked = self._unchecked.get(index, 0) + len(text)
+        if unchecked < self._check_every:
+            self._unchecked[index] = unchecked
+            return None
+        self._unchecked[index] = 0
+        return find_loop(whole)
+
+    def text(self, index: int = 0) -> str:
+        """Everything fed for variant ``index``."""
+        return self._texts.get(index, "")
