@@ -74,7 +74,7 @@ def build_window(settings: Settings | None = None) -> MainWindow:
     resolver = resolver_for(settings, keys)
     history = _open_history()
     purge_deleted_later(history, settings.purge_deleted_days)
-    controller = GenerationController(resolver, history)
+    controller = GenerationController(resolver, history, stop_loops=lambda: settings.stop_loops)
     window = MainWindow(Services(settings, keys, load_modes(), resolver, controller, history))
     controller.setParent(window)
     return window

@@ -159,7 +159,8 @@ def run_mode(args: argparse.Namespace) -> int:
 
     resolver = resolver_for(settings, keys)
     recorder = None if args.no_log else _open_history()
-    return _stream_to_stdout(GenerationRun(request, resolver, recorder), resolver)
+    run = GenerationRun(request, resolver, recorder, stop_loops=settings.stop_loops)
+    return _stream_to_stdout(run, resolver)
 
 
 def _settings_keys_profile(

@@ -261,6 +261,18 @@ class AnswerPanel(QWidget):
             if any(done.answers):
                 message = self.tr("The answer was cut short. {0}").format(message)
             self.show_error(message)
+        elif done.error_kind == "repetition":
+            self._offer_after_loop(done)
+
+    def _offer_after_loop(self, done: DoneEvent) -> None:
+        """The loop guard stopped the answer: say so; Continue and Regenerate work on its record."""
+        self.show_error(done.error or "")
+        record = self.history.get(done.record_id) if self.history and done.record_id else None
+        self.recovered = record
+        self.recovery_label.setText(
+            self.tr("Continue from the text so far or regenerate it, or raise Repetition first.")
+        )
+        self.recovery_bar.setVisible(record is not None)
 
     def _summary(self, done: DoneEvent) -> str:
         if done.status == RunStatus.STOPPED:

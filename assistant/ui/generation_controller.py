@@ -18,6 +18,7 @@ drop late deltas of a stopped run, never its final event.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -70,10 +71,12 @@ class GenerationController(QObject):
         recorder: Recorder | None,
         parent: QObject | None = None,
         book: RunBook | None = None,
+        stop_loops: Callable[[], bool] = lambda: True,
     ) -> None:
         super().__init__(parent)
         self._resolver = resolver
         self._recorder = recorder
+        self._stop_loops = stop_loops
         self.book = book if book is not None else RunBook()
         self._workers: dict[str, Worker] = {}
         self._pool = QThreadPool(self)
@@ -83,7 +86,9 @@ class GenerationController(QObject):
     def start(self, request: GenerationRequest) -> str:
         """Start a run of ``request`` in the background; returns its id (see ``book``)."""
         run = self.book.add(request)
-        generation = GenerationRun(request, self._resolver, self._recorder)
+        generation = GenerationRun(
+            request, self._resolver, self._recorder, stop_loops=self._stop_loops()
+        )
         worker = Worker(partial(_generate, generation), self, pool=self._pool, abort=run.cancel)
         worker.sig_started.connect(partial(self.book.begin, run.id))
         worker.sig_yielded.connect(partial(self._apply, run.id))

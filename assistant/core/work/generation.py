@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -26,6 +26,7 @@ from assistant.core.providers.client import (
 )
 from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.text.loops import RepetitionGuard
 from assistant.core.work.finish import judge
 from assistant.core.work.saving import SavedBeforeShown
 from assistant.core.work.status import RunStatus
@@ -137,11 +138,15 @@ class GenerationRun:
         resolver: EndpointResolver,
         recorder: Recorder | None = None,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        stop_loops: bool = True,
     ) -> None:
         self.request = request
         self._resolver = resolver
         self._recorder = recorder
         self._clock = clock
+        self._guard = RepetitionGuard() if stop_loops else None
+        """Stops the request when the answer repeats itself again and again."""
 
     def run(self, emit: Callable[[RunEvent], None], cancel: threading.Event) -> DoneEvent:
         """Stream the answer, calling ``emit`` for every event; returns the final event too."""
@@ -168,6 +173,7 @@ class GenerationRun:
         error_kind: str | None = None
         notice: str | None = None
         reasons: dict[int, str | None] = {}
+        looped = 0  # characters of the answer when the loop guard stopped it
         try:
             endpoint = self._resolver.resolve(request.profile, lambda text: emit(StatusEvent(text)))
             if cancel.is_set():
@@ -192,6 +198,11 @@ class GenerationRun:
                         show(event)
                         elapsed = now - started
                         show(ProgressEvent(progress.tokens, progress.rate(elapsed), elapsed))
+                        if self._guard and self._guard.feed(event.text, event.index):
+                            looped = len(progress.answers[event.index])
+                            if isinstance(events, Generator):
+                                events.close()  # closes the response: the server stops too
+                            break
                     elif isinstance(event, Usage):
                         usage = event
                         saver.flush()
@@ -202,6 +213,9 @@ class GenerationRun:
                 saver.close()
             if cancel.is_set():
                 status = RunStatus.STOPPED
+            elif looped:
+                status, error_kind = RunStatus.CUT_SHORT, "repetition"
+                error = repetition_message(looped)
             elif not any(text.strip() for text in progress.new_text(request.prefix)):
                 status, error_kind = RunStatus.FAILED, "empty"
                 error = tr("{provider} returned an empty answer. Try again or pick another model.")
@@ -316,6 +330,12 @@ def retry_message(notice: RetryNotice, provider: str) -> str:
         .replace("{attempt}", str(notice.attempt))
         .replace("{total}", str(notice.max_retries))
     )
+
+
+def repetition_message(chars: int) -> str:
+    """What the loop guard says when it stopped an answer after ``chars`` characters."""
+    text = tr("The model started repeating itself; stopped after {chars} characters.")
+    return text.replace("{chars}", str(chars))
 
 
 def continuation(request: GenerationRequest, partial: str) -> GenerationRequest:

@@ -1,0 +1,43 @@
+"""The window when the loop guard stops an answer: the text stays, the banner says why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from tests.core.work.test_loop_guard import INTRO, SENTENCE
+from tests.fakeserver import FakeOpenAIServer
+from tests.ui.test_faults import WindowFactory, generate_and_wait, make_window
+
+__all__ = ["make_window"]  # the fixture
+
+
+def test_looping_answer_is_stopped_kept_and_explained(
+    qtbot: QtBot, make_window: WindowFactory, openai_server: FakeOpenAIServer, app_home: Any
+) -> None:
+    openai_server.reply = INTRO + SENTENCE * 40
+    openai_server.delta_delay = 0.002
+    win = make_window(openai_server.base_url)
+    done = generate_and_wait(qtbot, win)
+    assert (done.status, done.error_kind) == ("cut_short", "repetition")
+    qtbot.waitUntil(lambda: win.answer_area.current_text() == done.answers[0])
+    shown = win.answer_area.current_text()
+    assert shown.startswith(INTRO + SENTENCE * 3) and len(shown) < len(openai_server.reply) // 2
+    assert win.error_banner.isVisible()
+    assert win.error_banner.text() == (
+        f"The model started repeating itself; stopped after {len(shown)} characters."
+    )
+    assert win.generate_button.isEnabled() and not win.stop_button.isEnabled()
+    panel = win.answer_panel
+    assert panel.recovery_bar.isVisible() and panel.continue_button.isVisible()
+    assert panel.recovered is not None and panel.recovered.answer == shown
+
+    openai_server.reply = "The function returns fib(n)."
+    with qtbot.waitSignal(win.controller.sig_done, timeout=10_000) as blocker:
+        panel.continue_button.click()
+    assert blocker.args[1].status == "complete"
+    sent = openai_server.requests[-1].body["messages"]
+    assert sent[-2] == {"role": "assistant", "content": shown}
+    qtbot.waitUntil(lambda: win.answer_area.current_text() == shown + openai_server.reply)
+    assert not win.error_banner.isVisible() and not panel.recovery_bar.isVisible()
