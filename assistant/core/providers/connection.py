@@ -16,13 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant.core.base.i18n import tr
-from assistant.core.providers.errors import (
-    ErrorContext,
-    ProviderError,
-    html_page_error,
-    redact_url,
-)
+from assistant.core.providers.errors import ErrorContext, ProviderError, html_page_error
 from assistant.core.providers.network_policy import check_allowed, http_route
+from assistant.core.providers.redaction import redact_url
 
 if TYPE_CHECKING:
     import openai

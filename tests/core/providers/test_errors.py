@@ -1,4 +1,4 @@
-"""Error mapping and secret masking (assistant/core/providers/errors.py)."""
+"""Error mapping (assistant/core/providers/errors.py) and secret masking (redaction.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from assistant.core.providers.errors import (
     ProviderError,
     parse_retry_after,
     provider_error,
-    redact,
 )
+from assistant.core.providers.redaction import redact
 
 CTX = ErrorContext(provider="Acme AI", base_url="http://llm.example:8080/v1", model="m1")
 

@@ -16,13 +16,14 @@ import pytest
 
 from assistant.core.config.settings import Settings, settings_path
 from assistant.core.providers.client import Endpoint, list_server_models, stream_chat
-from assistant.core.providers.errors import ProviderError, redact, redact_url
+from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.network_policy import (
     join_proxy_credentials,
     split_proxy_credentials,
 )
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.providers.redaction import redact, redact_url
 from assistant.core.providers.secrets import KeyStore
 from assistant.core.work.endpoints import ProviderResolver, keep_proxy_credentials_in
 from tests.core.providers.test_network_policy import REMOTE_URL, ForwardProxy, basic
