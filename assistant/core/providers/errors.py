@@ -36,8 +36,10 @@ ErrorKind = Literal[
     # raised by the built-in engine's endpoint resolution (assistant/core/work/endpoints.py)
     "no_model",
     "engine",
-    # not from a provider: an unexpected exception (a bug or a library error) ended the run
-    "internal",
+    # not from a provider: set by the run itself (assistant/core/work/generation.py, runs.py)
+    "internal",  # an unexpected exception (a bug or a library error) ended the run
+    "cut_short",  # the stream ended without the server saying the answer was finished
+    "repetition",  # the loop guard stopped an answer that kept repeating itself
 ]
 
 RETRYABLE_KINDS: frozenset[str] = frozenset(

@@ -24,7 +24,7 @@ from assistant.core.providers.client import (
     Usage,
     stream_chat,
 )
-from assistant.core.providers.errors import ProviderError
+from assistant.core.providers.errors import ErrorKind, ProviderError
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.text.loops import RepetitionGuard
 from assistant.core.work.finish import judge
@@ -56,7 +56,7 @@ class DoneEvent:
     answers: list[str]
     usage: Usage | None
     error: str | None
-    error_kind: str | None
+    error_kind: ErrorKind | None
     record_id: int | None
     elapsed_s: float
     first_token_s: float | None
@@ -170,7 +170,7 @@ class GenerationRun:
         show = pass_on if record_id is None else saver.add
         status = RunStatus.COMPLETE
         error: str | None = None
-        error_kind: str | None = None
+        error_kind: ErrorKind | None = None
         notice: str | None = None
         reasons: dict[int, str | None] = {}
         looped = 0  # characters of the answer when the loop guard stopped it

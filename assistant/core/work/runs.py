@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from assistant.core.base.i18n import tr
 from assistant.core.prompts.request import GenerationRequest
 from assistant.core.providers.client import Delta, Usage
+from assistant.core.providers.errors import ErrorKind
 from assistant.core.work.generation import (
     DoneEvent,
     ProgressEvent,
@@ -74,7 +75,7 @@ class Run:
     elapsed_s: float | None = None
     first_token_s: float | None = None
     error: str | None = None
-    error_kind: str | None = None
+    error_kind: ErrorKind | None = None
     record_id: int | None = None
     """The history record the run was written to, once it has ended (None without history)."""
     done: DoneEvent | None = None
