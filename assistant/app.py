@@ -106,6 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _install_translations(app, settings.language)
     window = build_window(settings)
     window.show()
+    from assistant.ui.warm_up import warm_after_first_paint
+
+    keys = window.services.keys  # finding the system keyring takes a while too
+    warm_after_first_paint(window, calls=[lambda: keys.backend_available])
     QTimer.singleShot(0, window.show_welcome_if_first_run)
     code = app.exec()
     window.services.resolver.shutdown()

@@ -15,6 +15,7 @@ FIGURE = re.compile(
 EXPECTED = {
     "startup_wall_s",
     "startup_peak_rss_mib",
+    "first_generate_over_server_ms",
     "stream_wall_s",
     "stream_stall_p99_ms",
     "stream_stall_max_ms",

@@ -1,0 +1,97 @@
+"""After the window's first paint, import what the first Generate needs, in a background thread.
+
+``import openai`` takes about a second on a small machine (``python -X importtime``), so it stays
+off the start-up path (the window shows without it); but the first Generate would then pay it
+between Ctrl+Enter and the first word. Importing it while the person looks at the window and
+types hides that cost; if Generate comes first, its worker waits for the same import (Python's
+import lock).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import threading
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QWindow
+from PySide6.QtWidgets import QWidget
+
+FIRST_GENERATE_MODULES = (
+    "jinja2.sandbox",
+    "assistant.ui.context_check",
+    "keyring",
+    "openai",
+    "openai.resources.chat.completions",
+    "openai.lib.streaming.chat",
+    "httpcore2",
+    "h11",
+    "truststore",
+    "jiter",
+)
+"""What the first Generate imports and nothing before it does (``python -X importtime``): the
+prompt templates' sandbox and the context check (GUI thread), the key store's backend, the OpenAI
+SDK with the chat resources, its transport and parsers (worker). A name that does not exist in
+another SDK version is skipped."""
+
+
+def import_in_background(
+    modules: Sequence[str], calls: Sequence[Callable[[], object]] = ()
+) -> threading.Thread:
+    """Start importing ``modules``, then making ``calls``, in a thread of their own (failures are
+    left to the real use, which reports them)."""
+
+    def run() -> None:
+        for name in modules:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+        for call in calls:
+            with contextlib.suppress(Exception):
+                call()
+
+    thread = threading.Thread(target=run, name="warm-imports")
+    thread.start()
+    return thread
+
+
+class _AfterFirstPaint(QObject):
+    """Runs the imports once the window is on screen (its first expose has been painted)."""
+
+    def __init__(
+        self, window: QWindow, modules: Sequence[str], calls: Sequence[Callable[[], object]]
+    ) -> None:
+        super().__init__(window)
+        self._modules = tuple(modules)
+        self._calls = tuple(calls)
+        self.imports: threading.Thread | None = None
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Expose
+            and isinstance(watched, QWindow)
+            and watched.isExposed()
+            and self.imports is None
+        ):
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._start)  # after the paint the expose asks for
+        return False
+
+    def _start(self) -> None:
+        self.imports = import_in_background(self._modules, self._calls)
+
+
+def warm_after_first_paint(
+    widget: QWidget,
+    modules: Sequence[str] = FIRST_GENERATE_MODULES,
+    calls: Sequence[Callable[[], object]] = (),
+) -> None:
+    """Import ``modules`` and make ``calls`` (such as finding the system keyring) in the
+    background once ``widget`` (shown) is first painted."""
+    handle = widget.windowHandle()
+    if handle is None:  # not shown yet: nothing will be painted before it is
+        widget.winId()
+        handle = widget.windowHandle()
+    if handle is not None:
+        _AfterFirstPaint(handle, modules, calls)
