@@ -1,7 +1,7 @@
 """Local only: every path that connects refuses a remote address before any socket opens.
 
 The paths: generation (core and through the resolver), listing a server's models, Test connection
-in the welcome dialog and in Settings → Providers (wired as the window wires it), and the CLI.
+in the welcome dialog and in Settings → Providers (opened from the real window), and the CLI.
 Every client is made by ``providers.connection.open_client``, which checks the switch; the same
 paths still reach a loopback server with the switch on.
 """
@@ -12,13 +12,13 @@ import io
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from assistant.cli.main import main as cli_main
@@ -34,6 +34,7 @@ from assistant.core.work.generation import GenerationRequest, GenerationRun
 from assistant.ui.provider_dialog import ProviderDialog
 from assistant.ui.welcome_dialog import WelcomeDialog
 from tests.fakeserver import FakeOpenAIServer
+from tests.ui.windows import open_window
 
 REMOTE_URL = "https://llm.example.com/v1"
 REFUSED = "Local only is on"
@@ -136,28 +137,47 @@ def test_every_resolved_endpoint_carries_the_switch(
     assert not resolver.resolve(here, lambda _text: None).local_only
 
 
-# -- Test connection in the dialogs ----------------------------------------------------------------
+# -- Test connection in the dialogs, opened by the window as a person would ----------------------
+def on_modal(qtbot: QtBot, kind: type[QDialog], act: Callable[[Any], None]) -> list[str]:
+    """Once a modal ``kind`` dialog is up, run ``act`` on it, then close it; errors are returned."""
+    errors: list[str] = []
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(10, poll)
+            return
+        try:
+            act(dialog)
+        except Exception as error:  # reported by the test, not lost in the event loop
+            errors.append(repr(error))
+        finally:
+            dialog.reject()
+
+    QTimer.singleShot(0, poll)
+    return errors
+
+
 def test_welcome_test_connection_refuses_a_remote_server(
     qtbot: QtBot,
     openai_server: FakeOpenAIServer,
     no_keyring: Any,
     no_remote_sockets: list[str],
 ) -> None:
-    settings = local_only_settings(openai_server)
-    dialog = WelcomeDialog(settings, KeyStore())
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.mouseClick(dialog.server_button, Qt.MouseButton.LeftButton)
-    dialog.server_url.setText(REMOTE_URL)
-    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
-    assert dialog.test_result.text().startswith("Failed: ")
-    assert REFUSED in dialog.test_result.text()
+    win = open_window(qtbot, local_only_settings(openai_server))
 
-    dialog.server_url.setText(openai_server.base_url)  # this machine: allowed
-    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
-    assert "Connected" in dialog.test_result.text()
+    def test_both(dialog: WelcomeDialog) -> None:
+        qtbot.mouseClick(dialog.server_button, Qt.MouseButton.LeftButton)
+        for url, expected in ((REMOTE_URL, REFUSED), (openai_server.base_url, "Connected")):
+            dialog.server_url.setText(url)
+            qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+            wait_for_text(qtbot, dialog.test_result, expected)
+
+    errors = on_modal(qtbot, WelcomeDialog, test_both)
+    win.provider_bar.show_welcome()
+    assert errors == []
+    assert len(openai_server.requests) == 1  # the loopback one
+    win.close()
 
 
 def test_provider_dialog_test_connection_refuses_a_remote_server(
@@ -166,23 +186,22 @@ def test_provider_dialog_test_connection_refuses_a_remote_server(
     no_keyring: Any,
     no_remote_sockets: list[str],
 ) -> None:
-    settings = local_only_settings(openai_server)
-    keys = KeyStore()
-    resolver = resolver_for(settings, keys)
+    win = open_window(qtbot, local_only_settings(openai_server))
 
-    def resolve(profile: ProviderProfile) -> Endpoint:  # as MainWindow.edit_providers does
-        return resolver.resolve(profile, lambda _text: None)
+    def test_both(dialog: ProviderDialog) -> None:
+        names = [dialog.list.item(row).text() for row in range(dialog.list.count())]
+        for name, expected in (("Far away", REFUSED), ("Here", "Connected")):
+            dialog.list.setCurrentRow(names.index(name))
+            dialog.api_key.setText("sk-typed-in-the-dialog-0123")  # the pending-key path
+            dialog.api_key.textEdited.emit(dialog.api_key.text())
+            dialog.test_button.click()
+            wait_for_text(qtbot, dialog.test_result, expected)
 
-    dialog = ProviderDialog(settings, keys, resolve)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    names = [dialog.list.item(row).text() for row in range(dialog.list.count())]
-    for name, expected in (("Far away", REFUSED), ("Here", "Connected")):
-        dialog.list.setCurrentRow(names.index(name))
-        dialog.api_key.setText("sk-typed-in-the-dialog-0123")  # the pending-key path
-        dialog.api_key.textEdited.emit(dialog.api_key.text())
-        dialog.test_button.click()
-        wait_for_text(qtbot, dialog.test_result, expected)
+    errors = on_modal(qtbot, ProviderDialog, test_both)
+    win.provider_bar.edit_providers()
+    assert errors == []
+    assert len(openai_server.requests) == 1
+    win.close()
 
 
 # -- the CLI ---------------------------------------------------------------------------------------
