@@ -11,10 +11,10 @@ instead of overriding the SDK's private ``_sleep_for_retry`` / ``_should_retry``
 ``_calculate_retry_timeout``. Those hooks gave the status line and Stop during the wait, but with
 ``openai>=1.40`` unbounded nothing said they would still be called: a rename would have silently
 brought back uncancellable, unannounced sleeps. Pinning plus a contract test would have kept the
-dependency on internals and forced a release for every SDK minor; the loop is ~60 lines of public
-API (exception classes, status codes, headers). The one HTTP-layer detail left, the documented
-``network_stream`` response extension that lets Stop shut a stalled socket, is checked by
-tests/core/providers/test_sdk_contract.py.
+dependency on internals, to be re-checked and re-pinned at every SDK release (and kept people on an
+old SDK); the loop is short and uses public API only (exception classes, status codes, headers).
+The one HTTP-layer detail left, the documented ``network_stream`` response extension that lets
+Stop shut a stalled socket, is checked by tests/core/providers/test_sdk_contract.py.
 """
 
 from __future__ import annotations
