@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from assistant import APP_DISPLAY_NAME, APP_NAME, __version__
@@ -106,11 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _install_translations(app, settings.language)
     window = build_window(settings)
     window.show()
-    from assistant.ui.warm_up import warm_after_first_paint
+    from assistant.ui.warm_up import after_first_paint, warm_after_first_paint
 
     keys = window.services.keys  # finding the system keyring takes a while too
     warm_after_first_paint(window, calls=[lambda: keys.backend_available])
-    QTimer.singleShot(0, window.show_welcome_if_first_run)
+    after_first_paint(window, window.show_welcome_if_first_run)
     code = app.exec()
     window.services.resolver.shutdown()
     return int(code)

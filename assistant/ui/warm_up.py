@@ -56,30 +56,29 @@ def import_in_background(
 
 
 class _AfterFirstPaint(QObject):
-    """Runs the imports once the window is on screen (its first expose has been painted)."""
+    """Calls back once the window is on screen (after the paint its first expose asks for)."""
 
-    def __init__(
-        self, window: QWindow, modules: Sequence[str], calls: Sequence[Callable[[], object]]
-    ) -> None:
+    def __init__(self, window: QWindow, callback: Callable[[], object]) -> None:
         super().__init__(window)
-        self._modules = tuple(modules)
-        self._calls = tuple(calls)
-        self.imports: threading.Thread | None = None
+        self._callback = callback
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Expose
-            and isinstance(watched, QWindow)
-            and watched.isExposed()
-            and self.imports is None
-        ):
+        exposed = isinstance(watched, QWindow) and watched.isExposed()
+        if event.type() == QEvent.Type.Expose and exposed:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._start)  # after the paint the expose asks for
+            QTimer.singleShot(0, self._callback)
         return False
 
-    def _start(self) -> None:
-        self.imports = import_in_background(self._modules, self._calls)
+
+def after_first_paint(widget: QWidget, callback: Callable[[], object]) -> None:
+    """Call ``callback`` once ``widget``'s window has been painted for the first time."""
+    handle = widget.windowHandle()
+    if handle is None:  # not shown yet: nothing will be painted before it is
+        widget.winId()
+        handle = widget.windowHandle()
+    if handle is not None:
+        _AfterFirstPaint(handle, callback)
 
 
 def warm_after_first_paint(
@@ -89,9 +88,4 @@ def warm_after_first_paint(
 ) -> None:
     """Import ``modules`` and make ``calls`` (such as finding the system keyring) in the
     background once ``widget`` (shown) is first painted."""
-    handle = widget.windowHandle()
-    if handle is None:  # not shown yet: nothing will be painted before it is
-        widget.winId()
-        handle = widget.windowHandle()
-    if handle is not None:
-        _AfterFirstPaint(handle, modules, calls)
+    after_first_paint(widget, lambda: import_in_background(modules, calls))
