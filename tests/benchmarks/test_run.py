@@ -25,6 +25,11 @@ EXPECTED = {
     "highlight_keystroke_blocks",
     "memory_rss_mib",
     "memory_os_threads",
+    "soak_rss_mib",
+    "soak_os_threads",
+    "soak_open_fds",
+    "soak_stall_p99_ms",
+    "soak_history_ok",
     "engine_tokens_per_s",
 }
 
