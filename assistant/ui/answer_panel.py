@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from assistant.core.prompts.modes import Mode
 from assistant.core.prompts.request import GenerationRequest
 from assistant.core.storage.history import HistoryStore, Record
+from assistant.core.work.finish import hit_max_tokens
 from assistant.core.work.generation import DoneEvent
 from assistant.core.work.runs import RunStatus
 from assistant.ui import answer_actions
@@ -261,8 +262,14 @@ class AnswerPanel(QWidget):
             if any(done.answers):
                 message = self.tr("The answer was cut short. {0}").format(message)
             self.show_error(message)
+            if any(done.answers):
+                self._offer_continue(done)
         elif done.error_kind == "repetition":
             self._offer_after_loop(done)
+        elif done.status == RunStatus.CUT_SHORT or done.notice:
+            self.show_error(done.error or done.notice or "")
+            if done.status == RunStatus.CUT_SHORT or hit_max_tokens(done.finish_reasons):
+                self._offer_continue(done)
 
     def _offer_after_loop(self, done: DoneEvent) -> None:
         """The loop guard stopped the answer: say so; Continue and Regenerate work on its record."""
@@ -273,6 +280,17 @@ class AnswerPanel(QWidget):
             self.tr("Continue from the text so far or regenerate it, or raise Repetition first.")
         )
         self.recovery_bar.setVisible(record is not None)
+
+    def _offer_continue(self, done: DoneEvent) -> None:
+        """Continue / Regenerate for an answer that is not finished (cut short, Max tokens)."""
+        record = self.history.get(done.record_id) if self.history and done.record_id else None
+        self.recovered = record
+        self.recovery_bar.setVisible(record is not None)
+        if not hit_max_tokens(done.finish_reasons):  # cut short, or failed mid-answer
+            note = self.tr("The text so far is kept. Continue asks the model for the rest.")
+        else:
+            note = self.tr("The answer reached Max tokens. Continue asks the model for the rest.")
+        self.recovery_label.setText(note)
 
     def _summary(self, done: DoneEvent) -> str:
         if done.status == RunStatus.STOPPED:
@@ -299,8 +317,11 @@ class AnswerPanel(QWidget):
         self.shown_mode_id = record.mode
         self.error_banner.setVisible(bool(record.error))
         self.error_banner.setText(record.error or "")
-        self.recovered = record if record.status == RunStatus.INTERRUPTED else None
+        unfinished = (RunStatus.INTERRUPTED, RunStatus.CUT_SHORT)
+        self.recovered = record if record.status in unfinished else None
         self.recovery_bar.setVisible(self.recovered is not None)
+        if record.status == RunStatus.CUT_SHORT:
+            interrupted_note = self.tr("This answer was cut short. The text so far is kept.")
         self.recovery_label.setText(
             interrupted_note or self.tr("This answer was interrupted. The text so far is kept.")
         )
