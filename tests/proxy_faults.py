@@ -14,6 +14,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.core.config.settings import Settings
 from assistant.core.providers.profiles import ProviderProfile
@@ -25,6 +26,7 @@ DELTA_SIZE = 7
 TIMEOUT_S = 1.0  # request timeout of the runs (header delays below it must not matter)
 TABLE_PATH = Path(__file__).with_name("proxy_faults.md")
 CUT_WORDS = ("cut short", "in the middle of the answer")  # how a cut-short message says so
+UNSTEADY = frozenset({"reset"})  # how much text a reset discards in flight varies between runs
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ def cli_outcome(result: subprocess.CompletedProcess[bytes]) -> str:
     err = result.stderr.decode().strip().removeprefix("assistant: ")
     if result.returncode == 0 and out == REPLY and not err:
         return "exit 0, answer byte-identical"
-    kept = f"{len(out.rstrip(chr(10)))} of {len(REPLY.rstrip(chr(10)))} characters on stdout"
+    printed = len(out) if REPLY.startswith(out) else len(out) - 1  # less the newline run adds
+    kept = f"{printed} of {len(REPLY)} characters on stdout"
     return f"exit {result.returncode}, {kept}; stderr: {err}"
 
 
@@ -164,3 +167,83 @@ def check_cli(case: ProxyCase, result: subprocess.CompletedProcess[bytes]) -> No
     assert len(err) == 1 and err[0].startswith("assistant: "), err
     if out.strip():
         assert any(words in err[0] for words in CUT_WORDS), err[0]
+
+
+def documented(case: ProxyCase, column: int, path: Path = TABLE_PATH) -> str:
+    """The table's cell for ``case`` (column 1: window, 2: CLI), ``{provider}`` filled in."""
+    for line in path.read_text(encoding="utf-8").splitlines()[2:]:
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        if cells[0] == case.title:
+            return cells[column].replace("{provider}", PROFILE)
+    raise KeyError(case.title)
+
+
+def gui_outcome(window: Any, status: str) -> str:
+    """What the window did, for the table."""
+    shown = window.answer_area.current_text()
+    if status == "complete" and shown == REPLY and not window.error_banner.isVisible():
+        return "answer byte-identical, complete"
+    offered = ", Continue offered" if window.recovery_bar.isVisibleTo(window) else ""
+    banner = window.error_banner.text() if window.error_banner.isVisible() else "(no banner)"
+    return f"{status}: {len(shown)} of {len(REPLY)} characters kept{offered}; banner: {banner}"
+
+
+def _gui_run(base_url: str, timeout_s: float) -> str:
+    """One Generate in the real window (offscreen) at ``base_url``; what it did."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    from assistant.app import build_window
+
+    settings = Settings(welcome_done=True)
+    settings.request_timeout = timeout_s
+    settings.max_retries = 0
+    settings.upsert_profile(
+        ProviderProfile(name=PROFILE, kind="compatible", base_url=base_url, model="fake-model")
+    )
+    settings.active_profile = PROFILE
+    settings.last_mode = "article"
+    window = build_window(settings)
+    window.show()
+    window.current_form().set_values({"topic": "faults"})
+    done: list[Any] = []
+    window.controller.sig_done.connect(lambda _id, event: done.append(event))
+    window.generate()
+    while not done or window.stop_button.isEnabled():
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+    QCoreApplication.processEvents()
+    outcome = gui_outcome(window, str(done[0].status))
+    window.close()
+    return outcome
+
+
+def table() -> str:
+    """The Markdown table: each fault through the real window and `assistant run`."""
+    import tempfile
+
+    from PySide6.QtWidgets import QApplication
+
+    from tests.fakeserver import FakeOpenAIServer
+    from tests.faultproxy import FaultProxy
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["ASSISTANT_HOME"] = tempfile.mkdtemp(prefix="assistant-proxy-faults-")
+    app = QApplication.instance() or QApplication([])
+    rows = [
+        "| Fault (tests/faultproxy.py) | Window | `assistant run` |",
+        "|---|---|---|",
+    ]
+    with FakeOpenAIServer() as server, FaultProxy(server.base_url) as proxy:
+        server.reply = REPLY
+        server.delta_size = DELTA_SIZE
+        for case in CASES:
+            proxy.fault = case.fault
+            gui = _gui_run(proxy.base_url, case.timeout_s)
+            save_profile(proxy.base_url, case.timeout_s)
+            cli = cli_outcome(run_cli())
+            rows.append(f"| {case.title} | {gui} | {cli} |".replace(PROFILE, "{provider}"))
+    del app
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(table(), end="")

@@ -16,7 +16,9 @@ import gc
 import os
 import sqlite3
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -31,15 +33,48 @@ from tests.benchmarks.common import (
     qt_app,
     rss_mib,
     thread_count,
-    wait_until,
 )
-from tests.benchmarks.streaming import generate, make_window
+from tests.benchmarks.streaming import make_window
 
 RSS_GROWTH_TARGET = 1.05
 STALL_P99_LIMIT_MS = 16.0
 WARM_GENERATIONS = 100
 BLOCK = 100
 REPLY = "Otters hold hands while they sleep, so they do not drift apart. 🦦\n" * 4
+
+
+def wait_until(condition: Any, timeout_s: float = 60.0) -> None:
+    """Run the Qt event loop, sleeping between events, until ``condition()`` holds.
+
+    (Unlike common.wait_until it does not spin, so the GUI thread takes no CPU from the run.)
+    """
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    wake = QTimer()
+    wake.start(2)  # wakes the loop to look at the condition again
+    deadline = time.perf_counter() + timeout_s
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("soak step did not finish in time")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    wake.stop()
+
+
+def generate(window: Any) -> str:
+    """Press Generate; the answer once complete, displayed and highlighted."""
+    done: list[Any] = []
+
+    def on_done(_request_id: str, event: Any) -> None:
+        done.append(event)
+
+    window.controller.sig_done.connect(on_done)
+    window.generate()
+    view = window.answer_area.current_view()
+    wait_until(lambda: bool(done) and not view.is_streaming and not view.highlighter.pending)
+    window.controller.sig_done.disconnect(on_done)
+    if done[0].status != "complete":
+        raise RuntimeError(f"generation ended {done[0].status}: {done[0].error}")
+    return str(view.text())
 
 
 def open_fds() -> int:
@@ -57,8 +92,6 @@ def settle(window: object) -> None:
 
 def idle_stall_p99(duration_s: float) -> float:
     """The heartbeat of the idle window (the stall baseline)."""
-    import time
-
     beat = Heartbeat()
     beat.start()
     end = time.perf_counter() + duration_s
@@ -90,7 +123,7 @@ def run(quick: bool = False) -> list[Figure]:
         at: dict[int, tuple[float, int, int]] = {}
         beat.start()
         for number in range(1, total + 1):
-            _, text = generate(window)
+            text = generate(window)
             assert text == REPLY, "the answer shown differs from the one sent"
             if number % block == 0:
                 beat.stop()

@@ -10,7 +10,19 @@ import pytest
 from assistant.core.storage.history import HistoryStore
 from tests.fakeserver import FakeOpenAIServer
 from tests.faultproxy import FaultProxy
-from tests.proxy_faults import CASES, DELTA_SIZE, REPLY, ProxyCase, check_cli, run_cli, save_profile
+from tests.proxy_faults import (
+    CASES,
+    DELTA_SIZE,
+    REPLY,
+    TABLE_PATH,
+    UNSTEADY,
+    ProxyCase,
+    check_cli,
+    cli_outcome,
+    documented,
+    run_cli,
+    save_profile,
+)
 
 
 @pytest.fixture
@@ -29,7 +41,16 @@ def test_answer_is_whole_or_clearly_cut_short(
     save_profile(proxy.base_url, case.timeout_s)
     result = run_cli()
     check_cli(case, result)
+    if case.id not in UNSTEADY:
+        assert cli_outcome(result) == documented(case, 2), (
+            f"{TABLE_PATH} is out of date: python -m tests.proxy_faults > {TABLE_PATH}"
+        )
     status = HistoryStore(app_home / "data" / "history.sqlite3").list_records(limit=1)[0].status
     assert (status == "complete") == case.whole, status
     if case.fault.hang_after_finish:  # the app closed the hanging connection itself
         assert proxy.wait_for_client_closes(1)
+
+
+def test_the_readme_shows_the_table() -> None:
+    readme = (TABLE_PATH.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert TABLE_PATH.read_text(encoding="utf-8").strip() in readme
