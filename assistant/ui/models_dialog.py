@@ -2,8 +2,8 @@
 
 Lists the models (name, size, quantisation, context length, default / in use), installs the
 built-in model, adds GGUF files (file dialog or drag-and-drop), removes them, picks the one the
-engine runs, and edits context size, threads and GPU layers. Changes apply to the settings at
-once; closing the dialog saves them.
+engine runs, and edits context size, threads and GPU layers. Changes go through the settings
+store at once (every view showing them follows); closing the dialog writes what is pending.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.config.settings import Settings
+from assistant.core.config.store import SettingsStore
 from assistant.core.engine import local_engine, models
 from assistant.ui.background import run_in_background
 from assistant.ui.model_install import InstallProgressWidget, ModelInstaller
@@ -87,9 +88,9 @@ def local_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
 class ModelsDialog(QDialog):
     """Manage the built-in engine's models and its run settings."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, store: SettingsStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings
+        self.store = store
         self.save_error: str | None = None
         """The settings file could not be written (set when the dialog closes)."""
         self.models: list[models.ModelInfo] = []
@@ -156,6 +157,11 @@ class ModelsDialog(QDialog):
         layout.addWidget(self._engine_box())
         layout.addWidget(box)
         self.refresh()
+
+    @property
+    def settings(self) -> Settings:
+        """The current values (read only: edits go through ``store``)."""
+        return self.store.settings
 
     def _engine_box(self) -> QGroupBox:
         self.context = QSpinBox()
@@ -332,7 +338,7 @@ class ModelsDialog(QDialog):
         if self.settings.engine_model_path and _same_path(
             removed.path, Path(self.settings.engine_model_path)
         ):
-            self.settings.engine_model_path = ""
+            self.store.set("engine_model_path", "")
         self.refresh()
         self._show_message(self.tr("Removed {name}.").replace("{name}", removed.name))
         return True
@@ -343,7 +349,7 @@ class ModelsDialog(QDialog):
         selected = self.selected_model()
         if selected is None or not selected.exists:
             return
-        self.settings.engine_model_path = "" if selected.is_default else str(selected.path)
+        self.store.set("engine_model_path", "" if selected.is_default else str(selected.path))
         self.refresh()
         self._show_message(
             self.tr("The built-in engine will use {name}.").replace("{name}", selected.name)
@@ -353,15 +359,15 @@ class ModelsDialog(QDialog):
 
     @Slot(int)
     def _context_changed(self, value: int) -> None:
-        self.settings.engine_context = value
+        self.store.set("engine_context", value)
 
     @Slot(int)
     def _threads_changed(self, value: int) -> None:
-        self.settings.engine_threads = value
+        self.store.set("engine_threads", value)
 
     @Slot(int)
     def _gpu_layers_changed(self, value: int) -> None:
-        self.settings.engine_gpu_layers = value
+        self.store.set("engine_gpu_layers", value)
 
     def _set_gpu_supported(self, supported: bool | None) -> None:
         self.gpu_layers.setEnabled(bool(supported))
@@ -398,9 +404,9 @@ class ModelsDialog(QDialog):
     # --- closing -------------------------------------------------------------------------------
 
     def done(self, result: int) -> None:
-        """Stop a running install and save the settings (a problem is shown and kept)."""
+        """Stop a running install and write pending settings (a problem is shown and kept)."""
         self.installer.shutdown()
-        self.save_error = self.settings.save()
+        self.save_error = self.store.flush()
         if self.save_error:
             QMessageBox.warning(self, self.windowTitle(), self.save_error)
         super().done(result)

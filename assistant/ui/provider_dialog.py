@@ -1,4 +1,8 @@
-"""Settings → Providers: profiles (name, URL, model, key) and Test connection."""
+"""Settings → Providers: profiles (name, URL, model, key) and Test connection.
+
+The dialog edits a copy of the profiles; Save hands them to the settings store in one change
+(every view that shows a profile follows), Cancel drops them.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core.config.settings import Settings
+from assistant.core.config.store import SettingsStore
 from assistant.core.providers.client import Endpoint, list_server_models
 from assistant.core.providers.profiles import (
     LM_STUDIO_EXAMPLE_URL,
@@ -41,7 +45,7 @@ class ProviderDialog(QDialog):
 
     def __init__(
         self,
-        settings: Settings,
+        store: SettingsStore,
         keys: KeyStore,
         resolve_endpoint: Callable[[ProviderProfile], Endpoint],
         parent: QWidget | None = None,
@@ -49,16 +53,18 @@ class ProviderDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Providers"))
         self.resize(760, 460)
-        self._settings = settings
+        self._store = store
         self._keys = keys
         self._resolve_endpoint = resolve_endpoint
-        self._profiles: list[ProviderProfile] = list(settings.profiles)
+        self._profiles: list[ProviderProfile] = list(store.settings.profiles)
         self._renamed: dict[str, str] = {}
         self._pending_keys: dict[str, str] = {}
         self._loading = False
         self.found_models: dict[str, list[str]] = {}
         self.notice = ""
         """A sentence for the main window's status bar after saving (e.g. key kept for session)."""
+        self.save_error: str | None = None
+        """The settings file could not be written (set by :meth:`accept`)."""
 
         self.list = QListWidget()
         self.list.setMinimumWidth(190)
@@ -155,7 +161,8 @@ class ProviderDialog(QDialog):
         self.list.currentRowChanged.connect(self._show_profile)
         self._refill_list()
         active = next(
-            (i for i, p in enumerate(self._profiles) if p.name == settings.active_profile), 0
+            (i for i, p in enumerate(self._profiles) if p.name == store.settings.active_profile),
+            0,
         )
         self.list.setCurrentRow(active)
         self._show_profile(active)  # no change signal when the row was already current
@@ -317,7 +324,10 @@ class ProviderDialog(QDialog):
                 self.notice = self._keys.status_message or self.tr(
                     "The key is kept for this session only."
                 )
-        self._settings.profiles = list(self._profiles)
-        if self._settings.active_profile not in names:
-            self._settings.active_profile = names[0]
+        active = self._store.settings.active_profile
+        self._store.update(
+            profiles=list(self._profiles), active_profile=active if active in names else names[0]
+        )
+        self.save_error = self._store.flush()
+        self.notice = " ".join(text for text in (self.notice, self.save_error) if text)
         super().accept()

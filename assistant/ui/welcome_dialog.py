@@ -1,7 +1,8 @@
 """First-run welcome: pick how answers are made (built-in model, OpenAI, a local server, a GGUF).
 
-Shown by the main window when :func:`should_show` is true. Every choice updates the settings and
-:meth:`WelcomeDialog.accept` saves them; keys go to the key store, never to the settings file.
+Shown by the main window when :func:`should_show` is true. Every choice edits the settings through
+the settings store (views showing them follow) and :meth:`WelcomeDialog.accept` writes them; keys
+go to the key store, never to the settings file.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.config.settings import Settings
+from assistant.core.config.store import SettingsStore
 from assistant.core.engine import models
 from assistant.core.providers.client import Endpoint, list_server_models
 from assistant.core.providers.profiles import (
@@ -42,7 +44,7 @@ from assistant.ui.background import run_in_background
 from assistant.ui.model_install import InstallProgressWidget, ModelInstaller
 
 WELCOME_DONE = "welcome_done"
-"""Settings key (in ``Settings.extra`` until it becomes a field) set once a choice was made."""
+"""The setting set once a choice was made."""
 
 
 def should_show(settings: Settings) -> bool:
@@ -51,7 +53,7 @@ def should_show(settings: Settings) -> bool:
     Nothing configured: no choice was made in this dialog before, the built-in profile is active,
     the provider profiles are still the presets, and the built-in engine has no model to run.
     """
-    if getattr(settings, WELCOME_DONE, False) or settings.extra.get(WELCOME_DONE):
+    if settings.welcome_done or settings.extra.get(WELCOME_DONE):
         return False
     if not settings.active().is_builtin or list(settings.profiles) != list(PRESETS):
         return False
@@ -65,14 +67,6 @@ def builtin_profile_name(settings: Settings) -> str:
     return next((p.name for p in settings.profiles if p.is_builtin), BUILTIN_NAME)
 
 
-def mark_welcome_done(settings: Settings) -> None:
-    """Remember that the first-run choice was made."""
-    if hasattr(settings, WELCOME_DONE):
-        setattr(settings, WELCOME_DONE, True)
-    else:
-        settings.extra[WELCOME_DONE] = True
-
-
 class WelcomeDialog(QDialog):
     """Four big choices; each leads to a working provider with as little typing as possible."""
 
@@ -81,9 +75,9 @@ class WelcomeDialog(QDialog):
     OPENAI = 2
     SERVER = 3
 
-    def __init__(self, settings: Settings, keys: KeyStore, parent: QWidget | None = None) -> None:
+    def __init__(self, store: SettingsStore, keys: KeyStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings
+        self.store = store
         self.keys = keys
         self.save_error: str | None = None
         """The settings file could not be written (set by :meth:`accept`)."""
@@ -98,6 +92,11 @@ class WelcomeDialog(QDialog):
         self.pages.addWidget(self._server_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
+
+    @property
+    def settings(self) -> Settings:
+        """The current values (read only: edits go through ``store``)."""
+        return self.store.settings
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -269,8 +268,9 @@ class WelcomeDialog(QDialog):
 
     @Slot(str)
     def _builtin_installed(self, path: str) -> None:
-        self.settings.engine_model_path = ""  # '' = the default model
-        self.settings.active_profile = builtin_profile_name(self.settings)
+        self.store.update(  # '' = the default model
+            engine_model_path="", active_profile=builtin_profile_name(self.settings)
+        )
         self.accept()
 
     @Slot()
@@ -284,8 +284,9 @@ class WelcomeDialog(QDialog):
         profile = self._openai_profile()
         model = self.openai_model.text().strip() or OPENAI_PROFILE.model
         self.keys.set(profile.name, key)
-        self.settings.upsert_profile(profile.with_changes(model=model))
-        self.settings.active_profile = profile.name
+        with self.store.batch():
+            self.store.upsert_profile(profile.with_changes(model=model))
+            self.store.set("active_profile", profile.name)
         self.accept()
 
     @Slot()
@@ -303,8 +304,9 @@ class WelcomeDialog(QDialog):
         profile = self._server_profile().with_changes(
             base_url=url, model=self.server_model.currentText().strip()
         )
-        self.settings.upsert_profile(profile)
-        self.settings.active_profile = profile.name
+        with self.store.batch():
+            self.store.upsert_profile(profile)
+            self.store.set("active_profile", profile.name)
         self.accept()
 
     @Slot()
@@ -325,8 +327,9 @@ class WelcomeDialog(QDialog):
         except models.ModelError as exc:
             self.choice_error.setText(str(exc))
             return False
-        self.settings.engine_model_path = str(info.path)
-        self.settings.active_profile = builtin_profile_name(self.settings)
+        self.store.update(
+            engine_model_path=str(info.path), active_profile=builtin_profile_name(self.settings)
+        )
         self.accept()
         return True
 
@@ -381,9 +384,9 @@ class WelcomeDialog(QDialog):
     # --- closing -------------------------------------------------------------------------------
 
     def accept(self) -> None:
-        """Keep the choice and save the settings (a save problem is shown and kept)."""
-        mark_welcome_done(self.settings)
-        self.save_error = self.settings.save()
+        """Keep the choice and write the settings (a save problem is shown and kept)."""
+        self.store.set(WELCOME_DONE, True)
+        self.save_error = self.store.flush()
         if self.save_error:
             QMessageBox.warning(self, self.windowTitle(), self.save_error)
         super().accept()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from assistant.core.config.settings import Settings, settings_path
+from assistant.core.config.store import SettingsStore
 from assistant.core.engine import local_engine, models
 from assistant.ui.models_dialog import ModelsDialog, add_dropped_models, format_size
 
@@ -64,7 +65,7 @@ def cells(dialog: ModelsDialog, row: int) -> list[str]:
 
 
 def open_dialog(qtbot: QtBot, settings: Settings) -> ModelsDialog:
-    dialog = ModelsDialog(settings)
+    dialog = ModelsDialog(SettingsStore(settings))
     qtbot.addWidget(dialog)
     return dialog
 
@@ -196,3 +197,21 @@ def test_engine_settings_apply_and_are_saved_on_close(qtbot: QtBot) -> None:
     assert dialog.save_error is None
     saved = json.loads(settings_path().read_text(encoding="utf-8"))
     assert (saved["engine_context"], saved["engine_threads"]) == (8192, 2)
+
+
+def test_engine_changes_reach_views_as_they_are_made(qtbot: QtBot, tmp_path: Path) -> None:
+    models.add_model(write_tiny_gguf(tmp_path / "tiny-model.gguf"))
+    store = SettingsStore()
+    seen: list[tuple[str, object]] = []
+    store.subscribe(lambda name: seen.append((name, getattr(store.settings, name))))
+    dialog = ModelsDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.context.setValue(8192)
+    dialog.select_model("tiny-model")
+    dialog.use_selected()
+    assert seen == [
+        ("engine_context", 8192),
+        ("engine_model_path", str((tmp_path / "tiny-model.gguf").resolve())),
+    ]
+    dialog.reject()
+    assert Settings.load().engine_context == 8192

@@ -8,6 +8,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from assistant.core.config.settings import Settings
+from assistant.core.config.store import SettingsStore
 from assistant.core.providers.client import Endpoint
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.providers.secrets import KeyStore
@@ -19,7 +20,7 @@ def make_dialog(qtbot: QtBot, settings: Settings, keys: KeyStore) -> ProviderDia
     def resolve(profile: ProviderProfile) -> Endpoint:
         return Endpoint(profile.name, profile.base_url, keys.get(profile.name))
 
-    dialog = ProviderDialog(settings, keys, resolve)
+    dialog = ProviderDialog(SettingsStore(settings), keys, resolve)
     qtbot.addWidget(dialog)
     return dialog
 
@@ -81,3 +82,30 @@ def test_builtin_profile_cannot_be_removed_or_pointed_elsewhere(
     assert settings.profiles[0].is_builtin
     assert not dialog.remove_button.isEnabled()
     assert not dialog.base_url.isEnabled()
+
+
+def test_save_hands_the_profiles_over_in_one_change_and_cancel_in_none(
+    qtbot: QtBot, no_keyring: Any
+) -> None:
+    store = SettingsStore()
+    seen: list[tuple[str, list[str], str]] = []
+    store.subscribe(
+        lambda name: seen.append(
+            (name, [p.name for p in store.settings.profiles], store.settings.active_profile)
+        )
+    )
+    before = list(store.settings.profiles)
+    dialog = ProviderDialog(store, KeyStore(), lambda p: Endpoint(p.name, p.base_url, None))
+    qtbot.addWidget(dialog)
+    dialog._add_profile()
+    dialog.reject()
+    assert (seen, store.settings.profiles) == ([], before)
+
+    dialog = ProviderDialog(store, KeyStore(), lambda p: Endpoint(p.name, p.base_url, None))
+    qtbot.addWidget(dialog)
+    dialog._add_profile()
+    dialog.accept()
+    names = [p.name for p in before] + ["New server"]
+    assert seen == [("profiles", names, before[0].name)]
+    assert dialog.save_error is None
+    assert [p.name for p in Settings.load().profiles] == names

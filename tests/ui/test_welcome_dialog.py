@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from assistant import APP_NAME
 from assistant.core.config.settings import Settings, settings_path
+from assistant.core.config.store import SettingsStore
 from assistant.core.engine import models
 from assistant.core.providers.profiles import BUILTIN_NAME, COMPATIBLE_PROFILE, ProviderProfile
 from assistant.core.providers.secrets import KeyStore
@@ -24,7 +25,7 @@ KEY = "sk-test-0123456789abcdefghijklmnop"
 
 
 def open_dialog(qtbot: QtBot, settings: Settings, keys: KeyStore | None = None) -> WelcomeDialog:
-    dialog = WelcomeDialog(settings, keys or KeyStore())
+    dialog = WelcomeDialog(SettingsStore(settings), keys or KeyStore())
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -170,6 +171,31 @@ def test_local_server_with_test_connection(qtbot: QtBot, openai_server: FakeOpen
         offered[1],
     )
     assert Settings.load().active().base_url == openai_server.base_url
+
+
+def test_a_choice_reaches_views_as_one_change(
+    qtbot: QtBot, openai_server: FakeOpenAIServer
+) -> None:
+    store = SettingsStore()
+    seen: list[tuple[str, str, str]] = []
+    store.subscribe(
+        lambda name: seen.append(
+            (name, store.settings.active().name, store.settings.active().model)
+        )
+    )
+    dialog = WelcomeDialog(store, KeyStore())
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.server_button, Qt.MouseButton.LeftButton)
+    dialog.server_url.setText(openai_server.base_url)
+    dialog.server_model.setEditText("qwen")
+    qtbot.mouseClick(dialog.server_use_button, Qt.MouseButton.LeftButton)
+    chosen = (COMPATIBLE_PROFILE.name, "qwen")
+    assert seen == [
+        ("profiles", *chosen),  # observers of either name see the profile and its choice together
+        ("active_profile", *chosen),
+        ("welcome_done", *chosen),
+    ]
+    assert Settings.load().welcome_done
 
 
 def test_local_server_test_failure_is_shown(qtbot: QtBot, openai_server: FakeOpenAIServer) -> None:
