@@ -62,6 +62,7 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
 
 def build_window(settings: Settings | None = None) -> MainWindow:
     """Create the core services and the main window over them (the app must exist)."""
+    from assistant.core.config.store import SettingsStore
     from assistant.core.prompts.modes import load_modes
     from assistant.core.providers.secrets import KeyStore
     from assistant.core.work.endpoints import keep_proxy_credentials_in, resolver_for
@@ -75,7 +76,8 @@ def build_window(settings: Settings | None = None) -> MainWindow:
     history = _open_history()
     purge_deleted_later(history, settings.purge_deleted_days)
     controller = GenerationController(resolver, history, stop_loops=lambda: settings.stop_loops)
-    window = MainWindow(Services(settings, keys, load_modes(), resolver, controller, history))
+    store = SettingsStore(settings)
+    window = MainWindow(Services(store, keys, load_modes(), resolver, controller, history))
     controller.setParent(window)
     return window
 

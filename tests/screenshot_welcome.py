@@ -15,10 +15,11 @@ def main() -> int:
     os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
     app = QApplication(sys.argv[:1])
     from assistant.core.config.settings import Settings
+    from assistant.core.config.store import SettingsStore
     from assistant.core.providers.secrets import KeyStore
     from assistant.ui.welcome_dialog import WelcomeDialog
 
-    dialog = WelcomeDialog(Settings(), KeyStore())
+    dialog = WelcomeDialog(SettingsStore(Settings()), KeyStore())
     dialog.show()
 
     def shoot() -> None:

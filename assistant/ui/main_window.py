@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from assistant import APP_DISPLAY_NAME
-from assistant.core.config.settings import Settings
+from assistant.core.config.store import SettingsStore
 from assistant.core.prompts.modes import Mode
 from assistant.core.prompts.request import GenerationRequest, RequestError, build_request
 from assistant.core.providers.profiles import ProviderProfile
@@ -26,7 +26,9 @@ from assistant.ui.history_dock import HistoryDock
 from assistant.ui.mode_form import ModeForm, tr_mode
 from assistant.ui.mode_panel import ModePanel
 from assistant.ui.provider_bar import ProviderBar
+from assistant.ui.settings_qt import QtSettings
 from assistant.ui.status_bar import StatusBar
+from assistant.ui.theme import ThemeFollower
 from assistant.ui.window_menus import build_menus
 
 
@@ -34,7 +36,7 @@ from assistant.ui.window_menus import build_menus
 class Services:
     """Core objects the window is a view over (built by assistant.app)."""
 
-    settings: Settings
+    settings_store: SettingsStore
     keys: KeyStore
     modes: dict[str, Mode]
     resolver: ProviderResolver
@@ -48,20 +50,21 @@ class MainWindow(QMainWindow):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
-        self.settings = services.settings
+        self.settings_qt = QtSettings(services.settings_store, self)
+        self.settings = services.settings_store.settings
+        """The current values (read only: panels edit them through the settings store)."""
+        self.theme = ThemeFollower(self.settings_qt, self)
         self.controller = services.controller
-        self._save_timer = QTimer(self, singleShot=True, interval=800)
-        self._save_timer.timeout.connect(self.save_settings)
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.resize(1280, 800)
         self.setAcceptDrops(True)
         resolver = services.resolver
         self.provider_bar = ProviderBar(
-            self.settings, services.keys, lambda p: resolver.resolve(p, lambda _text: None), self
+            self.settings_qt, services.keys, lambda p: resolver.resolve(p, lambda _text: None), self
         )
         self.addToolBar(self.provider_bar)
         drafts = DraftStore(services.history) if services.history else None
-        self.mode_panel = ModePanel(services.modes, self.settings, drafts)
+        self.mode_panel = ModePanel(services.modes, self.settings_qt, drafts)
         self.answer_panel = AnswerPanel(
             self.controller, services.history, lambda: self.current_form().main_editor()
         )
@@ -84,8 +87,8 @@ class MainWindow(QMainWindow):
 
     def _connect_panels(self) -> None:
         for panel in (self.provider_bar, self.mode_panel):
-            panel.sig_edited.connect(self._save_timer.start)
             panel.sig_status.connect(self.status.set_status)
+        self.settings_qt.sig_save_failed.connect(self.status.set_status)
         self.mode_panel.sig_mode_changed.connect(self._mode_shown)
         answers = self.answer_panel
         answers.sig_generate.connect(self.generate)
@@ -244,11 +247,6 @@ class MainWindow(QMainWindow):
     def show_welcome_if_first_run(self) -> None:
         self.provider_bar.show_welcome_if_first_run()
 
-    def save_settings(self) -> None:
-        problem = self.settings.save()
-        if problem:
-            self.status.set_status(problem)
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         from assistant.ui.models_dialog import gguf_paths, local_paths
 
@@ -264,8 +262,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.mode_panel.save_drafts()
         self.controller.shutdown()
-        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
-        self.save_settings()
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        self.settings_qt.store.set("window_geometry", geometry)
+        self.settings_qt.flush()
         super().closeEvent(event)
 
     # --- widgets by the names the tests and the app use (they live in the panels) --------------

@@ -2,7 +2,8 @@
 
 A mode's form is built the first time it is shown (start-up builds only the last-used one). The
 input of every mode is kept as a draft while the person types, written shortly after the last
-keystroke, and put back in the form when it is built.
+keystroke, and put back in the form when it is built. The last mode and each mode's parameters
+are settings: edited through the settings store, and followed when they change elsewhere.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.config.settings import Settings
+from assistant.core.config.store import on_change
 from assistant.core.prompts.modes import Mode
 from assistant.core.prompts.request import merge_params
 from assistant.core.storage.drafts import DraftStore
 from assistant.ui.mode_form import ModeForm, tr_mode
 from assistant.ui.params_panel import ParamsPanel
 from assistant.ui.paste_watch import PasteWatch
+from assistant.ui.settings_qt import QtSettings
 
 DRAFT_DELAY_MS = 400  # drafts are written this long after the last keystroke
 
@@ -39,21 +42,20 @@ class ModePanel(QWidget):
 
     sig_mode_changed = Signal(str)
     """(mode id) Another mode was chosen (its form is shown)."""
-    sig_edited = Signal()
-    """The person changed a setting shown here (last mode, parameters): save it soon."""
     sig_status = Signal(str)
     """A line for the status bar (paste notices, draft problems)."""
 
     def __init__(
         self,
         modes: dict[str, Mode],
-        settings: Settings,
+        settings: QtSettings,
         drafts: DraftStore | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.modes = modes
-        self.settings = settings
+        self.store = settings.store
+        self._editing = False  # the parameters being announced were typed here
         self.drafts = drafts
         self._forms: dict[str, ModeForm] = {}
         self._waiting_drafts: dict[str, dict[str, Any]] = {}  # for forms not built yet
@@ -93,6 +95,22 @@ class ModePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self.mode_list.currentRowChanged.connect(self._mode_chosen)
+        settings.observe(self)
+
+    @property
+    def settings(self) -> Settings:
+        """The current values (read only: edits go through ``store``)."""
+        return self.store.settings
+
+    @on_change("last_mode")
+    def _last_mode_changed(self, name: str) -> None:
+        self.select_mode(self.settings.last_mode)
+
+    @on_change("mode_params")
+    def _mode_params_changed(self, name: str) -> None:
+        if not self._editing:
+            mode = self.current_mode()
+            self.params_panel.set_params(merge_params(mode, self.settings.mode_params.get(mode.id)))
 
     def add_footer(self, row: QLayout) -> None:
         """Put ``row`` under the parameters (the Stop and Generate buttons)."""
@@ -137,9 +155,7 @@ class ModePanel(QWidget):
         mode = self.current_mode()
         self.forms.setCurrentWidget(self.form(mode.id))
         self.params_panel.set_params(merge_params(mode, self.settings.mode_params.get(mode.id)))
-        if self.settings.last_mode != mode.id:
-            self.settings.last_mode = mode.id
-            self.sig_edited.emit()
+        self.store.set("last_mode", mode.id)
         self.sig_mode_changed.emit(mode.id)
 
     def _params_edited(self) -> None:
@@ -150,8 +166,11 @@ class ModePanel(QWidget):
             for key, value in self.params_panel.params().to_dict().items()
             if key != "model" and value != defaults.get(key)
         }
-        self.settings.mode_params[mode.id] = changed
-        self.sig_edited.emit()
+        self._editing = True
+        try:
+            self.store.set_mode_params(mode.id, changed)
+        finally:
+            self._editing = False
 
     # --- drafts --------------------------------------------------------------------------------
 

@@ -1,37 +1,43 @@
 """The provider/model bar: which provider answers, with which model, and the dialogs that set
-them up (providers, built-in models, getting started)."""
+them up (providers, built-in models, getting started).
+
+It shows the settings and follows them by itself (``on_change``): a dialog, or anything else,
+that changes the profiles, the active one or the built-in engine's model is seen here at once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
 
 from assistant.core.config.settings import Settings
+from assistant.core.config.store import on_change
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.providers.secrets import KeyStore
+from assistant.ui.settings_qt import QtSettings
 
 
 class ProviderBar(QToolBar):
     """A view over the settings' provider profiles and the built-in engine's model."""
 
-    sig_edited = Signal()
-    """The person changed a setting shown here (it should be saved soon)."""
     sig_status = Signal(str)
     """A line for the status bar."""
 
     def __init__(
         self,
-        settings: Settings,
+        settings: QtSettings,
         keys: KeyStore,
         resolve: Callable[[ProviderProfile], Any],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(self.tr("Provider"), parent)
-        self.settings = settings
+        self.store = settings.store
+        self._editing = False  # the change being announced was made here
         self._keys = keys
         self._resolve = resolve
         self.setObjectName("providerToolbar")
@@ -65,6 +71,17 @@ class ProviderBar(QToolBar):
         self.addAction(self.providers_action)
         self.addAction(self.models_action)
         self.refill()
+        settings.observe(self)
+
+    @property
+    def settings(self) -> Settings:
+        """The current values (read only: edits go through ``store``)."""
+        return self.store.settings
+
+    @on_change("profiles", "active_profile", "engine_model_path")
+    def _settings_changed(self, name: str) -> None:
+        if not self._editing:
+            self.refill()
 
     def current_profile(self) -> ProviderProfile:
         return self.settings.active()
@@ -133,42 +150,45 @@ class ProviderBar(QToolBar):
 
         default = models.default_model_path()
         chosen = "" if default is not None and str(default) == path else path
-        if chosen != self.settings.engine_model_path:
-            self.settings.engine_model_path = chosen
-            self.sig_edited.emit()
+        with self._editing_here():
+            self.store.set("engine_model_path", chosen)
 
     def _provider_chosen(self, index: int) -> None:
         name = self.provider_combo.itemData(index)
-        if name and name != self.settings.active_profile:
-            self.settings.active_profile = name
-            self.sig_edited.emit()
+        if name:
+            with self._editing_here():
+                self.store.set("active_profile", name)
         self.show_profile_model()
 
     def _model_edited(self, text: str) -> None:
         profile = self.current_profile()
         if profile.is_builtin or text.strip() == profile.model:
             return
-        self.settings.upsert_profile(profile.with_changes(model=text.strip()))
-        self.sig_edited.emit()
+        with self._editing_here():
+            self.store.upsert_profile(profile.with_changes(model=text.strip()))
+
+    @contextmanager
+    def _editing_here(self) -> Iterator[None]:
+        """A change made here is not shown again (the model being typed is not typed over)."""
+        self._editing = True
+        try:
+            yield
+        finally:
+            self._editing = False
 
     # --- dialogs -------------------------------------------------------------------------------
 
     def edit_providers(self) -> None:
         from assistant.ui.provider_dialog import ProviderDialog
 
-        dialog = ProviderDialog(self.settings, self._keys, self._resolve, self.window())
-        if dialog.exec():
-            self.sig_edited.emit()
-            self.refill()
-            if dialog.notice:
-                self.sig_status.emit(dialog.notice)
+        dialog = ProviderDialog(self.store, self._keys, self._resolve, self.window())
+        if dialog.exec() and dialog.notice:
+            self.sig_status.emit(dialog.notice)
 
     def show_welcome(self) -> None:
         from assistant.ui.welcome_dialog import WelcomeDialog
 
-        dialog = WelcomeDialog(self.settings, self._keys, self.window())
-        if dialog.exec() == QDialog.DialogCode.Accepted:  # settings already saved
-            self.refill()
+        WelcomeDialog(self.store, self._keys, self.window()).exec()
 
     def show_welcome_if_first_run(self) -> None:
         from assistant.ui.welcome_dialog import should_show
@@ -179,8 +199,8 @@ class ProviderBar(QToolBar):
     def manage_models(self) -> None:
         from assistant.ui.models_dialog import ModelsDialog
 
-        ModelsDialog(self.settings, self.window()).exec()  # saves on close
-        self.show_profile_model()
+        ModelsDialog(self.store, self.window()).exec()
+        self.show_profile_model()  # the installed model files are not settings: list them again
 
     def add_dropped_models(self, paths: list[str]) -> bool:
         """Add GGUF files dropped on the window; True when some were added."""

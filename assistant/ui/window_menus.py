@@ -9,6 +9,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from assistant import APP_DISPLAY_NAME
+from assistant.core.config.store import on_change
+from assistant.ui.settings_qt import QtSettings
+from assistant.ui.theme import ThemeMenu
 
 if TYPE_CHECKING:
     from assistant.ui.main_window import MainWindow
@@ -31,22 +34,13 @@ def build_menus(window: MainWindow) -> QAction:
     run_menu.addActions([answers.generate_action, answers.stop_action])
     view_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
     view_menu.addAction(window.history_view.action)
+    view_menu.addMenu(ThemeMenu(window.settings_qt, window))
     settings_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Settings"))
     settings_menu.addActions([providers.providers_action, providers.models_action])
     settings_menu.addSeparator()
-    local_only = settings_menu.addAction(
-        QCoreApplication.translate("MainWindow", "Local only (no internet)")
-    )
-    local_only.setObjectName("localOnlyAction")
-    local_only.setCheckable(True)
-    local_only.setChecked(window.settings.local_only)
-    local_only.setToolTip(
-        QCoreApplication.translate(
-            "MainWindow",
-            "Send requests only to this machine (the built-in engine, local servers)",
-        )
-    )
-    local_only.toggled.connect(lambda enabled: _set_local_only(window, enabled))
+    local_only = LocalOnlyAction(window.settings_qt, window)
+    local_only.triggered.connect(lambda enabled: _choose_local_only(window, enabled))
+    settings_menu.addAction(local_only)
     help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
     help_menu.addAction(providers.welcome_action)
     about = help_menu.addAction(QCoreApplication.translate("MainWindow", "About"))
@@ -54,10 +48,36 @@ def build_menus(window: MainWindow) -> QAction:
     return local_only
 
 
-def _set_local_only(window: MainWindow, enabled: bool) -> None:
-    """Settings → Local only: refuse providers that are not on this machine (saved at once)."""
-    window.settings.local_only = enabled
-    window.save_settings()
+class LocalOnlyAction(QAction):
+    """Settings → Local only: refuse providers that are not on this machine; shows the setting
+    and follows it."""
+
+    def __init__(self, settings: QtSettings, window: MainWindow) -> None:
+        super().__init__(
+            QCoreApplication.translate("MainWindow", "Local only (no internet)"), window
+        )
+        self.setObjectName("localOnlyAction")
+        self.setCheckable(True)
+        self.setToolTip(
+            QCoreApplication.translate(
+                "MainWindow",
+                "Send requests only to this machine (the built-in engine, local servers)",
+            )
+        )
+        self._settings = settings
+        self._local_only_changed("local_only")
+        settings.observe(self)
+
+    @on_change("local_only")
+    def _local_only_changed(self, name: str) -> None:
+        self.setChecked(self._settings.settings.local_only)
+
+
+def _choose_local_only(window: MainWindow, enabled: bool) -> None:
+    """The person switched Local only: it is written at once (a privacy choice waits for no
+    timer)."""
+    window.settings_qt.store.set("local_only", enabled)
+    window.settings_qt.flush()
     window.status.set_status(
         QCoreApplication.translate("MainWindow", "Local only: requests go to this machine only.")
         if enabled
