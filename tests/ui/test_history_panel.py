@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QLocale, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QDate, QItemSelectionModel, QLocale, QModelIndex, QRect, Qt
+from PySide6.QtGui import QBrush, QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.runs import RunStatus
-from assistant.ui.history_panel import STATUS_COLUMN, TITLE_COLUMN, HistoryPanel
+from assistant.ui.history_panel import HistoryPanel
+from assistant.ui.history_rows import STATUS_COLUMN, TITLE_COLUMN
 
 MODES = {"article": "Article", "code": "Code completion"}
 DAY_S = 24 * 3600
@@ -56,21 +57,74 @@ def add(
     return record_id
 
 
+class Row:
+    """One line of the panel's list (a record or a day header), read through the model."""
+
+    def __init__(self, panel: HistoryPanel, row: int) -> None:
+        self.panel, self.model = panel, panel.model
+        self.index = self.model.index(row, TITLE_COLUMN)
+
+    @classmethod
+    def of(cls, panel: HistoryPanel, record_id: int) -> Row | None:
+        """The row of a shown record."""
+        index = panel.index_for(record_id)
+        return cls(panel, index.row()) if index.isValid() else None
+
+    def _cell(self, column: int) -> QModelIndex:
+        return self.index.siblingAtColumn(column)
+
+    def text(self, column: int) -> str:
+        return str(self._cell(column).data() or "")
+
+    def toolTip(self, column: int) -> str:  # named as QTreeWidgetItem's
+        return str(self._cell(column).data(Qt.ItemDataRole.ToolTipRole) or "")
+
+    def font(self, column: int) -> QFont:
+        return self._cell(column).data(Qt.ItemDataRole.FontRole) or QFont()
+
+    def background(self, column: int) -> QBrush:
+        return self._cell(column).data(Qt.ItemDataRole.BackgroundRole) or QBrush()
+
+    def flags(self) -> Qt.ItemFlag:
+        return self.model.flags(self.index)
+
+    def childCount(self) -> int:  # named as QTreeWidgetItem's
+        return len(self.model.day_record_ids(self.index.row()))
+
+    def setSelected(self, selected: bool) -> None:  # named as QTreeWidgetItem's
+        flags = QItemSelectionModel.SelectionFlag
+        change = flags.Select if selected else flags.Deselect
+        self.panel.view.selectionModel().select(self.index, change | flags.Rows)
+
+    def setText(self, column: int, text: str) -> None:  # named as QTreeWidgetItem's
+        self.model.setData(self._cell(column), text)
+
+    def rect(self) -> QRect:
+        return self.panel.view.visualRect(self.index)
+
+
+def settled(qtbot: QtBot, panel: HistoryPanel) -> None:
+    """Wait until the reads of the store the panel started have arrived."""
+    qtbot.waitUntil(lambda: not panel.loading)
+
+
 def make_panel(qtbot: QtBot, store: HistoryStore, **kwargs: Any) -> HistoryPanel:
+    height = kwargs.pop("height", 500)
     panel = HistoryPanel(store, MODES, **kwargs)
     qtbot.addWidget(panel)
-    panel.resize(420, 500)
+    panel.resize(420, height)
     panel.show()
     qtbot.waitExposed(panel)
     panel.activateWindow()
     qtbot.waitUntil(panel.isActiveWindow)
+    settled(qtbot, panel)
     return panel
 
 
 def choose(panel: HistoryPanel, record_id: int) -> None:
     """Select one record and give the list the focus, as a click would."""
     assert panel.select_record(record_id)
-    panel.tree.setFocus()
+    panel.view.setFocus()
 
 
 def test_records_are_grouped_by_day_newest_first(qtbot: QtBot, store: HistoryStore) -> None:
@@ -86,9 +140,9 @@ def test_records_are_grouped_by_day_newest_first(qtbot: QtBot, store: HistorySto
     )
     assert panel.day_titles() == ["Today", "Yesterday", long_date]
     assert panel.shown_ids() == [now, morning, yesterday, older]
-    today_header = panel.tree.topLevelItem(0)
+    today_header = Row(panel, 0)
     assert today_header is not None and today_header.childCount() == 2
-    row = panel.item_for(now)
+    row = Row.of(panel, now)
     assert row is not None
     assert [row.text(c) for c in range(3)][:2] == ["Just now", "Code completion"]
     assert row.text(2)  # local time
@@ -104,7 +158,7 @@ def test_status_markers_and_answer_tooltip(qtbot: QtBot, store: HistoryStore) ->
     panel = make_panel(qtbot, store)
 
     def status(record_id: int) -> str:
-        item = panel.item_for(record_id)
+        item = Row.of(panel, record_id)
         assert item is not None
         return item.text(STATUS_COLUMN)
 
@@ -112,15 +166,15 @@ def test_status_markers_and_answer_tooltip(qtbot: QtBot, store: HistoryStore) ->
     assert status(stopped) == "stopped"
     assert status(failed) == "failed"
     assert status(starred) == "★"
-    cut_item = panel.item_for(cut)
+    cut_item = Row.of(panel, cut)
     assert cut_item is not None
     assert cut_item.font(STATUS_COLUMN).bold()
     assert cut_item.background(STATUS_COLUMN).style() != Qt.BrushStyle.NoBrush
     assert cut_item.toolTip(TITLE_COLUMN) == "partial answer"
-    starred_item = panel.item_for(starred)
+    starred_item = Row.of(panel, starred)
     assert starred_item is not None
     assert starred_item.toolTip(TITLE_COLUMN) == long_answer[:300] + "…"
-    failed_item = panel.item_for(failed)
+    failed_item = Row.of(panel, failed)
     assert failed_item is not None
     assert failed_item.toolTip(TITLE_COLUMN) == "boom"
 
@@ -148,11 +202,14 @@ def test_mode_filter_and_starred_only(qtbot: QtBot, store: HistoryStore) -> None
     assert panel.mode_combo.itemText(0) == "All modes"
 
     panel.mode_combo.setCurrentIndex(panel.mode_combo.findData("code"))
+    settled(qtbot, panel)
     assert panel.shown_ids() == [code_plain, code]
     panel.starred_check.setChecked(True)
+    settled(qtbot, panel)
     assert panel.shown_ids() == [code]
     panel.mode_combo.setCurrentIndex(0)
     panel.starred_check.setChecked(False)
+    settled(qtbot, panel)
     assert panel.shown_ids() == [code_plain, code, article]
 
 
@@ -170,10 +227,10 @@ def test_star_toggles_with_ctrl_d(qtbot: QtBot, store: HistoryStore) -> None:
     panel = make_panel(qtbot, store)
     choose(panel, record_id)
     with qtbot.waitSignal(panel.sig_changed):
-        qtbot.keyClick(panel.tree, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(panel.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     record = store.get(record_id)
     assert record is not None and record.starred
-    item = panel.item_for(record_id)
+    item = Row.of(panel, record_id)
     assert item is not None and item.text(STATUS_COLUMN) == "★"
     assert panel.star_action.text() == "Unstar"
     assert panel.selected_ids() == [record_id]
@@ -188,7 +245,7 @@ def test_rename_in_place_with_f2(qtbot: QtBot, store: HistoryStore) -> None:
     record_id = add(store, "Untitled draft")
     panel = make_panel(qtbot, store)
     choose(panel, record_id)
-    qtbot.keyClick(panel.tree, Qt.Key.Key_F2)
+    qtbot.keyClick(panel.view, Qt.Key.Key_F2)
     editor = QApplication.focusWidget()
     assert isinstance(editor, QLineEdit)
     assert editor.text() == "Untitled draft"
@@ -199,7 +256,7 @@ def test_rename_in_place_with_f2(qtbot: QtBot, store: HistoryStore) -> None:
 
     record = store.get(record_id)
     assert record is not None and record.title == "Launch announcement"
-    item = panel.item_for(record_id)
+    item = Row.of(panel, record_id)
     assert item is not None and item.text(TITLE_COLUMN) == "Launch announcement"
     panel.search_edit.setText("launch")
     qtbot.waitUntil(lambda: panel.shown_ids() == [record_id])
@@ -208,7 +265,7 @@ def test_rename_in_place_with_f2(qtbot: QtBot, store: HistoryStore) -> None:
 def test_blank_rename_keeps_the_title(qtbot: QtBot, store: HistoryStore) -> None:
     record_id = add(store, "Keep me")
     panel = make_panel(qtbot, store)
-    item = panel.item_for(record_id)
+    item = Row.of(panel, record_id)
     assert item is not None
     with qtbot.assertNotEmitted(panel.sig_changed):
         item.setText(TITLE_COLUMN, "   ")
@@ -224,7 +281,7 @@ def test_delete_hides_and_ctrl_z_brings_back(qtbot: QtBot, store: HistoryStore) 
     panel = make_panel(qtbot, store)
     choose(panel, doomed)
     with qtbot.waitSignal(panel.sig_changed):
-        qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
+        qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
 
     assert panel.shown_ids() == [last, first]
     record = store.get(doomed)
@@ -234,7 +291,7 @@ def test_delete_hides_and_ctrl_z_brings_back(qtbot: QtBot, store: HistoryStore) 
     assert panel.selected_ids() == [first]  # the next one down
 
     with qtbot.waitSignal(panel.sig_changed):
-        qtbot.keyClick(panel.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(panel.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert panel.shown_ids() == [last, doomed, first]
     assert panel.selected_ids() == [doomed]
     assert not panel.undo_bar.isVisible()
@@ -246,7 +303,7 @@ def test_delete_several_and_undo_with_the_button(qtbot: QtBot, store: HistorySto
     ids = [add(store, f"Note {n}", age_s=10 - n) for n in range(3)]
     panel = make_panel(qtbot, store)
     for record_id in ids[:2]:
-        item = panel.item_for(record_id)
+        item = Row.of(panel, record_id)
         assert item is not None
         item.setSelected(True)
     panel.delete_action.trigger()
@@ -262,13 +319,13 @@ def test_enter_and_double_click_open_the_record(qtbot: QtBot, store: HistoryStor
     panel = make_panel(qtbot, store)
     choose(panel, record_id)
     with qtbot.waitSignal(panel.sig_open) as blocker:
-        qtbot.keyClick(panel.tree, Qt.Key.Key_Return)
+        qtbot.keyClick(panel.view, Qt.Key.Key_Return)
     assert blocker.args == [record_id]
 
-    item = panel.item_for(record_id)
+    item = Row.of(panel, record_id)
     assert item is not None
-    center = panel.tree.visualItemRect(item).center()
-    viewport = panel.tree.viewport()
+    center = item.rect().center()
+    viewport = panel.view.viewport()
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=center)  # a real one starts so
     with qtbot.waitSignal(panel.sig_open) as blocker:
         qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=center)
@@ -278,12 +335,12 @@ def test_enter_and_double_click_open_the_record(qtbot: QtBot, store: HistoryStor
 def test_day_headers_do_not_open(qtbot: QtBot, store: HistoryStore) -> None:
     add(store, "Only one")
     panel = make_panel(qtbot, store)
-    header = panel.tree.topLevelItem(0)
+    header = Row(panel, 0)
     assert header is not None
-    panel.tree.setFocus()
-    panel.tree.setCurrentItem(header)
+    panel.view.setFocus()
+    panel.view.setCurrentIndex(header.index)
     with qtbot.assertNotEmitted(panel.sig_open):
-        qtbot.keyClick(panel.tree, Qt.Key.Key_Return)
+        qtbot.keyClick(panel.view, Qt.Key.Key_Return)
     assert panel.selected_ids() == []
 
 
@@ -336,14 +393,15 @@ def test_copy_as_markdown(qtbot: QtBot, store: HistoryStore) -> None:
 def test_pages_load_on_scroll_and_on_demand(qtbot: QtBot, store: HistoryStore) -> None:
     ids = [add(store, f"Record {n}", age_s=100 - n) for n in range(12)]
     newest_first = ids[::-1]
-    panel = make_panel(qtbot, store, page_size=5)
+    panel = make_panel(qtbot, store, page_size=5, height=150)  # 5 rows fill the list
     assert panel.shown_ids() == newest_first[:5]
     assert panel.has_more
 
     panel.resize(420, 150)
-    bar = panel.tree.verticalScrollBar()
+    bar = panel.view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)
     bar.setValue(bar.maximum())
+    settled(qtbot, panel)
     assert panel.shown_ids() == newest_first[:10]
 
     assert panel.select_record(ids[0])  # the oldest: loads the last page
@@ -360,6 +418,7 @@ def test_refresh_keeps_the_selection_and_shows_new_records(
     choose(panel, kept)
     newer = add(store, "Newer")
     panel.refresh()
+    settled(qtbot, panel)
     assert panel.shown_ids() == [newer, kept]
     assert panel.selected_ids() == [kept]
     assert panel.current_id() == kept
@@ -368,8 +427,8 @@ def test_refresh_keeps_the_selection_and_shows_new_records(
 def test_ctrl_f_focuses_the_search_box(qtbot: QtBot, store: HistoryStore) -> None:
     add(store, "Anything")
     panel = make_panel(qtbot, store)
-    panel.tree.setFocus()
-    qtbot.keyClick(panel.tree, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert panel.search_edit.hasFocus()
 
 

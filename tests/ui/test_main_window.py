@@ -284,6 +284,7 @@ def test_reopen_from_history_brings_back_fields_and_answer(
     qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     assert window.history_panel is not None and window.history_dock is not None
     assert window.history_dock.isVisible()
+    qtbot.waitUntil(lambda: not window.history_panel.loading)  # pages load in the background
     assert done.record_id in window.history_panel.shown_ids()
     window.history_panel.sig_open.emit(done.record_id)
     assert window.current_mode().id == "article"

@@ -1,0 +1,65 @@
+"""Exporting history records from the panel: the save dialog, and writing the chosen format.
+
+The format comes from the file's suffix, else from the dialog's chosen filter. Strings keep the
+panel's translation context (the catalogue has them there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Final
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from assistant.core.storage import export
+from assistant.core.storage.history import Record
+
+SUFFIX_FORMATS: Final = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "txt",
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("HistoryPanel", text)
+
+
+def open_export_dialog(
+    parent: QWidget, first_title: str, chosen: Callable[[Path, str | None], object]
+) -> QFileDialog:
+    """Open (non-modal) a save dialog named after ``first_title``; ``chosen(path, format)``."""
+    dialog = QFileDialog(parent, _tr("Export history"))
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    filters = {
+        _tr("HTML page (*.html *.htm)"): "html",
+        _tr("Markdown (*.md *.markdown)"): "md",
+        _tr("Text (*.txt)"): "txt",
+    }
+    dialog.setNameFilters(list(filters))
+    dialog.setDefaultSuffix("html")
+    dialog.filterSelected.connect(lambda name: dialog.setDefaultSuffix(filters.get(name, "")))
+    dialog.selectFile(safe_filename(first_title) + ".html")
+    dialog.fileSelected.connect(
+        lambda path: chosen(Path(path), filters.get(dialog.selectedNameFilter()))
+    )
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog
+
+
+def write_export(path: Path, records: Sequence[Record], fmt: str | None = None) -> None:
+    """Write ``records`` to ``path`` as its suffix says (else ``fmt``, else Markdown)."""
+    chosen = SUFFIX_FORMATS.get(path.suffix.lower()) or fmt or "md"
+    path.write_text(export.render(records, chosen), encoding="utf-8", newline="")
+
+
+def safe_filename(title: str) -> str:
+    """A file name made from a title (no path separators or reserved characters)."""
+    cleaned = "".join("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in title)
+    return cleaned.strip(" .")[:60] or "history"
