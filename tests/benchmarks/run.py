@@ -23,7 +23,15 @@ if __package__ in (None, ""):
 
 from tests.benchmarks.common import REPO_ROOT, Figure, missing
 
-BENCHMARKS = ("startup", "first_answer", "streaming", "highlighting", "memory", "soak")
+BENCHMARKS = (
+    "startup",
+    "first_answer",
+    "streaming",
+    "highlighting",
+    "memory",
+    "soak",
+    "history",
+)
 ENGINE_RATIO_TARGET = 0.95
 ENGINE_COLD_LIMIT_S = 1.0
 
