@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from assistant.core.storage.history import HistoryStore
+from assistant.core.work.generation import DoneEvent
 
 if TYPE_CHECKING:
     from assistant.ui.history_panel import HistoryPanel
@@ -40,7 +41,8 @@ class HistoryDock(QObject):
         """Show or hide the dock (search, star, rename, delete, reopen, export)."""
         if self._history is None:
             return
-        if shown and self.dock is None:
+        built = self.dock is None
+        if shown and built:
             from assistant.ui.history_panel import HistoryPanel
 
             self.panel = HistoryPanel(self._history, self._titles)
@@ -54,11 +56,13 @@ class HistoryDock(QObject):
         if self.dock is not None:
             self.dock.setVisible(shown)
         if shown and self.panel is not None:
-            self.panel.refresh()
+            if not built:  # a new panel reads its first page by itself
+                self.panel.refresh()
             self.panel.focus_search()
         self.action.setChecked(shown)
 
-    def refresh(self) -> None:
-        """A record changed (a run ended): show it as it is now."""
-        if self.panel is not None:
-            self.panel.refresh()
+    @Slot(str, object)
+    def run_ended(self, _run_id: str, done: DoneEvent) -> None:
+        """A run ended: its record's row alone is read again (or added at the top)."""
+        if self.panel is not None and done.record_id is not None:
+            self.panel.record_changed(done.record_id)

@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         answers.sig_regenerate.connect(self.regenerate_interrupted)
         self.addActions([answers.generate_action, answers.stop_action])
         self.addActions([answers.copy_action, answers.insert_action])
-        self.controller.sig_done.connect(self.history_view.refresh)  # every run's record
+        self.controller.sig_done.connect(self.history_view.run_ended)  # every run's record
         self.history_view.sig_open.connect(self.open_record)
 
     def _restore_state(self) -> None:

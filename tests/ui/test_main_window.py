@@ -346,7 +346,8 @@ def test_code_editor_follows_the_language_field(window: MainWindow) -> None:
 def test_a_stopped_run_ends_like_a_finished_one(
     qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer, tmp_path: Any
 ) -> None:
-    from assistant.ui.history_panel import STATUS_COLUMN
+    from assistant.ui.history_rows import STATUS_COLUMN
+    from tests.ui.history_view import Row, settled
 
     openai_server.reply = "Otters **float**.\n\n```python\nprint('otter')\n```\n" + "word " * 400
     openai_server.delta_size = 5
@@ -359,8 +360,9 @@ def test_a_stopped_run_ends_like_a_finished_one(
         qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
         panel = window.history_panel
         assert panel is not None
+        settled(qtbot, panel)  # its first page is read in the background
         done_id = panel.shown_ids()[0]
-        item = panel.item_for(done_id)
+        item = Row.of(panel, done_id)
         assert item is not None and "writing" in item.text(STATUS_COLUMN)  # as it streams
         qtbot.keyClick(window, Qt.Key.Key_Escape)
         assert not window.stop_button.isEnabled() and "Stopped" in window.status_label.text()
@@ -370,7 +372,8 @@ def test_a_stopped_run_ends_like_a_finished_one(
     assert history is not None
     record = history.get(done_id)
     assert record is not None and record.status == "stopped"
-    item = panel.item_for(done_id)
+    settled(qtbot, panel)  # the row is read again in the background
+    item = Row.of(panel, done_id)
     assert item is not None and "stopped" in item.text(STATUS_COLUMN)  # the record refreshed
     assert "Stopped" in window.status_label.text()
     shown = window.answer_area.current_text()
