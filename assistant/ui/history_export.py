@@ -25,21 +25,17 @@ SUFFIX_FORMATS: Final = {
 }
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("HistoryPanel", text)
-
-
 def open_export_dialog(
     parent: QWidget, first_title: str, chosen: Callable[[Path, str | None], object]
 ) -> QFileDialog:
     """Open (non-modal) a save dialog named after ``first_title``; ``chosen(path, format)``."""
-    dialog = QFileDialog(parent, _tr("Export history"))
+    dialog = QFileDialog(parent, QCoreApplication.translate("HistoryPanel", "Export history"))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     filters = {
-        _tr("HTML page (*.html *.htm)"): "html",
-        _tr("Markdown (*.md *.markdown)"): "md",
-        _tr("Text (*.txt)"): "txt",
+        QCoreApplication.translate("HistoryPanel", "HTML page (*.html *.htm)"): "html",
+        QCoreApplication.translate("HistoryPanel", "Markdown (*.md *.markdown)"): "md",
+        QCoreApplication.translate("HistoryPanel", "Text (*.txt)"): "txt",
     }
     dialog.setNameFilters(list(filters))
     dialog.setDefaultSuffix("html")

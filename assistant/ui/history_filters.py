@@ -17,10 +17,6 @@ from assistant.core.storage.history import HistoryQuery
 SEARCH_DELAY_MS: Final = 250
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("HistoryPanel", text)
-
-
 class HistoryFilters(QWidget):
     """A search box above a mode choice and a "Starred only" check box."""
 
@@ -31,9 +27,13 @@ class HistoryFilters(QWidget):
         super().__init__(parent)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("historySearch")
-        self.search_edit.setPlaceholderText(_tr("Search history"))
+        self.search_edit.setPlaceholderText(
+            QCoreApplication.translate("HistoryPanel", "Search history")
+        )
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName(_tr("Search history"))
+        self.search_edit.setAccessibleName(
+            QCoreApplication.translate("HistoryPanel", "Search history")
+        )
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
@@ -43,13 +43,15 @@ class HistoryFilters(QWidget):
 
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("historyMode")
-        self.mode_combo.setAccessibleName(_tr("Filter by mode"))
-        self.mode_combo.addItem(_tr("All modes"), None)
+        self.mode_combo.setAccessibleName(
+            QCoreApplication.translate("HistoryPanel", "Filter by mode")
+        )
+        self.mode_combo.addItem(QCoreApplication.translate("HistoryPanel", "All modes"), None)
         for mode_id, title in mode_titles.items():
             self.mode_combo.addItem(title, mode_id)
         self.mode_combo.currentIndexChanged.connect(self.sig_changed)
 
-        self.starred_check = QCheckBox(_tr("Starred only"))
+        self.starred_check = QCheckBox(QCoreApplication.translate("HistoryPanel", "Starred only"))
         self.starred_check.setObjectName("historyStarred")
         self.starred_check.toggled.connect(self.sig_changed)
 

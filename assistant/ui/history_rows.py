@@ -53,25 +53,29 @@ class RowTexts:
 
 def row_texts(mode_titles: dict[str, str]) -> RowTexts:
     """The words of the rows, in the panel's translation context (the catalogue has them there)."""
-
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("HistoryPanel", text)
+    translate = QCoreApplication.translate  # lupdate reads translate(context, text)
 
     return RowTexts(
-        headers=(tr("Title"), tr("Mode"), tr("Time"), ""),
-        today=tr("Today"),
-        yesterday=tr("Yesterday"),
-        no_answer=tr("(no answer)"),
-        interrupted_tip=tr(
+        headers=(
+            translate("HistoryPanel", "Title"),
+            translate("HistoryPanel", "Mode"),
+            translate("HistoryPanel", "Time"),
+            "",
+        ),
+        today=translate("HistoryPanel", "Today"),
+        yesterday=translate("HistoryPanel", "Yesterday"),
+        no_answer=translate("HistoryPanel", "(no answer)"),
+        interrupted_tip=translate(
+            "HistoryPanel",
             "The app was closed while this answer was being written; "
-            "the part written so far was kept."
+            "the part written so far was kept.",
         ),
         badges={
-            RunStatus.INTERRUPTED: tr("interrupted"),
-            RunStatus.STOPPED: tr("stopped"),
-            RunStatus.FAILED: tr("failed"),
-            RunStatus.STREAMING: tr("writing…"),
-            RunStatus.CUT_SHORT: tr("cut short"),
+            RunStatus.INTERRUPTED: translate("HistoryPanel", "interrupted"),
+            RunStatus.STOPPED: translate("HistoryPanel", "stopped"),
+            RunStatus.FAILED: translate("HistoryPanel", "failed"),
+            RunStatus.STREAMING: translate("HistoryPanel", "writing…"),
+            RunStatus.CUT_SHORT: translate("HistoryPanel", "cut short"),
         },
         mode_titles=dict(mode_titles),
     )
