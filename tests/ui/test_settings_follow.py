@@ -129,3 +129,14 @@ def test_edits_are_written_once_quiet_and_at_close(window: MainWindow, qtbot: Qt
     window.close()
     saved = json.loads(settings_path().read_text())
     assert saved["window_geometry"] and not window.settings_qt.store.dirty
+
+
+def test_the_theme_is_applied_when_the_window_opens(qtbot: QtBot, qapp: QApplication) -> None:
+    try:
+        win = open_window(qtbot, Settings(theme="dark", welcome_done=True))
+        assert is_dark_palette(qapp.palette())
+        assert is_dark_palette(win.answer_area.current_view().palette())
+        win.close()
+    finally:
+        apply_theme("auto")
+    assert not is_dark_palette(qapp.palette())

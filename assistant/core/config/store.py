@@ -196,7 +196,9 @@ class SettingsStore:
         if name == "profiles":
             return _checked_profiles(value)
         if name == "mode_params":
-            return {mode: dict(params) for mode, params in value.items()}
+            if not isinstance(value, dict) or not all(isinstance(p, dict) for p in value.values()):
+                raise ValueError("mode_params must map each mode to a dict of parameters")
+            return {str(mode): dict(params) for mode, params in value.items()}
         value = coerce_option(name, value)
         if name == "active_profile" and self.settings.profile(value) is None:
             raise ValueError(f"no provider profile is named {value!r}")

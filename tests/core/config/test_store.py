@@ -160,6 +160,8 @@ def test_profiles_and_the_active_name_are_checked() -> None:
         store.set("profiles", [OPENAI_PROFILE])
     with pytest.raises(ValueError, match="Nowhere"):
         store.set("active_profile", "Nowhere")
+    with pytest.raises(ValueError, match="mode_params"):
+        store.set("mode_params", {"article": 0.2})
 
 
 def test_upsert_replaces_a_profile_in_place_and_announces_it() -> None:
