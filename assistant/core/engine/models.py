@@ -1,13 +1,15 @@
 """The models the built-in engine can load: the default model and the GGUF files the user added.
 
 Added GGUF files stay where they are; their paths are kept in ``registry.json`` in the models dir.
-The default model and its install live in :mod:`.default_model` (re-exported here).
+The default model and its install live in :mod:`.default_model` (re-exported here). Views that
+list the models follow changes with :func:`subscribe` (called in the thread that made the change).
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,9 +49,27 @@ __all__ = [
     "model_info",
     "models_dir",
     "remove_model",
+    "subscribe",
 ]
 
 REGISTRY_FILE = "registry.json"
+_listeners: list[Callable[[], None]] = []
+
+
+def subscribe(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call ``listener()`` after a model is added or removed; returns the unsubscribe."""
+    _listeners.append(listener)
+
+    def unsubscribe() -> None:
+        if listener in _listeners:
+            _listeners.remove(listener)
+
+    return unsubscribe
+
+
+def _announce() -> None:
+    for listener in list(_listeners):
+        listener()
 
 
 @dataclass(frozen=True)
@@ -131,6 +151,7 @@ def add_model(path: Path) -> ModelInfo:
         name = _unique_name(_name_for(path), taken)
         entries.append({"name": name, "path": str(path)})
         _write_registry(entries)
+    _announce()
     return model_info(path, name=name)
 
 
@@ -157,10 +178,10 @@ def remove_model(name: str) -> ModelInfo:
                 found.path.unlink()
             except OSError as exc:
                 raise ModelError(cannot_write(found.path.parent, exc)) from exc
-            return found
-        entries = [e for e in _read_registry() if str(e["name"]) != found.name]
-        _write_registry(entries)
-        return found
+        else:
+            _write_registry([e for e in _read_registry() if str(e["name"]) != found.name])
+    _announce()
+    return found
 
 
 def _describe(path: Path, name: str, is_default: bool) -> ModelInfo:
