@@ -70,6 +70,11 @@ CASES: tuple[ProxyCase, ...] = (
         ProxyFault(framing="close", cut_after_events=2 + -(-len(REPLY) // DELTA_SIZE)),
     ),
     ProxyCase(
+        "drop-after-finish",
+        "Close in a chunked body right after the finish event (the HTTP layer reports an error)",
+        ProxyFault(cut_after_events=2 + -(-len(REPLY) // DELTA_SIZE)),
+    ),
+    ProxyCase(
         "close-chunked",
         "Close in the middle of a chunked body",
         ProxyFault(cut_after_events=4),
