@@ -1,4 +1,5 @@
-"""Read the few GGUF metadata values the app shows: name, architecture, quantisation, context.
+"""Read the few GGUF metadata values the app uses: name, architecture, quantisation, context, and
+the attention shape that sizes the KV cache (layers, KV heads, key/value length, sliding window).
 
 The ``gguf`` package's ``GGUFReader`` parses every tensor and token array and took 2.6 s on a
 98 MB model; this reader walks only the key/value header (memory-mapped, arrays skipped) and
@@ -31,6 +32,16 @@ _GUESSED_FLAG = 1024
 _SCALAR_FORMATS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q",
                    12: "d"}  # fmt: skip
 _STRING, _ARRAY = 8, 9
+_SHAPE_KEYS = (
+    ".context_length",
+    ".block_count",
+    ".embedding_length",
+    ".attention.head_count",
+    ".attention.head_count_kv",
+    ".attention.key_length",
+    ".attention.value_length",
+    ".attention.sliding_window",
+)
 
 
 class GGUFError(ValueError):
@@ -47,6 +58,13 @@ class GGUFInfo:
     context_length: int | None
     version: int
     tensor_count: int
+    block_count: int | None = None
+    head_count: int | None = None
+    head_count_kv: int | None = None
+    key_length: int | None = None
+    value_length: int | None = None
+    embedding_length: int | None = None
+    sliding_window: int | None = None
 
     @property
     def quantization(self) -> str:
@@ -115,13 +133,17 @@ class _HeaderReader:
         for _ in range(kv_count):
             key = self._string()
             value_type = self._unpack("I")
-            if key in wanted or key.endswith(".context_length"):
+            if key in wanted or key.endswith(_SHAPE_KEYS):
                 values[key] = self._value(value_type)
-                if _has_all(values, wanted):
-                    break
             else:
                 self._skip(value_type)
+            if key.startswith("tokenizer.") and wanted <= values.keys():
+                break  # the model's own keys come before the tokenizer's (its arrays are long)
         architecture = _as_str(values.get("general.architecture"))
+
+        def shape(name: str) -> int | None:
+            return _as_int(values.get(f"{architecture}.{name}"))
+
         return GGUFInfo(
             name=_as_str(values.get("general.name")),
             architecture=architecture,
@@ -129,6 +151,13 @@ class _HeaderReader:
             context_length=_as_int(values.get(f"{architecture}.context_length")),
             version=version,
             tensor_count=tensor_count,
+            block_count=shape("block_count"),
+            head_count=shape("attention.head_count"),
+            head_count_kv=shape("attention.head_count_kv"),
+            key_length=shape("attention.key_length"),
+            value_length=shape("attention.value_length"),
+            embedding_length=shape("embedding_length"),
+            sliding_window=shape("attention.sliding_window"),
         )
 
     def _corrupt(self) -> GGUFError:
@@ -189,11 +218,6 @@ class _HeaderReader:
             raise self._corrupt()
         if self._pos > len(self._view):
             raise self._corrupt()
-
-
-def _has_all(values: dict[str, object], wanted: set[str]) -> bool:
-    architecture = _as_str(values.get("general.architecture"))
-    return bool(architecture) and wanted.union({f"{architecture}.context_length"}) <= values.keys()
 
 
 def _as_str(value: object) -> str:

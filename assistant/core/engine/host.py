@@ -32,6 +32,8 @@ def _serve(protocol: IO[bytes]) -> int:
     params.cpuparams.n_threads = int(request["n_threads"])
     params.cpuparams_batch.n_threads = int(request["n_threads"])
     params.n_gpu_layers = int(request["gpu_layers"])
+    if int(request.get("cache_ram_mib", -1)) >= 0:
+        params.cache_ram_mib = int(request["cache_ram_mib"])
     params.port = 0
     params.hostnames = ["127.0.0.1"]
     params.api_keys = [request["api_key"]]

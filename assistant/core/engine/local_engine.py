@@ -78,6 +78,8 @@ class EngineConfig:
     n_ctx: int = 4096
     n_threads: int = 0
     gpu_layers: int = 0
+    cache_ram_mib: int = -1
+    """llama.cpp's prompt cache limit in MiB (0 = none; -1 = llama.cpp's default, 8192)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "model_path", Path(self.model_path))
@@ -339,7 +341,8 @@ def _check_model(path: Path) -> ModelInfo:
 def _log_header(config: EngineConfig) -> str:
     return (
         f"starting {config.model_path} "
-        f"(n_ctx={config.n_ctx}, threads={config.threads}, gpu_layers={config.gpu_layers})"
+        f"(n_ctx={config.n_ctx}, threads={config.threads}, gpu_layers={config.gpu_layers}, "
+        f"cache_ram_mib={config.cache_ram_mib})"
     )
 
 
@@ -350,6 +353,7 @@ def _host_request(config: EngineConfig, api_key: str) -> dict[str, Any]:
         "n_ctx": config.n_ctx,
         "n_threads": config.threads,
         "gpu_layers": config.gpu_layers,
+        "cache_ram_mib": config.cache_ram_mib,
         "api_key": api_key,
         "verbosity": LOG_VERBOSITY,
         "alias": config.model_path.stem,

@@ -1,0 +1,111 @@
+"""The model catalogue: its data, model families, and the memory arithmetic behind the fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.core.engine.catalogue import (
+    HEADROOM_BYTES,
+    MIB,
+    OVERHEAD_BYTES,
+    PROMPT_CACHE_MAX_MIB,
+    CatalogueError,
+    Shape,
+    default_repetition,
+    kv_cache_bytes,
+    load_catalogue,
+    parse_catalogue,
+    plan_for_file,
+    plan_for_model,
+    plan_memory,
+    shape_of,
+)
+from assistant.core.engine.gguf_info import read_gguf_info
+
+GIB = 1024 * MIB
+SMOL = Shape(layers=30, kv_heads=3, head_dim=64)
+
+
+def test_every_model_has_its_facts() -> None:
+    catalogue = load_catalogue()
+    assert len(catalogue.models) >= 10
+    ids = [model.id for model in catalogue.models]
+    assert len(set(ids)) == len(ids)
+    for model in catalogue.models:
+        assert 0.4 <= model.parameters_b <= 8.5, model.id
+        assert model.repo.count("/") == 1 and model.file.endswith(".gguf"), model.id
+        assert model.sha256 == "" or len(model.sha256) == 64, model.id
+        assert model.sha256 == "" or model.revision != "main", "a sha256 needs a pinned revision"
+        assert model.licence and model.languages and model.good_at, model.id
+        assert model.context_length >= 8192 and model.shape.layers > 0, model.id
+        assert model.source.startswith("https://huggingface.co/"), model.id
+    families = {model.family for model in catalogue.models}
+    assert {"qwen2", "llama3", "gemma3", "smollm2", "phi3"} <= families
+    assert any("zh" in model.languages for model in catalogue.models)
+
+
+def test_model_families_are_found_by_name_and_header(smol_model_path: Path) -> None:
+    catalogue = load_catalogue()
+    family = catalogue.family_of("Qwen2.5-Coder-7B-Instruct-Q4_K_M.gguf")
+    assert family is not None and family.name == "qwen2"
+    smol = catalogue.family_of("model.gguf", "Smollm2 135M 8k", "llama")
+    assert smol is not None and smol.name == "smollm2"  # before llama: SmolLM2 is a llama arch
+    assert catalogue.family_of("mystery.gguf") is None
+    assert default_repetition(smol_model_path) == smol.repetition
+
+
+def test_a_broken_catalogue_says_which_entry() -> None:
+    text = '[families.a]\nmatch = ["a"]\nrepetition = 1\n[[models]]\nid = "x"\nfamily = "b"\n'
+    with pytest.raises(CatalogueError):
+        parse_catalogue(text)
+
+
+def test_kv_cache_of_the_shipped_model_is_llama_cpps_90_mib() -> None:
+    """llama.cpp reports 'llama_kv_cache: size = 90.00 MiB (4096 cells, 30 layers)' for it."""
+    assert kv_cache_bytes(SMOL, 4096) == 90 * MIB
+    assert kv_cache_bytes(SMOL, 4096, "q8_0") < kv_cache_bytes(SMOL, 4096)
+
+
+def test_sliding_window_layers_keep_only_their_window() -> None:
+    gemma = Shape(layers=34, kv_heads=4, head_dim=256, swa_window=1024, swa_every=6)
+    full = Shape(layers=34, kv_heads=4, head_dim=256)
+    assert kv_cache_bytes(gemma, 1024) == kv_cache_bytes(full, 1024)
+    assert kv_cache_bytes(gemma, 32768) < kv_cache_bytes(full, 32768) / 4
+
+
+def test_shape_comes_from_the_gguf_header(smol_model_path: Path) -> None:
+    shape = shape_of(read_gguf_info(smol_model_path))
+    assert shape == SMOL  # head size from embedding_length / head_count (576 / 9)
+    plan = plan_for_file(smol_model_path, 4096, available=16 * GIB)
+    assert plan.weights == smol_model_path.stat().st_size and plan.kv_cache == 90 * MIB
+
+
+@pytest.mark.parametrize(
+    ("available_gib", "fit"), [(16, "fits"), (5.5, "tight"), (4, "too big"), (None, "unknown")]
+)
+def test_fit_labels(available_gib: float | None, fit: str) -> None:
+    available = None if available_gib is None else int(available_gib * GIB)
+    plan = plan_memory(4 * GIB, Shape(32, 8, 128), 8192, available=available)
+    if available is None:  # plan_memory reads this machine's memory when not given
+        plan = type(plan)(plan.weights, plan.kv_cache, plan.overhead, None, 0)
+    assert plan.kv_cache == 1 * GIB and plan.needed == 5 * GIB + OVERHEAD_BYTES
+    assert plan.fit == fit
+
+
+def test_prompt_cache_is_sized_from_what_is_left() -> None:
+    roomy = plan_memory(1 * GIB, SMOL, 4096, available=64 * GIB)
+    assert roomy.prompt_cache_mib == PROMPT_CACHE_MAX_MIB  # llama.cpp's own default at most
+    some = plan_memory(1 * GIB, SMOL, 4096, available=4 * GIB)
+    spare = 4 * GIB - some.needed - HEADROOM_BYTES
+    assert some.prompt_cache_mib == spare // 2 // MIB
+    assert plan_memory(3 * GIB, SMOL, 4096, available=3 * GIB).prompt_cache_mib == 0
+    assert "prompt cache" in some.details() and "available" in some.details()
+
+
+def test_catalogue_models_are_planned_at_most_at_their_own_context() -> None:
+    smol = load_catalogue().model("smollm2-1.7b-instruct")
+    assert smol is not None
+    small = plan_for_model(smol, 32768, available=16 * GIB)
+    assert small.kv_cache == kv_cache_bytes(smol.shape, smol.context_length)
