@@ -46,6 +46,7 @@ from assistant.core.providers.retries import (
     RetryWaitCancelled,
     call_with_retries,
 )
+from assistant.core.providers.sampling import llama_sampler_fields
 
 if TYPE_CHECKING:
     import openai
@@ -307,6 +308,9 @@ class _ChatCall:
             kwargs["stop"] = list(p.stop)
         if not self.caps.refuses_stream_options:
             kwargs["stream_options"] = {"include_usage": True}
+        if self.endpoint.repetition is not None:  # llama.cpp's server: its sampler fields
+            strength = self.endpoint.repetition if p.repetition is None else p.repetition
+            kwargs["extra_body"] = llama_sampler_fields(strength)
         raw = self.client.chat.completions.with_raw_response.create(**kwargs)
         check_content_type(raw.http_response, self.ctx)
         stream: openai.Stream[Any] = raw.parse()

@@ -45,6 +45,9 @@ class Endpoint:
     """Proxy URL for this endpoint ('' = the environment's); loopback URLs never use one. May carry
     ``user:password`` (from the keyring): it is never shown."""
     local_only: bool = False
+    repetition: float | None = None
+    """Set only for llama.cpp's server (the built-in engine): its model's default Repetition
+    strength; llama.cpp's sampler fields are then sent with every chat request (``sampling``)."""
 
     def __repr__(self) -> str:  # never print the key or the proxy's password
         key = "None" if self.api_key is None else "'***'"

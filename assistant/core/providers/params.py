@@ -16,6 +16,8 @@ class GenerationParams:
     top_p: float = 1.0
     stop: tuple[str, ...] = ()
     n: int = 1
+    repetition: float | None = None
+    """Repetition penalty strength for llama.cpp servers (``sampling``); None: the model's own."""
 
     def merged(self, **overrides: Any) -> GenerationParams:
         """A copy with the given fields replaced; ``None`` values are ignored."""

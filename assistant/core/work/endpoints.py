@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ from assistant.core.providers.profiles import ProviderProfile
 
 if TYPE_CHECKING:
     from assistant.core.config.settings import Settings
-    from assistant.core.engine.local_engine import LocalEngine
+    from assistant.core.engine.local_engine import EngineConfig, LocalEngine
     from assistant.core.providers.secrets import KeyStore
 
 
@@ -101,7 +101,7 @@ class ProviderResolver:
         return self._engine
 
     def _builtin_endpoint(self, on_status: Callable[[str], None]) -> Endpoint:
-        from assistant.core.engine import models
+        from assistant.core.engine import catalogue, models
         from assistant.core.engine.local_engine import EngineConfig, EngineError, LocalEngine
 
         wanted = self._engine_settings()
@@ -124,6 +124,7 @@ class ProviderResolver:
             if self._engine is None:
                 self._engine = LocalEngine()
             engine = self._engine
+        config = _with_prompt_cache(config, engine.config)
         if not engine.is_running_with(config):
             on_status(tr("Loading model {name}…").replace("{name}", path.name))
         try:
@@ -137,6 +138,7 @@ class ProviderResolver:
             read_timeout=self.read_timeout,
             max_retries=self.max_retries,
             local_only=self.local_only,
+            repetition=catalogue.default_repetition(path),
         )
 
     def shutdown(self) -> None:
@@ -145,6 +147,20 @@ class ProviderResolver:
             engine, self._engine = self._engine, None
         if engine is not None:
             engine.stop()
+
+
+def _with_prompt_cache(config: EngineConfig, running: EngineConfig | None) -> EngineConfig:
+    """``config`` with llama.cpp's prompt cache sized from the memory available now (the running
+    engine's size is kept when nothing else changed, so the engine is not restarted for it)."""
+    from assistant.core.engine import catalogue
+
+    if running is not None and replace(running, cache_ram_mib=config.cache_ram_mib) == config:
+        return running
+    try:
+        plan = catalogue.plan_for_file(config.model_path, config.n_ctx)
+    except (OSError, ValueError):  # an unreadable header: llama.cpp's own default
+        return config
+    return replace(config, cache_ram_mib=plan.prompt_cache_mib)
 
 
 def keep_proxy_credentials_in(keys: KeyStore, settings: Settings) -> None:
