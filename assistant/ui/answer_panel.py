@@ -66,6 +66,8 @@ class AnswerPanel(QWidget):
     """(Record) Continue the interrupted answer shown in the recovery bar."""
     sig_regenerate = Signal(object)
     """(Record) Send the interrupted request again."""
+    sig_raise_repetition = Signal()
+    """The model looped: raise Repetition under Parameters and generate again."""
 
     def __init__(
         self,
@@ -160,11 +162,19 @@ class AnswerPanel(QWidget):
         self.regenerate_button = QPushButton(self.tr("Regenerate"))
         self.regenerate_button.setObjectName("regenerateButton")
         self.regenerate_button.clicked.connect(lambda: self.sig_regenerate.emit(self.recovered))
+        self.raise_repetition_button = QPushButton(self.tr("Raise Repetition"))
+        self.raise_repetition_button.setObjectName("raiseRepetitionButton")
+        self.raise_repetition_button.setToolTip(
+            self.tr("One step more Repetition under Parameters, then generate again")
+        )
+        self.raise_repetition_button.clicked.connect(self.sig_raise_repetition)
+        self.raise_repetition_button.setVisible(False)
         dismiss = QPushButton(self.tr("Dismiss"))
         dismiss.clicked.connect(lambda: bar.setVisible(False))
         layout = QHBoxLayout(bar)
         layout.addWidget(self.recovery_label, 1)
-        for button in (self.continue_button, self.regenerate_button, dismiss):
+        buttons = (self.continue_button, self.regenerate_button, self.raise_repetition_button)
+        for button in (*buttons, dismiss):
             layout.addWidget(button)
         bar.setVisible(False)
         return bar
@@ -280,12 +290,14 @@ class AnswerPanel(QWidget):
             self.tr("Continue from the text so far or regenerate it, or raise Repetition first.")
         )
         self.recovery_bar.setVisible(record is not None)
+        self.raise_repetition_button.setVisible(True)
 
     def _offer_continue(self, done: DoneEvent) -> None:
         """Continue / Regenerate for an answer that is not finished (cut short, Max tokens)."""
         record = self.history.get(done.record_id) if self.history and done.record_id else None
         self.recovered = record
         self.recovery_bar.setVisible(record is not None)
+        self.raise_repetition_button.setVisible(False)
         if not hit_max_tokens(done.finish_reasons):  # cut short, or failed mid-answer
             note = self.tr("The text so far is kept. Continue asks the model for the rest.")
         else:
@@ -322,6 +334,7 @@ class AnswerPanel(QWidget):
         self.recovery_bar.setVisible(self.recovered is not None)
         if record.status == RunStatus.CUT_SHORT:
             interrupted_note = self.tr("This answer was cut short. The text so far is kept.")
+        self.raise_repetition_button.setVisible(False)
         self.recovery_label.setText(
             interrupted_note or self.tr("This answer was interrupted. The text so far is kept.")
         )

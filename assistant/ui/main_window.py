@@ -4,6 +4,7 @@ and the history dock, and turns Generate into a request through core's one reque
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Slot
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         answers.sig_running.connect(self.status.set_running)
         answers.sig_continue.connect(self.continue_interrupted)
         answers.sig_regenerate.connect(self.regenerate_interrupted)
+        answers.sig_raise_repetition.connect(self.raise_repetition)
         self.addActions([answers.generate_action, answers.stop_action])
         self.addActions([answers.copy_action, answers.insert_action])
         self.controller.sig_done.connect(self.history_view.run_ended)  # every run's record
@@ -196,6 +198,19 @@ class MainWindow(QMainWindow):
         request = self._recovered_request()
         if request is not None and self.answer_panel.recovered is not None:
             self._send(continuation(request, self.answer_panel.recovered.answer))
+
+    def raise_repetition(self) -> None:
+        """The model looped: one step more Repetition under Parameters, then Generate again."""
+        from assistant.core.engine.catalogue import DEFAULT_REPETITION, default_repetition
+        from assistant.core.engine.models import default_model_path
+        from assistant.core.providers.sampling import raised
+
+        current = self.params_panel.params().repetition
+        if current is None:  # the model's own: its family's default
+            path = self.settings.engine_model_path or default_model_path()
+            current = default_repetition(Path(path)) if path else DEFAULT_REPETITION
+        self.params_panel.repetition.setValue(raised(current))
+        self.generate()
 
     def regenerate_interrupted(self) -> None:
         """Send the interrupted request again from the start."""

@@ -1,4 +1,5 @@
-"""Sampling parameters of the current mode: temperature, max tokens, top-p, stop sequences, n."""
+"""Sampling parameters of the current mode: temperature, max tokens, top-p, stop sequences, n,
+and Repetition (the built-in engine's anti-repetition strength; lowest value = the model's own)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.providers.params import GenerationParams
+from assistant.core.providers.sampling import MAX_REPETITION, REPETITION_STEP
 
 STOP_SEPARATOR = " | "
+MODEL_DEFAULT = -REPETITION_STEP
+"""The Repetition spin box's lowest value, shown as "model default" (``repetition`` None)."""
 
 
 def parse_stop(text: str) -> tuple[str, ...]:
@@ -71,12 +75,26 @@ class ParamsPanel(QWidget):
         self.n = QSpinBox()
         self.n.setRange(1, 8)
         self.n.setToolTip(self.tr("How many variants to generate."))
+        self.repetition = QDoubleSpinBox()
+        self.repetition.setObjectName("repetition")
+        self.repetition.setRange(MODEL_DEFAULT, MAX_REPETITION)
+        self.repetition.setSingleStep(REPETITION_STEP)
+        self.repetition.setDecimals(1)
+        self.repetition.setSpecialValueText(self.tr("model default"))
+        self.repetition.setValue(MODEL_DEFAULT)
+        self.repetition.setToolTip(
+            self.tr(
+                "Built-in engine: how strongly to keep the model from repeating itself "
+                "(0 = off). Raise it when answers loop."
+            )
+        )
 
         form.addRow(self.tr("Temperature"), self.temperature)
         form.addRow(self.tr("Max tokens"), self.max_tokens)
         form.addRow(self.tr("Top-p"), self.top_p)
         form.addRow(self.tr("Stop sequences"), self.stop)
         form.addRow(self.tr("Variants (n)"), self.n)
+        form.addRow(self.tr("Repetition"), self.repetition)
         header = QHBoxLayout()
         header.addWidget(self.toggle)
         header.addWidget(self.summary, 1)
@@ -86,7 +104,7 @@ class ParamsPanel(QWidget):
         outer.addWidget(self._body)
         self._body.setVisible(False)
         self.sig_changed.connect(self._update_summary)
-        for spin in (self.temperature, self.top_p):
+        for spin in (self.temperature, self.top_p, self.repetition):
             spin.valueChanged.connect(self.sig_changed)
         for ispin in (self.max_tokens, self.n):
             ispin.valueChanged.connect(self.sig_changed)
@@ -109,19 +127,23 @@ class ParamsPanel(QWidget):
             text += self.tr(" · {0} variants").format(params.n)
         if params.stop:
             text += self.tr(" · stop: {0}").format(format_stop(params.stop))
+        if params.repetition is not None:
+            text += self.tr(" · repetition {0}").format(f"{params.repetition:g}")
         self.summary.setText(text)
 
     def set_params(self, params: GenerationParams) -> None:
         """Show ``params`` without emitting sig_changed."""
         self.blockSignals(True)
-        for widget in (self.temperature, self.max_tokens, self.top_p, self.stop, self.n):
+        editors = (self.temperature, self.max_tokens, self.top_p, self.stop, self.n)
+        for widget in (*editors, self.repetition):
             widget.blockSignals(True)
         self.temperature.setValue(params.temperature)
         self.max_tokens.setValue(params.max_tokens)
         self.top_p.setValue(params.top_p)
         self.stop.setText(format_stop(params.stop))
         self.n.setValue(params.n)
-        for widget in (self.temperature, self.max_tokens, self.top_p, self.stop, self.n):
+        self.repetition.setValue(MODEL_DEFAULT if params.repetition is None else params.repetition)
+        for widget in (*editors, self.repetition):
             widget.blockSignals(False)
         self.blockSignals(False)
         self._model = params.model
@@ -135,4 +157,7 @@ class ParamsPanel(QWidget):
             top_p=self.top_p.value(),
             stop=parse_stop(self.stop.text()),
             n=self.n.value(),
+            repetition=None
+            if self.repetition.value() <= MODEL_DEFAULT
+            else self.repetition.value(),
         )

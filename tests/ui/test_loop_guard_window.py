@@ -41,3 +41,22 @@ def test_looping_answer_is_stopped_kept_and_explained(
     assert sent[-2] == {"role": "assistant", "content": shown}
     qtbot.waitUntil(lambda: win.answer_area.current_text() == shown + openai_server.reply)
     assert not win.error_banner.isVisible() and not panel.recovery_bar.isVisible()
+
+
+def test_raise_repetition_steps_it_up_and_generates_again(
+    qtbot: QtBot, make_window: WindowFactory, openai_server: FakeOpenAIServer, app_home: Any
+) -> None:
+    openai_server.reply = INTRO + SENTENCE * 40
+    openai_server.delta_delay = 0.002
+    win = make_window(openai_server.base_url)
+    assert generate_and_wait(qtbot, win).error_kind == "repetition"
+    panel = win.answer_panel
+    assert panel.raise_repetition_button.isVisible()
+    assert win.params_panel.params().repetition is None  # the model's own so far
+    openai_server.reply = "A short answer."
+    with qtbot.waitSignal(win.controller.sig_done, timeout=10_000) as blocker:
+        panel.raise_repetition_button.click()
+    assert blocker.args[1].status == "complete"
+    assert win.params_panel.params().repetition == 1.5  # no built-in model here: 1, one step up
+    assert "repetition 1.5" in win.params_panel.summary.text()
+    assert not panel.recovery_bar.isVisible()
