@@ -102,17 +102,30 @@ def purge_deleted_later(history: HistoryStore, days: int) -> threading.Thread:
     return thread
 
 
+def _after_first_paint(window: MainWindow) -> None:
+    """Once the window is on screen: the welcome page on a first run, and what the first Generate
+    would wait for (imports, the system keyring, compiled templates) prepared in the background."""
+    from assistant.core.prompts.request import prepare_templates
+    from assistant.ui.warm_up import after_first_paint, warm_after_first_paint
+
+    services = window.services
+    warm_after_first_paint(
+        window,
+        calls=[
+            lambda: services.keys.backend_available,
+            lambda: prepare_templates(services.modes.values()),
+        ],
+    )
+    after_first_paint(window, window.show_welcome_if_first_run)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     app = create_app(argv)
     settings = Settings.load()
     _install_translations(app, settings.language)
     window = build_window(settings)
     window.show()
-    from assistant.ui.warm_up import after_first_paint, warm_after_first_paint
-
-    keys = window.services.keys  # finding the system keyring takes a while too
-    warm_after_first_paint(window, calls=[lambda: keys.backend_available])
-    after_first_paint(window, window.show_welcome_if_first_run)
+    _after_first_paint(window)
     code = app.exec()
     window.services.resolver.shutdown()
     return int(code)

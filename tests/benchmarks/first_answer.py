@@ -81,11 +81,11 @@ def _child(warm: bool) -> int:
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
         window.current_form().set_values({"topic": "Otters"})
         view = window.answer_area.current_view()
+        warming = any(thread.name == "warm-imports" for thread in threading.enumerate())
         started = time.perf_counter()
 
         def first_delta(_chars: int) -> None:
             elapsed_ms = (time.perf_counter() - started) * 1000
-            warming = any(thread.name == "warm-imports" for thread in threading.enumerate())
             print(f"{MARKER} {elapsed_ms:.3f} {int(warming)}", flush=True)
             os._exit(0)
 
@@ -136,7 +136,7 @@ def _round(
     warm: bool, env: dict[str, str], base_url: str, stamps: IO[str]
 ) -> tuple[float, float, bool]:
     """(app ms from Generate to the first delta shown, server ms to its first content byte,
-    whether the warm-up was still running then)."""
+    whether the warm-up was still running when Generate was pressed)."""
     home = _home(base_url)
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "warm" if warm else "cold"]
     try:

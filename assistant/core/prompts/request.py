@@ -9,13 +9,14 @@ never override. The context-window check is a separate step (``core.providers.to
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from assistant.core.base.i18n import tr
 from assistant.core.prompts.modes import InvalidValues, Mode, render_messages
-from assistant.core.prompts.templates import TemplateError
+from assistant.core.prompts.templates import TemplateError, render
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.profiles import ProviderProfile
 
@@ -78,3 +79,12 @@ def build_request(
         raise RequestError([message.replace("{error}", str(exc))]) from exc
     params = merge_params(mode, parameters, overrides)
     return GenerationRequest(mode.id, dict(fields), messages, profile, params)
+
+
+def prepare_templates(modes: Iterable[Mode]) -> None:
+    """Compile the modes' prompt templates before their first request needs them (a broken one
+    is reported by that request)."""
+    for mode in modes:
+        for source in (mode.system, mode.template):
+            with contextlib.suppress(Exception):
+                render(source, mode.defaults())

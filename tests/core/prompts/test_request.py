@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.core.prompts.modes import ModeError, builtin_modes, parse_mode
-from assistant.core.prompts.request import RequestError, build_request, merge_params
+from assistant.core.prompts.request import (
+    RequestError,
+    build_request,
+    merge_params,
+    prepare_templates,
+)
 from assistant.core.providers.profiles import ProviderProfile
 
 MODES = builtin_modes()
@@ -76,3 +81,18 @@ def test_a_wrong_cursor_split_is_explained(declared: str) -> None:
     )
     with pytest.raises(ModeError, match="after_cursor_field"):
         parse_mode(text, source="test.toml")
+
+
+def test_prepare_templates_compiles_ahead_and_never_raises() -> None:
+    from assistant.core.prompts import templates
+
+    broken = parse_mode(
+        'title = "T"\n[prompt]\nuser = "{{ subject.__class__ }}"\n[[fields]]\nname = "subject"\n',
+        source="test.toml",
+        check_templates=False,
+    )
+    templates._compile.cache_clear()
+    prepare_templates([MODES["article"], broken])  # the broken one is left to its request
+    compiled = templates._compile.cache_info().misses
+    build_request(MODES["article"], {"topic": "Tea"}, PROFILE)
+    assert templates._compile.cache_info().misses == compiled  # nothing left to compile
