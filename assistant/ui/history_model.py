@@ -2,8 +2,9 @@
 
 Rows are lines of one flat list: a day header, then that day's records, newest first (a flat list
 because QTreeView lays out every loaded row again on each insertion, which stalls the GUI once tens
-of thousands are loaded; a table view only shifts its row sections). Pages come from the store
-off the GUI thread (:func:`~assistant.ui.background.run_in_background`): the first one on
+of thousands are loaded; a table view only shifts its row sections). Pages are read off the GUI
+thread by :class:`~assistant.ui.worker.Worker` jobs on a pool of one thread of the model's own (in
+order, and never behind a download on the shared pool): the first page on
 :meth:`HistoryModel.reload`, the next ones through ``canFetchMore``/``fetchMore`` when the view
 reaches the end, each continuing after the last row loaded. A record that changed is read again
 alone (:meth:`HistoryModel.refresh_record`) and its row updated, inserted or removed in place.
@@ -22,12 +23,13 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QThreadPool,
     Signal,
 )
 
 from assistant.core.storage.history import HistoryQuery, HistoryStore, RecordSummary
-from assistant.ui.background import run_in_background
 from assistant.ui.history_rows import COLUMN_COUNT, TITLE_COLUMN, RowLook, RowTexts
+from assistant.ui.worker import Worker
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT: Final = QModelIndex()
@@ -74,6 +76,8 @@ class HistoryModel(QAbstractItemModel):
         self.page_size = max(1, page_size)
         self.query = HistoryQuery()
         self._rename = rename
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
         self._days: list[_Day] = []
         self._lines: list[_Line] = []
         self._rows: dict[int, int] | None = {}  # record id -> line; None: to rebuild
@@ -176,7 +180,11 @@ class HistoryModel(QAbstractItemModel):
             self.sig_error.emit(str(error))
             self.sig_loaded.emit()
 
-        run_in_background(read, done, failed, self)
+        worker = Worker(lambda _report, _abort: read(), self, pool=self._pool)
+        worker.sig_returned.connect(done)
+        worker.sig_errored.connect(failed)
+        worker.sig_finished.connect(worker.deleteLater)
+        worker.start()
 
     def _replace_all(self, found: list[RecordSummary], limit: int) -> None:
         self._fetching = False
