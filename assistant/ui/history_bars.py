@@ -1,4 +1,5 @@
-"""The Undo bar under the history list: "Deleted …" with an Undo button, for a few seconds.
+"""The lines around the history list: a problem of the store above it, and below it the Undo bar
+("Deleted …" with an Undo button, for a few seconds) and a notice line (export results, errors).
 
 Strings keep the panel's translation context (the catalogue has them there).
 """
@@ -58,3 +59,28 @@ class UndoBar(QFrame):
     def _expire(self) -> None:
         self.hide()
         self.sig_expired.emit()
+
+
+def problem_label() -> QLabel:
+    """A yellow line saying why the history cannot be kept as usual (hidden until set)."""
+    label = QLabel()
+    label.setObjectName("historyProblem")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setStyleSheet(
+        "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e0c060;"
+        " border-radius: 4px; padding: 4px; }"
+    )
+    label.hide()
+    return label
+
+
+def notice_label() -> QLabel:
+    """A selectable line for outcomes and errors (hidden until set)."""
+    label = QLabel()
+    label.setObjectName("historyNotice")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label

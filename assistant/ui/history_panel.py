@@ -19,7 +19,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QLabel,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from assistant.core.storage import export
 from assistant.core.storage.database import describe_error
 from assistant.core.storage.history import HistoryError, HistoryStore, Record, RecordSummary
-from assistant.ui.history_bars import UndoBar
+from assistant.ui.history_bars import UndoBar, notice_label, problem_label
 from assistant.ui.history_export import open_export_dialog, write_export
 from assistant.ui.history_filters import HistoryFilters
 from assistant.ui.history_list import HistoryList
@@ -166,23 +165,8 @@ class HistoryPanel(QWidget):
             self.toolbar.addAction(action)
 
     def _build_bars(self) -> None:
-        self.problem_label = QLabel()
-        self.problem_label.setObjectName("historyProblem")
-        self.problem_label.setWordWrap(True)
-        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem_label.setStyleSheet(
-            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e0c060;"
-            " border-radius: 4px; padding: 4px; }"
-        )
-        self.problem_label.hide()
-
-        self.notice_label = QLabel()
-        self.notice_label.setObjectName("historyNotice")
-        self.notice_label.setWordWrap(True)
-        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice_label.hide()
-
+        self.problem_label = problem_label()
+        self.notice_label = notice_label()
         self.undo_bar = UndoBar()
         self.undo_label, self.undo_button = self.undo_bar.label, self.undo_bar.button
         self.undo_bar.sig_undo.connect(self.undo_delete)
