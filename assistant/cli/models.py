@@ -1,4 +1,5 @@
-"""`assistant models install | add PATH | list | remove NAME`: the built-in engine's model files."""
+"""`assistant models install | add PATH | list | remove NAME | download ID`: the built-in engine's
+model files."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import sys
 import time
 from collections.abc import Callable
 from typing import Any
+
+from assistant.cli import models_download
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -26,6 +29,7 @@ def register(subparsers: Any) -> None:
     remove = actions.add_parser("remove", help="forget a model (your own files are not deleted)")
     remove.add_argument("name", metavar="NAME", help="name as shown by 'assistant models list'")
     remove.set_defaults(handler=_reporting_model_errors(_remove))
+    models_download.register(actions, _reporting_model_errors)
 
 
 def _install(args: argparse.Namespace) -> int:
