@@ -116,7 +116,7 @@ def _after_first_paint(window: MainWindow) -> None:
             lambda: prepare_templates(services.modes.values()),
         ],
     )
-    after_first_paint(window, window.show_welcome_if_first_run)
+    after_first_paint(window, window.provider_bar.show_welcome_if_first_run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,7 +4,6 @@ and the history dock, and turns Generate into a request through core's one reque
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Slot
@@ -166,18 +165,8 @@ class MainWindow(QMainWindow):
         editor = self.current_form().main_editor()
         engine, window = self.services.resolver.engine, self.settings.engine_context
         if context_check.allow_send(self, request, editor, engine, window, self.status.set_status):
-            self.start_request(request, cursor_position)
-
-    def start_request(self, request: GenerationRequest, cursor_position: int | None = None) -> str:
-        """Send ``request`` and stream its answer into the pane; returns the request id."""
-        self.mode_panel.save_drafts()
-        mode = self.services.modes[request.mode_id]
-        return self.answer_panel.start(request, mode, cursor_position)
-
-    @Slot()
-    def stop(self) -> None:
-        """Stop the run on screen at once; the text so far stays."""
-        self.answer_panel.stop()
+            self.mode_panel.save_drafts()
+            self.answer_panel.start(request, self.services.modes[request.mode_id], cursor_position)
 
     def _recovered_request(self) -> GenerationRequest | None:
         """The interrupted run's request, built again from its record's fields and parameters."""
@@ -201,15 +190,7 @@ class MainWindow(QMainWindow):
 
     def raise_repetition(self) -> None:
         """The model looped: one step more Repetition under Parameters, then Generate again."""
-        from assistant.core.engine.catalogue import DEFAULT_REPETITION, default_repetition
-        from assistant.core.engine.models import default_model_path
-        from assistant.core.providers.sampling import raised
-
-        current = self.params_panel.params().repetition
-        if current is None:  # the model's own: its family's default
-            path = self.settings.engine_model_path or default_model_path()
-            current = default_repetition(Path(path)) if path else DEFAULT_REPETITION
-        self.params_panel.repetition.setValue(raised(current))
+        self.mode_panel.raise_repetition()
         self.generate()
 
     def regenerate_interrupted(self) -> None:
@@ -220,7 +201,7 @@ class MainWindow(QMainWindow):
 
     # --- history and crash recovery ------------------------------------------------------------
 
-    def open_record(self, record_id: int, keep_input: bool = False) -> None:
+    def open_record(self, record_id: int, keep_input: bool = False, note: str = "") -> None:
         """Bring a past generation back: its mode, field values and answer(s)."""
         history = self.services.history
         record = history.get(record_id) if history else None
@@ -231,7 +212,7 @@ class MainWindow(QMainWindow):
         self.mode_panel.select_mode(record.mode)
         if not keep_input:
             self.mode_panel.form(record.mode).set_values(dict(record.fields))
-        self.answer_panel.show_record(record, self.services.modes[record.mode])
+        self.answer_panel.show_record(record, self.services.modes[record.mode], note)
         self.status.set_status(self.tr("Opened “{0}” from the history.").format(record.title))
 
     def _recover_interrupted(self) -> None:
@@ -247,20 +228,15 @@ class MainWindow(QMainWindow):
             return
         if record is None or record.mode not in self.services.modes:
             return
-        # The draft is the input exactly as typed; a run without one (the CLI) brings its fields.
-        self.open_record(record.id, keep_input=record.mode in has_draft)
-        self.answer_panel.recovery_label.setText(
-            self.tr(
-                "This answer was interrupted: the app closed while it was being written. "
-                "The input and the text so far are kept."
-            )
+        note = self.tr(
+            "This answer was interrupted: the app closed while it was being written. "
+            "The input and the text so far are kept."
         )
+        # The draft is the input exactly as typed; a run without one (the CLI) brings its fields.
+        self.open_record(record.id, keep_input=record.mode in has_draft, note=note)
         self.status.set_status(self.tr("Recovered an interrupted answer."))
 
     # --- settings, dialogs, dropping models, closing -------------------------------------------
-
-    def show_welcome_if_first_run(self) -> None:
-        self.provider_bar.show_welcome_if_first_run()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         from assistant.ui.models_dialog import gguf_paths, local_paths

@@ -8,6 +8,7 @@ are settings: edited through the settings store, and followed when they change e
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -171,6 +172,18 @@ class ModePanel(QWidget):
             self.store.set_mode_params(mode.id, changed)
         finally:
             self._editing = False
+
+    def raise_repetition(self) -> None:
+        """One step more Repetition under Parameters (from the model's own default if unset)."""
+        from assistant.core.engine.catalogue import DEFAULT_REPETITION, default_repetition
+        from assistant.core.engine.models import default_model_path
+        from assistant.core.providers.sampling import raised
+
+        current = self.params_panel.params().repetition
+        if current is None:  # the model's own: its family's default
+            path = self.settings.engine_model_path or default_model_path()
+            current = default_repetition(Path(path)) if path else DEFAULT_REPETITION
+        self.params_panel.repetition.setValue(raised(current))
 
     # --- drafts --------------------------------------------------------------------------------
 
