@@ -209,22 +209,35 @@ def qt_app() -> Any:
 
 
 def markdown_answer(size: int) -> str:
-    """About ``size`` characters of markdown: headings, prose, lists and fenced code."""
-    section = (
-        "## Reading a file in chunks\n\n"
-        "Streaming keeps memory **flat**: read a *fixed* number of bytes, handle them, repeat. "
-        "See [the docs](https://docs.python.org/3/library/io.html) and `io.BufferedReader`.\n\n"
-        "- open the file in binary mode\n- read `CHUNK` bytes at a time\n- stop at EOF\n\n"
-        "```python\n"
-        "def chunks(path: str, size: int = 65536) -> Iterator[bytes]:\n"
-        '    """Yield the file\'s bytes ``size`` at a time."""\n'
-        '    with open(path, "rb") as handle:\n'
-        "        while block := handle.read(size):\n"
-        "            yield block  # caller decides what to do\n"
-        "```\n\n"
-        "```c\n"
-        "/* the same in C,\n   with a multi-line comment */\n"
-        'int main(void) { char buf[4096]; return printf("%d\\n", 42); }\n'
-        "```\n\n"
-    )
-    return (section * (size // len(section) + 1))[:size]
+    """About ``size`` characters of markdown: headings, prose, lists and fenced code.
+
+    Sections differ (their number appears in the heading, prose and code), as a real long answer
+    does: one section repeated verbatim is a loop, which the loop guard rightly stops.
+    """
+    sections = []
+    total, number = 0, 0
+    while total < size:
+        number += 1
+        section = (
+            f"## Reading a file in chunks, part {number}\n\n"
+            f"Streaming keeps memory **flat**: read a *fixed* number of bytes ({number * 4096}), "
+            "handle them, repeat. "
+            f"See [the docs](https://docs.python.org/3/library/io.html#{number}) and "
+            "`io.BufferedReader`.\n\n"
+            f"- open file {number} in binary mode\n- read `CHUNK_{number}` bytes at a time\n"
+            "- stop at EOF\n\n"
+            "```python\n"
+            f"def chunks_{number}(path: str, size: int = {65536 + number}) -> Iterator[bytes]:\n"
+            '    """Yield the file\'s bytes ``size`` at a time."""\n'
+            '    with open(path, "rb") as handle:\n'
+            "        while block := handle.read(size):\n"
+            f"            yield block  # caller {number} decides what to do\n"
+            "```\n\n"
+            "```c\n"
+            f"/* the same in C, part {number},\n   with a multi-line comment */\n"
+            f'int main(void) {{ char buf[{number}]; return printf("%d\\n", {number}); }}\n'
+            "```\n\n"
+        )
+        sections.append(section)
+        total += len(section)
+    return "".join(sections)[:size]
