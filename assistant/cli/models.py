@@ -1,5 +1,5 @@
-"""`assistant models install | add PATH | list | remove NAME | download ID`: the built-in engine's
-model files."""
+"""`assistant models install | add PATH | list | remove NAME | download ID | catalogue`: the
+built-in engine's model files (the catalogue table is in :mod:`.model_catalogue`)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ def register(subparsers: Any) -> None:
     remove.add_argument("name", metavar="NAME", help="name as shown by 'assistant models list'")
     remove.set_defaults(handler=_reporting_model_errors(_remove))
     models_download.register(actions, _reporting_model_errors)
+    catalogue = actions.add_parser(
+        "catalogue", help="models you can download, and whether each fits this machine"
+    )
+    catalogue.add_argument("--context", type=int, default=0, help="context size (tokens)")
+    catalogue.set_defaults(handler=_catalogue)
 
 
 def _install(args: argparse.Namespace) -> int:
@@ -86,6 +91,12 @@ def _remove(args: argparse.Namespace) -> int:
     info = remove_model(args.name)
     print(f"removed {info.name}")
     return 0
+
+
+def _catalogue(args: argparse.Namespace) -> int:
+    from assistant.cli.model_catalogue import catalogue_table
+
+    return catalogue_table(args)
 
 
 def _reporting_model_errors(handler: Handler) -> Handler:
