@@ -32,13 +32,11 @@ from assistant.core.work.runs import RunStatus
 from assistant.ui import answer_actions
 from assistant.ui.answer_area import AnswerArea
 from assistant.ui.generation_controller import GenerationController
+from assistant.ui.recovery_bar import RecoveryBar
 
 _BANNER_STYLE = (
     "QLabel#errorBanner { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
     " border-radius: 4px; padding: 6px; }"
-)
-_RECOVERY_STYLE = (
-    "QWidget#recoveryBar { background: #fff4e5; border: 1px solid #ffd8a8; border-radius: 4px; }"
 )
 
 
@@ -84,7 +82,6 @@ class AnswerPanel(QWidget):
         self._insert_target: tuple[str, int] | None = None  # (editor text, cursor) of the run
         self.shown_record_id: int | None = None
         self.shown_mode_id = ""
-        self.recovered: Record | None = None
         self._build_actions()
         self._build_widgets()
         controller.sig_status.connect(self._on_status)
@@ -138,7 +135,14 @@ class AnswerPanel(QWidget):
         self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_banner.setStyleSheet(_BANNER_STYLE)
         self.error_banner.setVisible(False)
-        self.recovery_bar = self._build_recovery_bar()
+        self.recovery_bar = RecoveryBar()
+        self.recovery_bar.sig_continue.connect(self.sig_continue)
+        self.recovery_bar.sig_regenerate.connect(self.sig_regenerate)
+        self.recovery_bar.sig_raise_repetition.connect(self.sig_raise_repetition)
+        self.recovery_label = self.recovery_bar.label
+        self.continue_button = self.recovery_bar.continue_button
+        self.regenerate_button = self.recovery_bar.regenerate_button
+        self.raise_repetition_button = self.recovery_bar.raise_repetition_button
         bar = QToolBar()
         bar.setObjectName("answerToolbar")
         for action in (self.copy_action, self.insert_action, self.export_action):
@@ -148,36 +152,6 @@ class AnswerPanel(QWidget):
         layout.addWidget(self.error_banner)
         layout.addWidget(self.recovery_bar)
         layout.addWidget(self.answer_area, 1)
-
-    def _build_recovery_bar(self) -> QWidget:
-        bar = QWidget()
-        bar.setObjectName("recoveryBar")
-        bar.setStyleSheet(_RECOVERY_STYLE)
-        self.recovery_label = QLabel()
-        self.recovery_label.setWordWrap(True)
-        self.continue_button = QPushButton(self.tr("Continue"))
-        self.continue_button.setObjectName("continueButton")
-        self.continue_button.setToolTip(self.tr("Ask the model to go on from the text so far"))
-        self.continue_button.clicked.connect(lambda: self.sig_continue.emit(self.recovered))
-        self.regenerate_button = QPushButton(self.tr("Regenerate"))
-        self.regenerate_button.setObjectName("regenerateButton")
-        self.regenerate_button.clicked.connect(lambda: self.sig_regenerate.emit(self.recovered))
-        self.raise_repetition_button = QPushButton(self.tr("Raise Repetition"))
-        self.raise_repetition_button.setObjectName("raiseRepetitionButton")
-        self.raise_repetition_button.setToolTip(
-            self.tr("One step more Repetition under Parameters, then generate again")
-        )
-        self.raise_repetition_button.clicked.connect(self.sig_raise_repetition)
-        self.raise_repetition_button.setVisible(False)
-        dismiss = QPushButton(self.tr("Dismiss"))
-        dismiss.clicked.connect(lambda: bar.setVisible(False))
-        layout = QHBoxLayout(bar)
-        layout.addWidget(self.recovery_label, 1)
-        buttons = (self.continue_button, self.regenerate_button, self.raise_repetition_button)
-        for button in (*buttons, dismiss):
-            layout.addWidget(button)
-        bar.setVisible(False)
-        return bar
 
     def buttons(self) -> QHBoxLayout:
         """Stop and Generate, right-aligned (placed under the form by the window)."""
@@ -284,25 +258,24 @@ class AnswerPanel(QWidget):
     def _offer_after_loop(self, done: DoneEvent) -> None:
         """The loop guard stopped the answer: say so; Continue and Regenerate work on its record."""
         self.show_error(done.error or "")
-        record = self.history.get(done.record_id) if self.history and done.record_id else None
-        self.recovered = record
-        self.recovery_label.setText(
-            self.tr("Continue from the text so far or regenerate it, or raise Repetition first.")
-        )
-        self.recovery_bar.setVisible(record is not None)
-        self.raise_repetition_button.setVisible(True)
+        note = self.tr("Continue from the text so far or regenerate it, or raise Repetition first.")
+        self.recovery_bar.offer(self._record_of(done), note, raise_repetition=True)
 
     def _offer_continue(self, done: DoneEvent) -> None:
         """Continue / Regenerate for an answer that is not finished (cut short, Max tokens)."""
-        record = self.history.get(done.record_id) if self.history and done.record_id else None
-        self.recovered = record
-        self.recovery_bar.setVisible(record is not None)
-        self.raise_repetition_button.setVisible(False)
         if not hit_max_tokens(done.finish_reasons):  # cut short, or failed mid-answer
             note = self.tr("The text so far is kept. Continue asks the model for the rest.")
         else:
             note = self.tr("The answer reached Max tokens. Continue asks the model for the rest.")
-        self.recovery_label.setText(note)
+        self.recovery_bar.offer(self._record_of(done), note)
+
+    def _record_of(self, done: DoneEvent) -> Record | None:
+        return self.history.get(done.record_id) if self.history and done.record_id else None
+
+    @property
+    def recovered(self) -> Record | None:
+        """The unfinished record Continue and Regenerate work on (None: nothing to go on from)."""
+        return self.recovery_bar.record
 
     def _summary(self, done: DoneEvent) -> str:
         if done.status == RunStatus.STOPPED:
@@ -329,15 +302,11 @@ class AnswerPanel(QWidget):
         self.shown_mode_id = record.mode
         self.error_banner.setVisible(bool(record.error))
         self.error_banner.setText(record.error or "")
-        unfinished = (RunStatus.INTERRUPTED, RunStatus.CUT_SHORT)
-        self.recovered = record if record.status in unfinished else None
-        self.recovery_bar.setVisible(self.recovered is not None)
+        unfinished = record.status in (RunStatus.INTERRUPTED, RunStatus.CUT_SHORT)
         if record.status == RunStatus.CUT_SHORT:
             interrupted_note = self.tr("This answer was cut short. The text so far is kept.")
-        self.raise_repetition_button.setVisible(False)
-        self.recovery_label.setText(
-            interrupted_note or self.tr("This answer was interrupted. The text so far is kept.")
-        )
+        note = interrupted_note or self.tr("This answer was interrupted. The text so far is kept.")
+        self.recovery_bar.offer(record if unfinished else None, note)
 
     # --- answer actions ------------------------------------------------------------------------
 
