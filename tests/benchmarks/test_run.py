@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIGURE = re.compile(
     r"^(?P<name>[a-z0-9_]+) app=\S+ baseline=\S+ unit=\S+ .*"
@@ -38,13 +40,14 @@ EXPECTED = {
 }
 
 
+@pytest.mark.timeout(600)  # every benchmark at tiny sizes, each in fresh processes
 def test_quick_run_prints_one_line_per_figure(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "tests/benchmarks/run.py", "--quick"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=540,
     )
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if not line.startswith("#")]
