@@ -85,6 +85,7 @@ class HistoryModel(QAbstractItemModel):
         self._folded: set[date] = set()
         self._generation = 0
         self._fetching = False
+        self._resetting = False
         self._pending = 0
         self._exhausted = True
         self._today = date.today()
@@ -105,7 +106,7 @@ class HistoryModel(QAbstractItemModel):
         """Show the first ``count`` (default: a page) records matching ``query``, read anew."""
         self.query = query
         self._generation += 1
-        self._fetching = True
+        self._fetching = self._resetting = True
         limit = max(self.page_size, count or 0)
         self._start(
             lambda: self.store.summaries(query, limit + 1),
@@ -129,23 +130,27 @@ class HistoryModel(QAbstractItemModel):
     def load_through(self, record_id: int) -> bool:
         """Load every page down to a record at once (an explicit jump); False if it is not listed.
 
-        Two indexed reads on the calling thread: the record, then the rows between.
+        Indexed reads on the calling thread: the record, the rows down to it, one row after it.
+        A first page still on its way (the filters just changed) is read here instead.
         """
-        if self.row_of(record_id) is not None:
+        resetting = self._resetting
+        if not resetting and self.row_of(record_id) is not None:
             return True
-        if self._exhausted:
+        if not resetting and self._exhausted:
             return False
-        target = self.store.summary(record_id, self.query)
+        query = self.query
+        target = self.store.summary(record_id, query)
         if target is None:
             return False
         self._generation += 1  # a page on its way would now overlap
-        self._fetching = False
-        between = self.store.summaries(
-            self.query, None, after=self._last_key(), through=target.order_key
-        )
-        self._append(between)
-        more = self.store.summaries(self.query, 1, after=target.order_key)
-        self._exhausted = not more
+        after = None if resetting else self._last_key()
+        rows = self.store.summaries(query, None, after=after, through=target.order_key)
+        if resetting:
+            self._replace_all(rows, len(rows))
+        else:
+            self._fetching = False
+            self._append(rows)
+        self._exhausted = not self.store.summaries(query, 1, after=target.order_key)
         return self.row_of(record_id) is not None
 
     def refresh_record(self, record_id: int) -> None:
@@ -154,22 +159,17 @@ class HistoryModel(QAbstractItemModel):
         self._start(
             lambda: self.store.summary(record_id, query),
             lambda found: self._apply_record(record_id, found),
-            keep_generation=False,
         )
 
-    def _start(
-        self,
-        read: Callable[[], Any],
-        apply: Callable[[Any], None],
-        *,
-        keep_generation: bool = True,
-    ) -> None:
+    def _start(self, read: Callable[[], Any], apply: Callable[[Any], None]) -> None:
+        """Run ``read`` on the model's thread; ``apply`` its result unless the list was read
+        anew meanwhile (then that read shows the store as it is)."""
         generation = self._generation
         self._pending += 1
 
         def done(result: Any) -> None:
             self._pending -= 1
-            if generation == self._generation or not keep_generation:
+            if generation == self._generation:
                 apply(result)
             self.sig_loaded.emit()
 
@@ -187,7 +187,7 @@ class HistoryModel(QAbstractItemModel):
         worker.start()
 
     def _replace_all(self, found: list[RecordSummary], limit: int) -> None:
-        self._fetching = False
+        self._fetching = self._resetting = False
         self._exhausted = len(found) <= limit
         self._today = date.today()
         self.beginResetModel()
@@ -250,10 +250,10 @@ class HistoryModel(QAbstractItemModel):
         if summary.id not in self._summaries:
             return
         self._summaries[summary.id] = summary
-        for day in self._days:
-            for position, old in enumerate(day.records):
-                if old.id == summary.id:
-                    day.records[position] = summary
+        group = self._days[self._day_of(summary)]
+        for position, old in enumerate(group.records):
+            if old.id == summary.id:
+                group.records[position] = summary
         row = self.row_of(summary.id)
         if row is not None:
             self._lines[row] = summary
@@ -303,11 +303,10 @@ class HistoryModel(QAbstractItemModel):
     def remove_records(self, record_ids: Iterable[int]) -> None:
         """Take records out of the list (and a day header left without records)."""
         for record_id in record_ids:
-            if self._summaries.pop(record_id, None) is None:
+            summary = self._summaries.pop(record_id, None)
+            if summary is None:
                 continue
-            at = next(
-                n for n, d in enumerate(self._days) if any(r.id == record_id for r in d.records)
-            )
+            at = self._day_of(summary)
             group, line = self._days[at], self._day_line(at)
             position = next(n for n, r in enumerate(group.records) if r.id == record_id)
             self._rows = None
@@ -383,6 +382,11 @@ class HistoryModel(QAbstractItemModel):
     def is_folded(self, row: int) -> bool:
         line = self._lines[row] if 0 <= row < len(self._lines) else None
         return isinstance(line, _Day) and line.folded
+
+    def _day_of(self, summary: RecordSummary) -> int:
+        """The position in ``_days`` of a loaded record's day."""
+        day = _local_day(summary.created_ts)
+        return next(n for n, group in enumerate(self._days) if group.day == day)
 
     def _day_line(self, at: int) -> int:
         """The line of the header of ``self._days[at]`` (the end when ``at`` is past the last)."""

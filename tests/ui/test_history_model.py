@@ -147,3 +147,18 @@ def test_a_folded_day_stays_folded_when_reloaded(qtbot: QtBot, store: HistorySto
     assert panel.model.rowCount() == 3
     panel.view.clicked.emit(panel.model.index(panel.model.day_rows()[1], 0))
     assert panel.model.rowCount() == 5 and panel.index_for(old[0]).isValid()
+
+
+def test_a_jump_right_after_the_filters_change_shows_the_new_list(
+    qtbot: QtBot, store: HistoryStore
+) -> None:
+    ids = [add(store, f"Note {n}", age_s=100 - n) for n in range(8)]
+    for record_id in ids[:4]:
+        store.star(record_id)
+    panel = make_panel(qtbot, store, page_size=2)
+    panel.starred_check.setChecked(True)  # its first page is on its way...
+    assert panel.select_record(ids[0])  # ...and read at once for the jump
+    assert panel.shown_ids() == ids[3::-1]
+    assert panel.selected_ids() == [ids[0]] and not panel.has_more
+    qtbot.waitUntil(lambda: not panel.loading)
+    assert panel.shown_ids() == ids[3::-1]  # the page that arrived late changed nothing
