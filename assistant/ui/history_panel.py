@@ -35,6 +35,7 @@ from assistant.ui.history_model import HistoryModel
 from assistant.ui.history_rows import TITLE_COLUMN, row_texts
 
 PAGE_SIZE: Final = 200
+REFRESH_PAGES: Final = 5
 
 
 T = TypeVar("T")
@@ -193,9 +194,11 @@ class HistoryPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        """Read again what is shown (as many records as now), keeping the selection."""
+        """Read again what is shown (as many records as now, up to a few pages; filing tens of
+        thousands again at once would stall the GUI), keeping the selection."""
         self._show_problem()
-        self.model.reload(self.filters.query(), len(self.model.record_ids()))
+        shown = len(self.model.record_ids())
+        self.model.reload(self.filters.query(), min(shown, REFRESH_PAGES * self.page_size))
 
     @Slot()
     def reload(self) -> None:
