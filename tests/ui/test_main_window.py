@@ -380,3 +380,16 @@ def test_a_stopped_run_ends_like_a_finished_one(
     assert shown == record.answer, "the pane shows what the stopped run kept"
     html = window._export_text(str(tmp_path / "stopped.html"), shown)
     assert "<span style=" in html and "otter" in html, "exported like a finished answer"
+
+
+def test_a_mode_form_is_built_when_first_shown_with_its_draft(window: MainWindow) -> None:
+    panel = window.mode_panel
+    assert [form.mode.id for form in panel.built_forms()] == [window.current_mode().id]
+    assert panel.drafts is not None
+    panel.drafts.save("ad-copy", {"product": "Solar lamp {x}", "variants": 2})
+    panel.restore_drafts()  # as at start: the draft waits for its form
+    assert "ad-copy" not in [form.mode.id for form in panel.built_forms()]
+    choose_mode(window, "ad-copy")
+    assert "ad-copy" in [form.mode.id for form in panel.built_forms()]
+    values = window.current_form().values()
+    assert values["product"] == "Solar lamp {x}" and values["variants"] == 2
