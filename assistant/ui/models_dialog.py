@@ -36,6 +36,7 @@ from assistant.core.config.settings import Settings
 from assistant.core.config.store import SettingsStore
 from assistant.core.engine import local_engine, models
 from assistant.ui.background import run_in_background
+from assistant.ui.catalogue_panel import CataloguePanel
 from assistant.ui.model_install import InstallProgressWidget, ModelInstaller
 
 COLUMNS = ("name", "size", "quantization", "context", "status")
@@ -95,7 +96,7 @@ class ModelsDialog(QDialog):
         """The settings file could not be written (set when the dialog closes)."""
         self.models: list[models.ModelInfo] = []
         self.setWindowTitle(self.tr("Models"))
-        self.resize(820, 520)
+        self.resize(960, 820)
         self.setAcceptDrops(True)
 
         self.table = QTableWidget(0, len(COLUMNS))
@@ -139,11 +140,18 @@ class ModelsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.use_button)
 
-        self.installer = ModelInstaller(self)
+        self.installer = ModelInstaller(self, local_only=lambda: self.settings.local_only)
         self.installer.sig_done.connect(self._installed)
         self.installer.sig_failed.connect(lambda _message: self._update_buttons())
         self.install_progress = InstallProgressWidget(self.installer)
         self.install_progress.setVisible(False)
+
+        self.catalogue = CataloguePanel(
+            lambda: self.settings.engine_context, lambda: self.settings.local_only
+        )
+        self.catalogue.sig_downloaded.connect(lambda _path: self.refresh())
+        catalogue_box = QGroupBox(self.tr("Download a model"))
+        QVBoxLayout(catalogue_box).addWidget(self.catalogue)
 
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         box.rejected.connect(self.accept)
@@ -154,6 +162,7 @@ class ModelsDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.install_progress)
         layout.addWidget(self.message)
+        layout.addWidget(catalogue_box, 2)
         layout.addWidget(self._engine_box())
         layout.addWidget(box)
         self.refresh()
@@ -360,6 +369,7 @@ class ModelsDialog(QDialog):
     @Slot(int)
     def _context_changed(self, value: int) -> None:
         self.store.set("engine_context", value)
+        self.catalogue.refresh()  # the KV cache, so the fit, follows the context size
 
     @Slot(int)
     def _threads_changed(self, value: int) -> None:
@@ -406,6 +416,7 @@ class ModelsDialog(QDialog):
     def done(self, result: int) -> None:
         """Stop a running install and write pending settings (a problem is shown and kept)."""
         self.installer.shutdown()
+        self.catalogue.shutdown()
         self.save_error = self.store.flush()
         if self.save_error:
             QMessageBox.warning(self, self.windowTitle(), self.save_error)

@@ -27,6 +27,8 @@ class ProviderBar(QToolBar):
 
     sig_status = Signal(str)
     """A line for the status bar."""
+    sig_models_changed = Signal()
+    """A model file was added or removed (from any thread; shown in the GUI thread)."""
 
     def __init__(
         self,
@@ -72,6 +74,15 @@ class ProviderBar(QToolBar):
         self.addAction(self.models_action)
         self.refill()
         settings.observe(self)
+        self._follow_model_files()
+
+    def _follow_model_files(self) -> None:
+        """The picker lists model files again when one is added or removed (a download ends)."""
+        from assistant.core.engine import models
+
+        self.sig_models_changed.connect(self.show_profile_model)  # queued from a worker thread
+        unsubscribe = models.subscribe(self.sig_models_changed.emit)
+        self.destroyed.connect(lambda _object=None: unsubscribe())
 
     @property
     def settings(self) -> Settings:

@@ -44,6 +44,7 @@ __all__ = [
     "DownloadResult",
     "DownloadSpec",
     "DownloadStopped",
+    "discard_partial",
     "download_model",
     "partial_path",
     "target_path",
@@ -119,6 +120,11 @@ def partial_path(spec: DownloadSpec, directory: Path | None = None) -> Path:
     """Where the bytes fetched so far are kept."""
     target = target_path(spec, directory)
     return target.with_name(target.name + ".part")
+
+
+def discard_partial(spec: DownloadSpec, directory: Path | None = None) -> None:
+    """Delete the partial file of ``spec`` (the next download starts over)."""
+    _discard(partial_path(spec, directory))
 
 
 def disk_free(path: Path) -> int:

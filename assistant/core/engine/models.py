@@ -8,6 +8,7 @@ list the models follow changes with :func:`subscribe` (called in the thread that
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ __all__ = [
 
 REGISTRY_FILE = "registry.json"
 _listeners: list[Callable[[], None]] = []
+_log = logging.getLogger(__name__)
 
 
 def subscribe(listener: Callable[[], None]) -> Callable[[], None]:
@@ -68,8 +70,12 @@ def subscribe(listener: Callable[[], None]) -> Callable[[], None]:
 
 
 def _announce() -> None:
+    """Tell every listener; one that fails (a closed view) does not undo the change."""
     for listener in list(_listeners):
-        listener()
+        try:
+            listener()
+        except Exception:
+            _log.exception("a models-list listener failed")
 
 
 @dataclass(frozen=True)
