@@ -8,6 +8,8 @@ included, runs there.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -22,7 +24,7 @@ UNKNOWN = -1.0
 _STEPS = 200  # progress is relayed at most this often per phase (0.5 % steps)
 
 
-def _install(report: Report, cancel: threading.Event) -> Path:
+def _install(report: Report, cancel: threading.Event, local_only: bool = False) -> Path:
     """The worker's job: install the default model, reporting (message, fraction) in steps."""
     last: tuple[str, int] | None = None
 
@@ -34,7 +36,7 @@ def _install(report: Report, cancel: threading.Event) -> Path:
             last = key
             report((message, UNKNOWN if fraction is None else fraction))
 
-    return models.install_default(progress, cancel)
+    return models.install_default(progress, cancel, local_only=local_only)
 
 
 class ModelInstaller(QObject):
@@ -47,8 +49,12 @@ class ModelInstaller(QObject):
     sig_failed = Signal(str)
     """The install failed or was cancelled; the message is for the person. Retrying is safe."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, local_only: Callable[[], bool] = lambda: False
+    ) -> None:
         super().__init__(parent)
+        self._local_only = local_only
+        """Settings → Local only, read at each start: refuses before pip runs."""
         self._worker: Worker | None = None
         self._running = False
         self._cancel = threading.Event()
@@ -68,7 +74,7 @@ class ModelInstaller(QObject):
             return
         self._running = True
         self._cancel = threading.Event()
-        worker = Worker(_install, self, abort=self._cancel)
+        worker = Worker(partial(_install, local_only=self._local_only()), self, abort=self._cancel)
         worker.sig_yielded.connect(self._relay_progress)
         worker.sig_returned.connect(self._relay_done)
         worker.sig_errored.connect(self._relay_error)

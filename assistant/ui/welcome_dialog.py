@@ -83,7 +83,7 @@ class WelcomeDialog(QDialog):
         """The settings file could not be written (set by :meth:`accept`)."""
         self.setWindowTitle(self.tr("Welcome"))
         self.setMinimumWidth(620)
-        self.installer = ModelInstaller(self)
+        self.installer = ModelInstaller(self, local_only=lambda: self.settings.local_only)
         self.installer.sig_done.connect(self._builtin_installed)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._choices_page())
