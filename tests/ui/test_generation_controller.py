@@ -75,7 +75,7 @@ def finals_of(controller: GenerationController) -> dict[str, list[DoneEvent]]:
 def test_a_run_streams_through_the_book_and_the_signals(
     qtbot: QtBot, controller: GenerationController, openai_server: FakeOpenAIServer
 ) -> None:
-    openai_server.reply = "Otters hold hands while they sleep. " * 20
+    openai_server.reply = " ".join(f"Otter fact number {n}." for n in range(60))
     openai_server.delta_size = 4
     statuses: list[RunStatus] = []
     controller.book.subscribe(lambda run, _change: statuses.append(run.status))
@@ -102,7 +102,7 @@ def test_stop_delivers_a_final_stopped_event_and_refreshes_the_record(
     openai_server: FakeOpenAIServer,
     store: HistoryStore,
 ) -> None:
-    openai_server.reply = "slow " * 400
+    openai_server.reply = " ".join(f"w{n}" for n in range(400))
     openai_server.delta_size = 5
     openai_server.delta_delay = 0.01
     finals = finals_of(controller)
@@ -125,7 +125,7 @@ def test_stop_delivers_a_final_stopped_event_and_refreshes_the_record(
 def test_every_run_ends_once_even_queued_ones_stopped_before_they_began(
     qtbot: QtBot, controller: GenerationController, openai_server: FakeOpenAIServer
 ) -> None:
-    openai_server.reply = "slow " * 400
+    openai_server.reply = " ".join(f"w{n}" for n in range(400))
     openai_server.delta_delay = 0.02
     finals = finals_of(controller)
     changes: dict[str, list[RunChange]] = {}

@@ -107,7 +107,7 @@ def test_a_run_streams_and_ends_in_the_book(
 def test_stop_ends_the_run_like_a_finished_one(
     openai_server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    openai_server.reply = "slow " * 100
+    openai_server.reply = " ".join(f"w{n}" for n in range(100))
     openai_server.delta_size = 5
     openai_server.delta_delay = 0.01
     store = HistoryStore(tmp_path / "h.sqlite3")
