@@ -12,10 +12,14 @@ import pytest
 from PySide6.QtCore import QPersistentModelIndex
 from pytestqt.qtbot import QtBot
 
+from assistant.core.config.settings import Settings
 from assistant.core.storage.history import HistoryQuery, HistoryStore, RecordSummary
 from assistant.core.work.runs import RunStatus
 from assistant.ui.history_panel import HistoryPanel
 from assistant.ui.history_rows import STATUS_COLUMN
+from tests.fakeserver import FakeOpenAIServer
+from tests.ui.history_view import settled
+from tests.ui.windows import open_window, use_loopback
 
 MODES = {"article": "Article", "code": "Code completion"}
 
@@ -162,3 +166,23 @@ def test_a_jump_right_after_the_filters_change_shows_the_new_list(
     assert panel.selected_ids() == [ids[0]] and not panel.has_more
     qtbot.waitUntil(lambda: not panel.loading)
     assert panel.shown_ids() == ids[3::-1]  # the page that arrived late changed nothing
+
+
+def test_a_run_in_the_window_appears_at_the_top_of_the_open_history(
+    qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any
+) -> None:
+    settings = Settings()
+    use_loopback(settings, openai_server.base_url)
+    window = open_window(qtbot, settings)
+    window.history_view.show(True)
+    panel = window.history_panel
+    assert panel is not None
+    settled(qtbot, panel)
+    assert panel.shown_ids() == []
+    window.current_form().widget("topic").setText("Kingfishers")  # type: ignore[union-attr]
+    with qtbot.assertNotEmitted(panel.model.modelReset):  # the row alone, not the list
+        with qtbot.waitSignal(window.controller.sig_done, timeout=10_000) as blocker:
+            window.generate()
+        qtbot.waitUntil(lambda: panel.shown_ids() == [blocker.args[1].record_id])
+    assert panel.day_titles() == ["Today"]
+    window.close()
