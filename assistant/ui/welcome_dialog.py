@@ -42,6 +42,7 @@ from assistant.core.providers.profiles import (
 from assistant.core.providers.secrets import KeyStore
 from assistant.ui.background import run_in_background
 from assistant.ui.model_install import InstallProgressWidget, ModelInstaller
+from assistant.ui.welcome_download import RecommendedDownloadPage, shipped_cost_text
 
 WELCOME_DONE = "welcome_done"
 """The setting set once a choice was made."""
@@ -74,6 +75,7 @@ class WelcomeDialog(QDialog):
     BUILTIN = 1
     OPENAI = 2
     SERVER = 3
+    RECOMMENDED = 4
 
     def __init__(self, store: SettingsStore, keys: KeyStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,11 +87,16 @@ class WelcomeDialog(QDialog):
         self.setMinimumWidth(620)
         self.installer = ModelInstaller(self, local_only=lambda: self.settings.local_only)
         self.installer.sig_done.connect(self._builtin_installed)
+        self.recommended = RecommendedDownloadPage(
+            self.settings.engine_context, lambda: self.settings.local_only, self._back_button()
+        )
+        self.recommended.sig_done.connect(self.use_gguf_file)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._choices_page())
         self.pages.addWidget(self._builtin_page())
         self.pages.addWidget(self._openai_page())
         self.pages.addWidget(self._server_page())
+        self.pages.addWidget(self.recommended)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
 
@@ -113,7 +120,10 @@ class WelcomeDialog(QDialog):
         intro.setWordWrap(True)
         self.builtin_button = QCommandLinkButton(
             self.tr("Use the built-in model (offline, free, ~100 MB download once)"),
-            self.tr("Runs on this computer; nothing you write leaves it. No account, no key."),
+            self.tr("Runs on this computer; nothing you write leaves it. No account, no key.")
+            + " "
+            + shipped_cost_text(self.settings.engine_context)
+            + ".",
         )
         self.builtin_button.clicked.connect(self.choose_builtin)
         self.openai_button = QCommandLinkButton(
@@ -139,8 +149,12 @@ class WelcomeDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addSpacing(8)
-        for button in (self.builtin_button, self.openai_button, self.server_button):
-            layout.addWidget(button)
+        offers = [self.builtin_button, self.recommended.button, self.openai_button]
+        for button in [*offers, self.server_button]:
+            if button is not None:
+                layout.addWidget(button)
+        if self.recommended.button is not None:
+            self.recommended.button.clicked.connect(self.choose_recommended)
         layout.addWidget(self.gguf_button)
         layout.addWidget(self.choice_error)
         layout.addStretch(1)
@@ -256,6 +270,7 @@ class WelcomeDialog(QDialog):
     def _back(self) -> None:
         if self.installer.running:
             self.installer.shutdown()
+        self.recommended.shutdown()
         self._show_page(self.CHOICES)
 
     # --- the four choices ----------------------------------------------------------------------
@@ -265,6 +280,12 @@ class WelcomeDialog(QDialog):
         """Choice 1: install the default model (instant if present), then use it and close."""
         self._show_page(self.BUILTIN)
         self.install_progress.start()
+
+    @Slot()
+    def choose_recommended(self) -> None:
+        """Choice 1b: download the catalogue model that fits best, then use it and close."""
+        self._show_page(self.RECOMMENDED)
+        self.recommended.start()
 
     @Slot(str)
     def _builtin_installed(self, path: str) -> None:
@@ -393,6 +414,7 @@ class WelcomeDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.installer.shutdown()
+        self.recommended.shutdown()
         super().done(result)
 
 
