@@ -77,8 +77,13 @@ def build_window(settings: Settings | None = None) -> MainWindow:
     purge_deleted_later(history, settings.purge_deleted_days)
     controller = GenerationController(resolver, history, stop_loops=lambda: settings.stop_loops)
     store = SettingsStore(settings)
-    window = MainWindow(Services(store, keys, load_modes(), resolver, controller, history))
+    modes = load_modes()
+    window = MainWindow(Services(store, keys, modes, resolver, controller, history))
     controller.setParent(window)
+    if modes.errors:  # the person's mode files that were skipped: say which, where and why
+        from assistant.ui.mode_problems_banner import ModeProblemsBanner, place_above_central
+
+        place_above_central(window, ModeProblemsBanner(modes.errors))
     return window
 
 

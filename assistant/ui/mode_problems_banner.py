@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QStyle,
     QToolButton,
@@ -102,3 +103,15 @@ class ModeProblemsBanner(QFrame):
             .replace("{line}", str(problem.line))
             .replace("{reason}", reason)
         )
+
+
+def place_above_central(window: QMainWindow, banner: QWidget) -> None:
+    """Put ``banner`` above ``window``'s central widget (its panels), across its width."""
+    panels = window.takeCentralWidget()
+    column = QWidget(window)
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(banner)
+    if panels is not None:
+        layout.addWidget(panels, 1)
+    window.setCentralWidget(column)

@@ -1,4 +1,5 @@
-"""The banner for mode files that could not be loaded: file, line, reason, and Open file."""
+"""The banner for mode files that could not be loaded (file, line, reason, Open file), alone and
+in the main window."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from assistant.core.config.settings import Settings
 from assistant.core.prompts.modes import ModeError, load_modes, user_modes_dir
 from assistant.ui.mode_problems_banner import ModeProblemsBanner
+from tests.ui.windows import open_window
 
 GOOD = """title = "Haiku"
 [prompt]
@@ -108,3 +111,27 @@ def test_no_problems_no_banner(qtbot: QtBot) -> None:
     assert not banner.isVisible() and texts(banner) == []
     banner.set_problems(load_modes(include_user=False).errors)
     assert not banner.isVisible()
+
+
+def test_the_window_shows_the_banner_for_a_broken_mode_file(
+    qtbot: QtBot, broken_files: Path, opened: OpenedUrls
+) -> None:
+    window = open_window(qtbot, Settings())
+
+    banner = window.findChild(ModeProblemsBanner)
+    assert banner is not None and banner.isVisible()
+    assert [Path(problem.source).name for problem in banner.problems] == [
+        "syntax.toml",
+        "typo.toml",
+    ]
+    assert texts(banner)[0] == (
+        "Mode file “syntax.toml”, line 3: not valid TOML: Invalid value. This mode is skipped."
+    )
+    assert "fine" in window.services.modes and "typo" not in window.services.modes
+    qtbot.mouseClick(banner.findChildren(QPushButton, "open")[0], Qt.MouseButton.LeftButton)
+    assert opened.urls == [QUrl.fromLocalFile(str(broken_files / "syntax.toml"))]
+
+
+def test_the_window_has_no_banner_when_every_mode_file_loads(qtbot: QtBot) -> None:
+    window = open_window(qtbot, Settings())
+    assert window.findChild(ModeProblemsBanner) is None
