@@ -162,7 +162,7 @@ class ModelsDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.install_progress)
         layout.addWidget(self.message)
-        layout.addWidget(catalogue_box, 2)
+        layout.addWidget(catalogue_box, 3)
         layout.addWidget(self._engine_box())
         layout.addWidget(box)
         self.refresh()
