@@ -121,12 +121,38 @@ def _engine(quick: bool) -> bool:
     return True
 
 
+def _sampling(quick: bool) -> bool:
+    """tests/benchmarks/sampling.py: loops and self-ended answers, plain vs Repetition."""
+    from assistant.core.engine.models import DEFAULT_MODEL
+    from tests.fixtures.engine import model_cache_dir
+
+    if quick or not (model_cache_dir() / DEFAULT_MODEL.file_name).is_file():
+        reason = "skipped in quick mode" if quick else "no model (run assistant models install)"
+        print(missing("sampling_loop_share", reason), flush=True)
+        return True
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.sampling", "--rounds", "2"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(REPO_ROOT)},
+    )
+    for line in result.stdout.splitlines():
+        print(line, flush=True)
+    if result.returncode != 0:
+        print(result.stderr[-3000:], file=sys.stderr)
+        print(missing("sampling_loop_share", f"crashed with exit code {result.returncode}"))
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     quick = "--quick" in args
     for line in _header():
         print(line, flush=True)
-    ok = all([_run_benchmark(name, quick) for name in BENCHMARKS] + [_engine(quick)])
+    ran = [_run_benchmark(name, quick) for name in BENCHMARKS]
+    ok = all([*ran, _engine(quick), _sampling(quick)])
     return 0 if ok else 1
 
 
