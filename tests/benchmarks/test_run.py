@@ -33,6 +33,7 @@ EXPECTED = {
     "soak_stall_p99_ms",
     "soak_history_ok",
     "engine_tokens_per_s",
+    "sampling_loop_share",
     "history_first_page_ms",
     "history_search_ms",
     "history_scroll_stall_max_ms",
