@@ -166,11 +166,14 @@ def download_model(
         raise DownloadError(models.cannot_write(folder, exc)) from exc
     from filelock import FileLock, Timeout
 
+    lock = Path(str(part) + ".lock")
     try:
-        with FileLock(str(part) + ".lock", timeout=0):
-            return _fetch(spec, endpoint, part, progress, control, restart, free_space)
+        with FileLock(str(lock), timeout=0):
+            result = _fetch(spec, endpoint, part, progress, control, restart, free_space)
     except Timeout:
         raise say.busy(spec.file) from None
+    lock.unlink(missing_ok=True)  # done: nothing is left beside the model
+    return result
 
 
 def _fetch(

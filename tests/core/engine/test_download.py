@@ -90,7 +90,7 @@ def test_complete_download_is_verified_registered_and_announced(hub: FakeHub) ->
     assert [m.path for m in models.list_models()] == [result.path]
     assert announced == [1]
     assert not partial_path(SPEC).exists()
-    left = sorted(p.name for p in models.models_dir().iterdir() if p.suffix != ".lock")
+    left = sorted(p.name for p in models.models_dir().iterdir())
     assert left == sorted([FILE, "registry.json"])
     downloading = [s for s in steps if s.phase == "download"]
     assert [s.done for s in downloading] == sorted(s.done for s in downloading)
@@ -281,3 +281,26 @@ def test_unknown_file_names_the_repository(hub: FakeHub) -> None:
 
     assert str(failed.value) == f"{REPO} has no file missing.gguf at main."
     assert not Path(partial_path(DownloadSpec(REPO, "missing.gguf"))).exists()
+
+
+def test_a_second_download_of_the_same_file_is_refused_while_one_runs(hub: FakeHub) -> None:
+    from filelock import FileLock
+
+    part = partial_path(SPEC)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(part) + ".lock"), pytest.raises(DownloadError) as busy:
+        download_model(SPEC)
+
+    assert str(busy.value) == f"{FILE} is already being downloaded by another window or command."
+    assert hub.heads == []
+
+
+def test_progress_says_bytes_speed_and_time_left() -> None:
+    step = DownloadProgress("download", 412_000_000, 986_000_000, 5_200_000.0, 0)
+
+    assert step.fraction == pytest.approx(412 / 986)
+    assert step.eta == pytest.approx((986_000_000 - 412_000_000) / 5_200_000)
+    assert step.describe() == "Downloading: 412.0 MB of 986.0 MB · 5.2 MB/s · 1 min 50 s left"
+    assert DownloadProgress("download", 10, None, 0.0).describe() == "Downloading: 10 B of ?"
+    checking = DownloadProgress("verify", 2_000_000_000, 4_680_000_000, 0.0)
+    assert checking.describe() == "Checking the file (sha256): 2.00 GB of 4.68 GB"
