@@ -352,6 +352,7 @@ def test_a_stopped_run_ends_like_a_finished_one(
     openai_server.reply = "Otters **float**.\n\n```python\nprint('otter')\n```\n" + "word " * 400
     openai_server.delta_size = 5
     openai_server.delta_delay = 0.02
+    window.settings.stop_loops = False  # "word " * 400 is a loop; here Esc stops it, not the guard
     choose_mode(window, "article")
     fill(window, topic="Otters")
     with qtbot.waitSignal(window.controller.sig_done, timeout=10_000) as blocker:

@@ -17,7 +17,7 @@ count either.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MIN_REPEATS = 3
 """A span must be there at least this many times back to back."""
@@ -37,9 +37,8 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 class Loop:
     """A span repeated at the end of a text.
 
-    ``span`` is one copy (as first written), ``repeats`` how many whole copies follow each other,
-    ``start`` the offset in the text where the repetition begins (after the first copy the rest
-    is repetition).
+    ``span`` is the first copy, ``repeats`` how many whole copies follow each other, ``start``
+    the offset in the text where the first copy begins (everything after it repeats it).
     """
 
     span: str
@@ -66,7 +65,7 @@ def find_loop(text: str) -> Loop | None:
         copies = (run + period) // period
         if copies < MIN_REPEATS:
             continue
-        first = count - copies * period  # index of the first token of the first whole copy
+        first = count - run - period  # the first token of the repeated stretch
         span_start = matches[first].start()
         span_end = matches[first + period - 1].end()
         span = tail[span_start:span_end]
@@ -92,24 +91,40 @@ def _has_content(span: str) -> bool:
 
 
 class RepetitionGuard:
-    """Watches streamed text (per variant) and reports the first loop it finds."""
+    """Watches streamed text (per variant) and reports the first loop it finds.
+
+    Feeding costs O(1) per delta: the deltas are kept as pieces and joined into the end of the
+    text (``TAIL_CHARS``) only when it is looked at: every ``check_every`` characters, and in a
+    long answer every 1/16 of what came so far (a 200 KB answer is looked at ~90 times, 0.6 ms
+    each here).
+    """
 
     def __init__(self, check_every: int = CHECK_EVERY_CHARS) -> None:
         self._check_every = check_every
-        self._texts: dict[int, str] = {}
+        self._tails: dict[int, str] = {}
+        self._pending: dict[int, list[str]] = {}
+        self._fed: dict[int, int] = {}
         self._unchecked: dict[int, int] = {}
 
     def feed(self, text: str, index: int = 0) -> Loop | None:
-        """Add streamed ``text`` of variant ``index``; the loop at its end, checked now and then."""
-        whole = self._texts.get(index, "") + text
-        self._texts[index] = whole
+        """Add streamed ``text`` of variant ``index``; the loop at its end, checked now and then.
+
+        ``Loop.start`` counts from the start of everything fed for that variant.
+        """
+        self._pending.setdefault(index, []).append(text)
+        self._fed[index] = self._fed.get(index, 0) + len(text)
         unchecked = self._unchecked.get(index, 0) + len(text)
-        if unchecked < self._check_every:
+        if unchecked < max(self._check_every, self._fed[index] // 16):
             self._unchecked[index] = unchecked
             return None
         self._unchecked[index] = 0
-        return find_loop(whole)
+        tail = (self._tails.get(index, "") + "".join(self._pending.pop(index)))[-TAIL_CHARS:]
+        self._tails[index] = tail
+        loop = find_loop(tail)
+        if loop is None:
+            return None
+        return replace(loop, start=loop.start + self._fed[index] - len(tail))
 
-    def text(self, index: int = 0) -> str:
-        """Everything fed for variant ``index``."""
-        return self._texts.get(index, "")
+    def fed(self, index: int = 0) -> int:
+        """Characters fed for variant ``index``."""
+        return self._fed.get(index, 0)

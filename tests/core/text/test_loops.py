@@ -157,7 +157,16 @@ def test_guard_keeps_variants_apart() -> None:
     sentence = "Each call adds the two previous numbers of the sequence together. "
     found = [guard.feed(sentence, index=n % 2) for n in range(7)]
     assert found == [None] * 7  # each variant has it only 3-4 times, 280 chars: too short
-    assert guard.text(0) == sentence * 4
+    assert (guard.fed(0), guard.fed(1)) == (len(sentence) * 4, len(sentence) * 3)
+
+
+def test_guard_reports_where_the_loop_starts_in_a_long_stream() -> None:
+    intro = "".join(f"Point {n}: a distinct remark about the code.\n" for n in range(300))
+    sentence = "The function calls itself again with a smaller number each time. "
+    text = intro + sentence * 12
+    guard = RepetitionGuard()
+    found = [loop for step in _chunks(text, 5) if (loop := guard.feed(step)) is not None]
+    assert found and found[0].start == len(intro)  # counted over all of it, not the tail
 
 
 @settings(max_examples=60, deadline=None)
