@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from assistant.core.base.i18n import tr
 from assistant.core.engine import download_messages as say
 from assistant.core.engine import models
 from assistant.core.engine.download_messages import DownloadError, DownloadStopped
@@ -256,7 +257,7 @@ def _transfer(
                 raise TransferStopped from exc
         else:
             if size is not None and sink.tell() < size and sink.tell() == start:
-                raise DownloadError(say.say("The server sent no data."))
+                raise DownloadError(tr("The server sent no data."))
 
 
 def _no_progress(step: DownloadProgress) -> None:

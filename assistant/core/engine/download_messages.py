@@ -25,8 +25,8 @@ class DownloadStopped(DownloadError):
 
 
 def say(text: str, **values: object) -> str:
-    """``text`` translated, with ``{name}`` replaced by each value."""
-    text = tr(text)
+    """``text`` (translated where it is written: literal ``tr(...)`` calls, so lupdate finds them)
+    with ``{name}`` replaced by each value."""
     for name, value in values.items():
         text = text.replace("{" + name + "}", str(value))
     return text
@@ -39,8 +39,10 @@ def host_of(url: str) -> str:
 def local_only_refusal(file: str, endpoint: str) -> DownloadError:
     return DownloadError(
         say(
-            "Local only is on: downloading {file} would connect to {host}, so nothing was sent. "
-            "Turn off Settings → Local only (no internet) to download it.",
+            tr(
+                "Local only is on: downloading {file} would connect to {host}, so nothing was "
+                "sent. Turn off Settings → Local only (no internet) to download it."
+            ),
             file=file,
             host=host_of(endpoint),
         )
@@ -49,21 +51,26 @@ def local_only_refusal(file: str, endpoint: str) -> DownloadError:
 
 def offline_refusal(file: str) -> DownloadError:
     return DownloadError(
-        say("HF_HUB_OFFLINE is set, so {file} cannot be downloaded. Unset it and retry.", file=file)
+        say(
+            tr("HF_HUB_OFFLINE is set, so {file} cannot be downloaded. Unset it and retry."),
+            file=file,
+        )
     )
 
 
 def busy(file: str) -> DownloadError:
     return DownloadError(
-        say("{file} is already being downloaded by another window or command.", file=file)
+        say(tr("{file} is already being downloaded by another window or command."), file=file)
     )
 
 
 def no_space(file: str, needed: int, free: int, folder: Path, part: Path | None) -> DownloadError:
     return DownloadError(
         say(
-            "Not enough disk space for {file}: it needs {needed} more, {free} is free in {dir}. "
-            "Free some space and retry.",
+            tr(
+                "Not enough disk space for {file}: it needs {needed} more, {free} is free in "
+                "{dir}. Free some space and retry."
+            ),
             file=file,
             needed=format_bytes(needed),
             free=format_bytes(free),
@@ -76,9 +83,11 @@ def no_space(file: str, needed: int, free: int, folder: Path, part: Path | None)
 def checksum_refused(file: str, expected: str, actual: str, part: Path) -> DownloadError:
     return DownloadError(
         say(
-            "The downloaded {file} does not match its checksum (expected sha256 {expected}…, got "
-            "{actual}…), so it is not offered. The file is kept as {part}: a retry checks it "
-            "again, and downloading again from the start (--restart) replaces it.",
+            tr(
+                "The downloaded {file} does not match its checksum (expected sha256 {expected}…, "
+                "got {actual}…), so it is not offered. The file is kept as {part}: a retry checks "
+                "it again, and downloading again from the start (--restart) replaces it."
+            ),
             file=file,
             expected=expected[:12],
             actual=actual[:12],
@@ -91,8 +100,10 @@ def checksum_refused(file: str, expected: str, actual: str, part: Path) -> Downl
 def hub_differs(file: str, hub: str, known: str) -> DownloadError:
     return DownloadError(
         say(
-            "The Hub's {file} (sha256 {hub}…) is not the file the catalogue names ({known}…); "
-            "nothing was downloaded.",
+            tr(
+                "The Hub's {file} (sha256 {hub}…) is not the file the catalogue names ({known}…); "
+                "nothing was downloaded."
+            ),
             file=file,
             hub=hub[:12],
             known=known[:12],
@@ -103,8 +114,10 @@ def hub_differs(file: str, hub: str, known: str) -> DownloadError:
 def no_checksum(file: str) -> DownloadError:
     return DownloadError(
         say(
-            "No sha256 is known for {file} (the Hub gave none), so it cannot be checked; nothing "
-            "was downloaded.",
+            tr(
+                "No sha256 is known for {file} (the Hub gave none), so it cannot be checked; "
+                "nothing was downloaded."
+            ),
             file=file,
         )
     )
@@ -112,11 +125,11 @@ def no_checksum(file: str) -> DownloadError:
 
 def stopped(file: str, part: Path, discarded: bool) -> DownloadStopped:
     if discarded:
-        return DownloadStopped(say("The download of {file} was cancelled.", file=file))
+        return DownloadStopped(say(tr("The download of {file} was cancelled."), file=file))
     kept = part.stat().st_size if part.is_file() else 0
     return DownloadStopped(
         say(
-            "The download of {file} is paused; {done} are kept and it continues from there.",
+            tr("The download of {file} is paused; {done} are kept and it continues from there."),
             file=file,
             done=format_bytes(kept),
         ),
@@ -142,22 +155,22 @@ def unreachable(file: str, repo: str, revision: str, endpoint: str, exc: BaseExc
     )
 
     if isinstance(exc, OfflineModeIsEnabled):
-        text = "HF_HUB_OFFLINE is set, so {file} cannot be downloaded. Unset it and retry."
+        text = tr("HF_HUB_OFFLINE is set, so {file} cannot be downloaded. Unset it and retry.")
     elif isinstance(exc, GatedRepoError):
-        text = "{repo} is gated: accept its licence on the Hub and set HF_TOKEN, then retry."
+        text = tr("{repo} is gated: accept its licence on the Hub and set HF_TOKEN, then retry.")
     elif isinstance(exc, RevisionNotFoundError):
-        text = "{repo} has no revision {revision}."
+        text = tr("{repo} has no revision {revision}.")
     elif isinstance(exc, RemoteEntryNotFoundError):
-        text = "{repo} has no file {file} at {revision}."
+        text = tr("{repo} has no file {file} at {revision}.")
     elif isinstance(exc, RepositoryNotFoundError):
-        text = "{host} does not know the repository {repo} (or it needs HF_TOKEN)."
+        text = tr("{host} does not know the repository {repo} (or it needs HF_TOKEN).")
     elif is_connection_error(exc):
-        text = (
+        text = tr(
             "Could not reach {host} to download {file}: you seem to be offline, or a proxy or "
             "firewall blocks it. Check the network (and HF_ENDPOINT, HTTPS_PROXY), then retry."
         )
     else:
-        text = "Could not download {file} from {host}: {reason}"
+        text = tr("Could not download {file} from {host}: {reason}")
     return say(
         text,
         file=file,
@@ -179,8 +192,10 @@ def interrupted(file: str, part: Path, exc: BaseException) -> DownloadError:
         reason = _first_line(exc)
     return DownloadError(
         say(
-            "The download of {file} stopped: {reason}. {done} are kept in {part}; retry to "
-            "continue from there.",
+            tr(
+                "The download of {file} stopped: {reason}. {done} are kept in {part}; retry to "
+                "continue from there."
+            ),
             file=file,
             reason=reason,
             done=format_bytes(kept),
