@@ -331,6 +331,8 @@ class ModelsDialog(QDialog):
         question = (
             self.tr("Delete the downloaded built-in model {name}? You can install it again.")
             if selected.is_default
+            else self.tr("Delete the downloaded model {name}? You can download it again.")
+            if models.is_app_copy(selected.path)
             else self.tr("Remove {name} from the list? The file itself is kept.")
         ).replace("{name}", selected.name)
         answer = QMessageBox.question(self, self.windowTitle(), question)
@@ -349,6 +351,7 @@ class ModelsDialog(QDialog):
         ):
             self.store.set("engine_model_path", "")
         self.refresh()
+        self.catalogue.refresh()
         self._show_message(self.tr("Removed {name}.").replace("{name}", removed.name))
         return True
 

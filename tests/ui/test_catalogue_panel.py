@@ -163,3 +163,24 @@ def test_a_download_in_the_models_dialog_reaches_the_toolbar_picker_at_once(
     ]
     dialog.reject()
     window.close()
+
+
+def test_removing_a_downloaded_model_deletes_its_file_and_offers_it_again(
+    qtbot: QtBot, hub: FakeHub
+) -> None:
+    dialog = ModelsDialog(SettingsStore(Settings()))
+    qtbot.addWidget(dialog)
+    model = unchecked_model()
+    dialog.catalogue.select(model.id)
+    with qtbot.waitSignal(dialog.catalogue.sig_downloaded, timeout=30_000) as done:
+        dialog.catalogue.download_button.click()
+    path = target_path(spec_of(model))
+    assert done.args == [str(path)]
+
+    assert dialog.remove_model(model.file.removesuffix(".gguf"))
+
+    assert not path.exists() and dialog.table.rowCount() == 0
+    assert dialog.catalogue.table.item(row_of(dialog.catalogue, model), STATUS).text() == ""
+    dialog.catalogue.select(model.id)
+    assert dialog.catalogue.download_button.text() == "Download"
+    assert dialog.catalogue.download_button.isEnabled()

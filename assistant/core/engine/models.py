@@ -46,6 +46,7 @@ __all__ = [
     "find_model",
     "install_default",
     "installed_package_model",
+    "is_app_copy",
     "list_models",
     "model_info",
     "models_dir",
@@ -162,7 +163,8 @@ def add_model(path: Path) -> ModelInfo:
 
 
 def remove_model(name: str) -> ModelInfo:
-    """Forget the model called ``name``; the app's own copy of the default model is deleted.
+    """Forget the model called ``name``; the app's own copies (the default model, downloaded
+    models: files in :func:`models_dir`) are deleted.
 
     The user's own files are never deleted, only unregistered.
     """
@@ -186,8 +188,18 @@ def remove_model(name: str) -> ModelInfo:
                 raise ModelError(cannot_write(found.path.parent, exc)) from exc
         else:
             _write_registry([e for e in _read_registry() if str(e["name"]) != found.name])
+            if is_app_copy(found.path):
+                try:
+                    found.path.unlink(missing_ok=True)
+                except OSError as exc:
+                    raise ModelError(cannot_write(found.path.parent, exc)) from exc
     _announce()
     return found
+
+
+def is_app_copy(path: Path) -> bool:
+    """The file is the app's own (downloaded into the models folder), not one the user added."""
+    return _same_file(Path(path).parent, models_dir())
 
 
 def _describe(path: Path, name: str, is_default: bool) -> ModelInfo:
