@@ -36,6 +36,7 @@ class Served:
     path: str
     range: str | None
     sent: int = 0
+    authorization: str | None = None
 
 
 @dataclass
@@ -49,6 +50,7 @@ class FakeHub:
     rate: float | None = None
     served: list[Served] = field(default_factory=list)
     heads: list[str] = field(default_factory=list)
+    head_authorizations: list[str | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -89,6 +91,7 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
 
         def do_HEAD(self) -> None:
             hub.heads.append(self.path)
+            hub.head_authorizations.append(self.headers.get("Authorization"))
             self._resolve(body=False)
 
         def do_GET(self) -> None:
@@ -133,7 +136,7 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 data = bytes(b ^ 0xFF for b in data[:16]) + data[16:]
             asked = self.headers.get("Range")
             start = int(asked.split("=")[1].split("-")[0]) if asked else 0
-            record = Served(self.path, asked)
+            record = Served(self.path, asked, authorization=self.headers.get("Authorization"))
             hub.served.append(record)
             self.send_response(206 if asked else 200)
             if asked:

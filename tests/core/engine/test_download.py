@@ -304,3 +304,14 @@ def test_progress_says_bytes_speed_and_time_left() -> None:
     assert DownloadProgress("download", 10, None, 0.0).describe() == "Downloading: 10 B of ?"
     checking = DownloadProgress("verify", 2_000_000_000, 4_680_000_000, 0.0)
     assert checking.describe() == "Checking the file (sha256): 2.00 GB of 4.68 GB"
+
+
+def test_a_token_goes_to_the_hub_but_not_to_the_file_host(
+    hub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_TOKEN", "hf_test_token_0123456789")
+
+    download_model(SPEC)
+
+    assert hub.head_authorizations == ["Bearer hf_test_token_0123456789"]
+    assert [s.authorization for s in hub.served] == [None]  # the CDN-like host gets no token
