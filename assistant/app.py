@@ -109,8 +109,10 @@ def purge_deleted_later(history: HistoryStore, days: int) -> threading.Thread:
 
 def _after_first_paint(window: MainWindow) -> None:
     """Once the window is on screen: the welcome page on a first run, and what the first Generate
-    would wait for (imports, the system keyring, compiled templates) prepared in the background."""
+    would wait for (imports, the system keyring, compiled templates, the TLS context) prepared in
+    the background."""
     from assistant.core.prompts.request import prepare_templates
+    from assistant.core.providers.connection import prepare_tls
     from assistant.ui.warm_up import after_first_paint, warm_after_first_paint
 
     services = window.services
@@ -119,6 +121,7 @@ def _after_first_paint(window: MainWindow) -> None:
         calls=[
             lambda: services.keys.backend_available,
             lambda: prepare_templates(services.modes.values()),
+            prepare_tls,
         ],
     )
     after_first_paint(window, window.provider_bar.show_welcome_if_first_run)

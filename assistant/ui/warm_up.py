@@ -23,7 +23,7 @@ FIRST_GENERATE_MODULES = (
     "assistant.ui.context_check",
     "keyring",
     "openai",
-    "openai.resources.chat.completions",
+    "openai.resources.chat.chat",
     "openai.lib.streaming.chat",
     "httpcore2",
     "h11",
