@@ -41,6 +41,7 @@ def build_menus(window: MainWindow) -> QAction:
     local_only = LocalOnlyAction(window.settings_qt, window)
     local_only.triggered.connect(lambda enabled: _choose_local_only(window, enabled))
     settings_menu.addAction(local_only)
+    settings_menu.addAction(_stop_loops_action(window))
     help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
     help_menu.addAction(providers.welcome_action)
     about = help_menu.addAction(QCoreApplication.translate("MainWindow", "About"))
@@ -85,6 +86,23 @@ def _choose_local_only(window: MainWindow, enabled: bool) -> None:
             "MainWindow", "Local only is off: remote providers are allowed."
         )
     )
+
+
+def _stop_loops_action(window: MainWindow) -> QAction:
+    """Settings → Stop answers that repeat themselves (the loop guard, ``stop_loops``)."""
+    action = QAction(
+        QCoreApplication.translate("MainWindow", "Stop answers that repeat themselves"), window
+    )
+    action.setObjectName("stopLoopsAction")
+    action.setCheckable(True)
+    action.setChecked(window.settings.stop_loops)
+    action.setToolTip(
+        QCoreApplication.translate(
+            "MainWindow", "End a request when the answer repeats the same text again and again"
+        )
+    )
+    action.toggled.connect(lambda enabled: window.settings_qt.store.set("stop_loops", enabled))
+    return action
 
 
 def _about(window: MainWindow) -> None:

@@ -60,3 +60,18 @@ def test_raise_repetition_steps_it_up_and_generates_again(
     assert win.params_panel.params().repetition == 1.5  # no built-in model here: 1, one step up
     assert "repetition 1.5" in win.params_panel.summary.text()
     assert not panel.recovery_bar.isVisible()
+
+
+def test_the_guard_is_turned_off_in_the_settings_menu(
+    qtbot: QtBot, make_window: WindowFactory, openai_server: FakeOpenAIServer, app_home: Any
+) -> None:
+    from PySide6.QtGui import QAction
+
+    openai_server.reply = INTRO + SENTENCE * 12
+    win = make_window(openai_server.base_url)
+    action = win.findChild(QAction, "stopLoopsAction")
+    assert action is not None and action.isChecked()
+    action.trigger()
+    assert win.settings.stop_loops is False
+    done = generate_and_wait(qtbot, win)
+    assert done.status == "complete" and done.answers == [openai_server.reply]
