@@ -9,9 +9,9 @@ not; highlighters follow the palette through their ``PaletteChange`` events.
 
 from __future__ import annotations
 
-from pygments.styles import get_style_by_name
+from typing import Any
+
 from pygments.token import _TokenType as TokenType
-from pygments.util import ClassNotFound
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import (
     QAction,
@@ -43,16 +43,17 @@ def monospace_font() -> QFont:
 
 
 class Theme:
-    """Char formats of one pygments style, built once per token type."""
+    """Char formats of one pygments style, built once per token type.
+
+    The app's own two styles are loaded when first needed (``pygments.styles`` is not imported
+    before the window shows); any other name is looked up at once and falls back to the light one.
+    """
 
     def __init__(self, style_name: str = LIGHT_STYLE) -> None:
-        try:
-            self._style = get_style_by_name(style_name)
-            self.style_name = style_name
-        except ClassNotFound:
-            self._style = get_style_by_name(LIGHT_STYLE)
-            self.style_name = LIGHT_STYLE
-        self.is_dark = QColor(self._style.background_color).lightnessF() < 0.5
+        self.style_name = style_name
+        self._loaded: Any = None
+        if style_name not in (LIGHT_STYLE, DARK_STYLE):
+            self.style_name, self._loaded = _style_or_light(style_name)
         self._formats: dict[tuple[TokenType, bool], QTextCharFormat | None] = {}
         self._code_block = QTextCharFormat()
         self._code_block.setFontFamilies(monospace_font().families())
@@ -62,6 +63,18 @@ class Theme:
     def for_palette(cls, palette: QPalette) -> Theme:
         """The light or the dark style, whichever suits the palette's window colour."""
         return cls(DARK_STYLE if is_dark_palette(palette) else LIGHT_STYLE)
+
+    @property
+    def _style(self) -> Any:
+        """The pygments style class."""
+        if self._loaded is None:
+            self.style_name, self._loaded = _style_or_light(self.style_name)
+        return self._loaded
+
+    @property
+    def is_dark(self) -> bool:
+        """True when the style's background is dark."""
+        return self.background.lightnessF() < 0.5
 
     @property
     def background(self) -> QColor:
@@ -101,6 +114,17 @@ class Theme:
             fmt.setFontUnderline(True)
             styled = True
         return fmt if styled else None
+
+
+def _style_or_light(name: str) -> tuple[str, Any]:
+    """(name, the pygments style class) of ``name``, else of the light style."""
+    from pygments.styles import get_style_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        return name, get_style_by_name(name)
+    except ClassNotFound:
+        return LIGHT_STYLE, get_style_by_name(LIGHT_STYLE)
 
 
 # -- the application palette ----------------------------------------------------------------------

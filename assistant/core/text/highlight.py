@@ -6,6 +6,7 @@ States are small ints interned from the lexer's state stack, so a ``QSyntaxHighl
 them with ``setCurrentBlockState``. Span positions are in UTF-16 code units, as Qt counts them.
 
 Markdown mode tracks ``` / ~~~ fences in the state and hands fenced lines to the fence's language.
+Pygments' lexer machinery (~25 ms, ``python -X importtime``) is imported with the first lexer.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable, Iterator
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pygments.lexer import ExtendedRegexLexer, Lexer, LexerContext, RegexLexer
-from pygments.lexers import get_lexer_by_name
 from pygments.token import Comment, Error, Generic, Keyword, Name, String, Text, Whitespace
 from pygments.token import _TokenType as TokenType
-from pygments.util import ClassNotFound
+
+if TYPE_CHECKING:
+    from pygments.lexer import ExtendedRegexLexer, Lexer, LexerContext, RegexLexer
 
 INITIAL_STATE = 0
 """State of the first line (Qt's ``-1`` "no state" means the same)."""
@@ -96,6 +97,9 @@ def _known_aliases() -> frozenset[str]:
 @lru_cache(maxsize=128)
 def _lexer_for(name: str) -> Lexer | None:
     """A pygments lexer for an alias, or None when pygments has none."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(name, stripnl=False, ensurenl=False)
     except (ClassNotFound, ValueError, TypeError):
@@ -233,6 +237,8 @@ def _lex_line(
     """Tokens of one line (lexed with its newline) and the lexer state at its end."""
     if lexer is None:
         return [], None
+    from pygments.lexer import ExtendedRegexLexer, RegexLexer  # imported with the lexer
+
     line = text[:MAX_LINE_CHARS] + "\n"
     if isinstance(lexer, ExtendedRegexLexer):
         return _lex_extended(lexer, line, state)
@@ -326,6 +332,8 @@ def _overrides_with_stack(cls: type[RegexLexer]) -> bool:
     """True if a RegexLexer subclass post-processes tokens and accepts a start stack."""
     known = _POST_PROCESSES.get(cls)
     if known is None:
+        from pygments.lexer import RegexLexer
+
         method = cls.get_tokens_unprocessed
         code = method.__code__
         known = method is not RegexLexer.get_tokens_unprocessed and (
@@ -412,6 +420,8 @@ def _lex_extended(
 
 
 def _new_context(lexer: ExtendedRegexLexer, text: str) -> LexerContext | None:
+    from pygments.lexer import ExtendedRegexLexer, LexerContext
+
     method = type(lexer).get_tokens_unprocessed
     if method is ExtendedRegexLexer.get_tokens_unprocessed:
         return LexerContext(text, 0)
