@@ -16,11 +16,13 @@ def catalogue_table(args: argparse.Namespace) -> int:
         plan_for_model,
     )
 
-    context = args.context or Settings.load().engine_context
+    settings = Settings.load()
+    context = args.context or settings.engine_context
     available = available_memory()
+    gpu_layers, vram = settings.engine_gpu_layers, _gpu_memory(settings.engine_gpu_layers)
     rows = [("ID", "PARAMS", "QUANT", "SIZE", "CONTEXT", "LANGUAGES", "FIT", "MEMORY")]
     for model in load_catalogue().models:
-        plan = plan_for_model(model, context, available)
+        plan = plan_for_model(model, context, available, gpu_layers=gpu_layers, vram=vram)
         languages = ",".join(model.languages[:4]) + ("…" if len(model.languages) > 4 else "")
         rows.append(
             (
@@ -44,3 +46,15 @@ def catalogue_table(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _gpu_memory(gpu_layers: int) -> int | None:
+    """The GPU's memory when layers are to be offloaded and the engine sees a GPU, else None."""
+    if gpu_layers <= 0:
+        return None  # asking the engine for its devices costs a process start
+    from assistant.core.engine.devices import EngineError, engine_devices
+
+    try:
+        return max((d.memory_total for d in engine_devices() if d.is_gpu), default=None)
+    except EngineError:  # no engine to ask: the table is still useful without the GPU
+        return None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -119,19 +119,29 @@ class MemoryPlan:
     available: int | None
     prompt_cache_mib: int
     """The prompt cache llama.cpp may keep (``cache_ram_mib``), from the memory left over."""
+    gpu_share: float = 0.0
+    """Share of the weights and KV cache on the GPU (offloaded layers / layers)."""
+    vram: int | None = None
+    """The GPU's memory, when layers are offloaded."""
 
     @property
     def needed(self) -> int:
-        return self.weights + self.kv_cache + self.overhead
+        """Memory (RAM) needed: what stays off the GPU, and the engine."""
+        return round((self.weights + self.kv_cache) * (1 - self.gpu_share)) + self.overhead
+
+    @property
+    def vram_needed(self) -> int:
+        """GPU memory needed by the offloaded layers (0 on the CPU)."""
+        return round((self.weights + self.kv_cache) * self.gpu_share)
 
     @property
     def fit(self) -> str:
-        """'fits', 'tight', 'too big', or 'unknown' when the available memory cannot be read."""
-        if self.available is None:
-            return "unknown"
-        if self.needed <= self.available * TIGHT_SHARE:
-            return "fits"
-        return "tight" if self.needed <= self.available else "too big"
+        """'fits', 'tight', 'too big', or 'unknown' when the available memory cannot be read;
+        with layers on the GPU, the worse of the fits in memory and in GPU memory."""
+        fits = [_fit(self.needed, self.available)]
+        if self.gpu_share > 0:
+            fits.append(_fit(self.vram_needed, self.vram))
+        return max(fits, key=_FITS.index)
 
     def fit_label(self) -> str:
         """The fit, translated."""
@@ -150,6 +160,9 @@ class MemoryPlan:
             "{available} available; prompt cache {cache}"
         )
         available = "?" if self.available is None else gib(self.available)
+        if self.gpu_share > 0:
+            gpu = tr("; on the GPU {needed} of {vram}").replace("{needed}", gib(self.vram_needed))
+            text += gpu.replace("{vram}", "?" if self.vram is None else gib(self.vram))
         return (
             text.replace("{needed}", gib(self.needed))
             .replace("{weights}", gib(self.weights))
@@ -158,6 +171,17 @@ class MemoryPlan:
             .replace("{available}", available)
             .replace("{cache}", f"{self.prompt_cache_mib} MiB")
         )
+
+
+_FITS = ["fits", "tight", "unknown", "too big"]
+
+
+def _fit(needed: int, available: int | None) -> str:
+    if available is None:
+        return "unknown"
+    if needed <= available * TIGHT_SHARE:
+        return "fits"
+    return "tight" if needed <= available else "too big"
 
 
 def gib(size: int) -> str:
@@ -292,18 +316,27 @@ def plan_memory(
     n_ctx: int,
     available: int | None = None,
     cache_type: str = "f16",
+    *,
+    gpu_layers: int = 0,
+    vram: int | None = None,
 ) -> MemoryPlan:
     """What a model of ``weights`` bytes and ``shape`` needs at ``n_ctx``, against ``available``
-    (read now when None); the prompt cache gets half of what is left after a 1 GiB headroom."""
+    (read now when None); the prompt cache gets half of what is left after a 1 GiB headroom.
+
+    With ``gpu_layers`` offloaded to a GPU of ``vram`` bytes (None: no GPU, nothing offloaded),
+    that share of the layers' weights and KV cache is counted against the GPU instead (an
+    estimate: llama.cpp keeps the embeddings on the CPU; not measured here, no GPU)."""
     if available is None:
         available = available_memory()
     kv = kv_cache_bytes(shape, n_ctx, cache_type) if shape else 0
-    needed = weights + kv + OVERHEAD_BYTES
-    cache_mib = 0
-    if available is not None:
-        spare = available - needed - HEADROOM_BYTES
-        cache_mib = max(0, min(PROMPT_CACHE_MAX_MIB, spare // 2 // MIB))
-    return MemoryPlan(weights, kv, OVERHEAD_BYTES, available, int(cache_mib))
+    share = 0.0
+    if shape and gpu_layers > 0 and vram is not None:
+        share = min(gpu_layers, shape.layers) / shape.layers
+    plan = MemoryPlan(weights, kv, OVERHEAD_BYTES, available, 0, share, vram)
+    if available is None:
+        return plan
+    spare = available - plan.needed - HEADROOM_BYTES
+    return replace(plan, prompt_cache_mib=int(max(0, min(PROMPT_CACHE_MAX_MIB, spare // 2 // MIB))))
 
 
 def plan_for_file(path: Path, n_ctx: int, available: int | None = None) -> MemoryPlan:
@@ -312,6 +345,14 @@ def plan_for_file(path: Path, n_ctx: int, available: int | None = None) -> Memor
     return plan_memory(Path(path).stat().st_size, shape_of(info), n_ctx, available)
 
 
-def plan_for_model(model: CatalogueModel, n_ctx: int, available: int | None = None) -> MemoryPlan:
+def plan_for_model(
+    model: CatalogueModel,
+    n_ctx: int,
+    available: int | None = None,
+    *,
+    gpu_layers: int = 0,
+    vram: int | None = None,
+) -> MemoryPlan:
     """:func:`plan_memory` for a catalogue model (before it is downloaded)."""
-    return plan_memory(model.size, model.shape, min(n_ctx, model.context_length), available)
+    n_ctx = min(n_ctx, model.context_length)
+    return plan_memory(model.size, model.shape, n_ctx, available, gpu_layers=gpu_layers, vram=vram)

@@ -109,3 +109,14 @@ def test_catalogue_models_are_planned_at_most_at_their_own_context() -> None:
     assert smol is not None
     small = plan_for_model(smol, 32768, available=16 * GIB)
     assert small.kv_cache == kv_cache_bytes(smol.shape, smol.context_length)
+
+
+def test_offloaded_layers_count_against_the_gpu() -> None:
+    shape = Shape(32, 8, 128)  # 1 GiB of KV cache at 8192
+    cpu = plan_memory(4 * GIB, shape, 8192, available=16 * GIB, gpu_layers=16, vram=None)
+    assert cpu.gpu_share == 0 and cpu.vram_needed == 0  # no GPU: gpu_layers does nothing
+    half = plan_memory(4 * GIB, shape, 8192, available=16 * GIB, gpu_layers=16, vram=8 * GIB)
+    assert half.vram_needed == int(2.5 * GIB) and half.needed == int(2.5 * GIB) + OVERHEAD_BYTES
+    assert half.fit == "fits" and "on the GPU" in half.details()
+    small_gpu = plan_memory(4 * GIB, shape, 8192, available=16 * GIB, gpu_layers=99, vram=4 * GIB)
+    assert small_gpu.vram_needed == 5 * GIB and small_gpu.fit == "too big"  # the GPU decides
