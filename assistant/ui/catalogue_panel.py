@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -111,8 +112,7 @@ class CataloguePanel(QWidget):
 
     def refresh(self) -> None:
         """Fill the table: facts, memory needed and fit now, and what is on disk."""
-        available = self._available if self._available is not None else available_memory()
-        n_ctx = self._n_ctx()
+        available, n_ctx = self._memory(), self._n_ctx()
         self.table.setRowCount(len(self.models))
         for row, model in enumerate(self.models):
             plan = model_cost(model, n_ctx, available).plan
@@ -137,6 +137,9 @@ class CataloguePanel(QWidget):
                     item.setForeground(QBrush(QColor(FIT_COLOURS[plan.fit])))
                 self.table.setItem(row, column, item)
         self._update_button()
+
+    def _memory(self) -> int | None:
+        return self._available if self._available is not None else available_memory()
 
     def _about(self, model: CatalogueModel) -> str:
         return "\n".join(
@@ -200,6 +203,20 @@ class CataloguePanel(QWidget):
         model = self.selected_model()
         if model is None or target_path(spec_of(model)).is_file() or self.downloader.running:
             return
+        plan = model_cost(model, self._n_ctx(), self._memory()).plan
+        if plan.fit == "too big" and plan.available is not None:
+            question = (
+                self.tr(
+                    "{title} needs {needed} of memory, more than the {available} available now: "
+                    "it may fail to load, or make this computer swap. Download it anyway?"
+                )
+                .replace("{title}", model.title)
+                .replace("{needed}", gib(plan.needed))
+                .replace("{available}", gib(plan.available))
+            )
+            answer = QMessageBox.question(self, self.tr("Download"), question)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         self.progress.start(spec_of(model))
         self.refresh()
 

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from assistant.core.config.settings import Settings
@@ -184,3 +186,63 @@ def test_removing_a_downloaded_model_deletes_its_file_and_offers_it_again(
     dialog.catalogue.select(model.id)
     assert dialog.catalogue.download_button.text() == "Download"
     assert dialog.catalogue.download_button.isEnabled()
+
+
+def test_a_refused_checksum_keeps_the_file_until_cancel_deletes_it(
+    qtbot: QtBot, hub: FakeHub
+) -> None:
+    hub.corrupt = True
+    panel = make_panel(qtbot)
+    model = unchecked_model()
+    panel.select(model.id)
+
+    with qtbot.waitSignal(panel.downloader.sig_failed, timeout=30_000) as refused:
+        panel.download_button.click()
+
+    part = partial_path(spec_of(model))
+    assert refused.args[1] is True and "does not match its checksum" in refused.args[0]
+    assert part.stat().st_size == SIZE
+    assert panel.progress.message.styleSheet() == "color: #b3261e;"
+    assert panel.progress.resume_button.isVisibleTo(panel)
+    assert panel.progress.cancel_button.isVisibleTo(panel)
+
+    panel.progress.cancel_button.click()
+
+    assert not part.exists()
+    assert panel.progress.message.text() == "The partial download was deleted."
+    assert panel.download_button.text() == "Download"
+
+
+def answer_the_question(button: QMessageBox.StandardButton, asked: list[str]) -> None:
+    """Once the question box is up, note its text and press ``button``."""
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, poll)
+            return
+        asked.append(box.text())
+        box.button(button).click()
+
+    QTimer.singleShot(0, poll)
+
+
+def test_a_model_too_big_for_this_machine_is_downloaded_only_when_confirmed(
+    qtbot: QtBot, hub: FakeHub
+) -> None:
+    panel = make_panel(qtbot, available=300 * (1 << 20))
+    model = unchecked_model()
+    panel.select(model.id)
+    assert panel.table.item(row_of(panel, model), FIT).text() == "too big"
+    asked: list[str] = []
+
+    answer_the_question(QMessageBox.StandardButton.No, asked)
+    panel.download_button.click()
+
+    assert asked[0].startswith(f"{model.title} needs ") and "300 MiB available now" in asked[0]
+    assert hub.heads == [] and not panel.downloader.running
+
+    answer_the_question(QMessageBox.StandardButton.Yes, asked)
+    with qtbot.waitSignal(panel.sig_downloaded, timeout=30_000):
+        panel.download_button.click()
+    assert len(asked) == 2
