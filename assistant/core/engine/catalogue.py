@@ -18,16 +18,19 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant.core.base.i18n import tr
+from assistant.core.base.paths import app_paths
 from assistant.core.base.resources import read_text
 from assistant.core.engine.gguf_info import GGUFError, GGUFInfo, read_gguf_info
 
 MIB = 1 << 20
+_T = TypeVar("_T")
 DEFAULT_REPETITION = 1.0
 """Repetition strength of a model whose family the catalogue does not know."""
 OVERHEAD_BYTES = 300 * MIB
@@ -194,14 +197,41 @@ def gib(size: int) -> str:
 # --- loading --------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
-    """The catalogue shipped in the package (raises CatalogueError if it is broken)."""
+    """The catalogue shipped in the package, updated by the person's own ``catalogue.toml`` in
+    the config folder (same format; a model or family with the same name replaces the shipped
+    one, others are added). A broken own file is ignored: the shipped catalogue is used."""
+    path = user_catalogue_path()
+    try:
+        stat = path.stat()
+        stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = None
+    return _load_catalogue(str(path), stamp)
+
+
+def user_catalogue_path() -> Path:
+    """Where a person's own catalogue additions live (may not exist)."""
+    return app_paths().config / "catalogue.toml"
+
+
+@lru_cache(maxsize=4)
+def _load_catalogue(path: str, stamp: tuple[int, int] | None) -> Catalogue:
+    if stamp is None:
+        return _shipped()
+    try:
+        return parse_catalogue(Path(path).read_text(encoding="utf-8"), base=_shipped())
+    except (OSError, UnicodeDecodeError, CatalogueError):
+        return _shipped()
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Catalogue:
     return parse_catalogue(read_text("catalogue.toml"))
 
 
-def parse_catalogue(text: str) -> Catalogue:
-    """A catalogue from TOML text."""
+def parse_catalogue(text: str, base: Catalogue | None = None) -> Catalogue:
+    """A catalogue from TOML text (its entries replacing or added to ``base``'s)."""
     try:
         data = tomllib.loads(text)
         families = tuple(
@@ -211,6 +241,9 @@ def parse_catalogue(text: str) -> Catalogue:
         models = tuple(_model(raw) for raw in data.get("models", []))
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise CatalogueError(f"catalogue: {exc}") from exc
+    if base is not None:  # replaced in place (the order of families decides a match), or added
+        families = _merged(base.families, families, lambda family: family.name)
+        models = _merged(base.models, models, lambda model: model.id)
     known = {family.name for family in families}
     for model in models:
         if model.family not in known:
@@ -218,6 +251,16 @@ def parse_catalogue(text: str) -> Catalogue:
     if len({model.id for model in models}) != len(models):
         raise CatalogueError("catalogue: two models have the same id")
     return Catalogue(models, families)
+
+
+def _merged(base: tuple[_T, ...], new: tuple[_T, ...], key: Callable[[_T], str]) -> tuple[_T, ...]:
+    """``base`` with the items of ``new`` that have the same key put in their place, then the
+    rest of ``new``."""
+    by_key = {key(item): item for item in new}
+    taken = {key(item) for item in base}
+    return tuple(by_key.get(key(item), item) for item in base) + tuple(
+        item for item in new if key(item) not in taken
+    )
 
 
 def _model(raw: dict[str, Any]) -> CatalogueModel:

@@ -120,3 +120,37 @@ def test_offloaded_layers_count_against_the_gpu() -> None:
     assert half.fit == "fits" and "on the GPU" in half.details()
     small_gpu = plan_memory(4 * GIB, shape, 8192, available=16 * GIB, gpu_layers=99, vram=4 * GIB)
     assert small_gpu.vram_needed == 5 * GIB and small_gpu.fit == "too big"  # the GPU decides
+
+
+def test_a_catalogue_file_of_ones_own_updates_the_shipped_one(app_home: Path) -> None:
+    from assistant.core.engine.catalogue import user_catalogue_path
+
+    shipped = load_catalogue()
+    path = user_catalogue_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    qwen = next(m for m in shipped.models if m.id == "qwen2.5-1.5b-instruct")
+    path.write_text(
+        '[families.smollm2]\nmatch = ["smollm"]\nrepetition = 3.0\n'
+        "[[models]]\n"
+        'id = "qwen2.5-1.5b-instruct"\ntitle = "Qwen 1.5B, my mirror"\nfamily = "qwen2"\n'
+        'parameters_b = 1.54\nquantization = "Q4_K_M"\nrepo = "me/qwen"\nrevision = "main"\n'
+        'file = "qwen.gguf"\nsize = 1000\nsha256 = ""\nlicence = "apache-2.0"\n'
+        'context_length = 32768\nlanguages = ["zh"]\ngood_at = ["x"]\nlayers = 28\n'
+        'kv_heads = 2\nhead_dim = 128\nsource = "https://huggingface.co/me/qwen"\n'
+        "[[models]]\n"
+        'id = "my-model"\ntitle = "Mine"\nfamily = "llama3"\nparameters_b = 1\n'
+        'quantization = "Q8_0"\nrepo = "me/mine"\nrevision = "main"\nfile = "mine.gguf"\n'
+        'size = 1000\nsha256 = ""\nlicence = "mit"\ncontext_length = 8192\nlanguages = ["en"]\n'
+        'good_at = ["x"]\nlayers = 16\nkv_heads = 8\nhead_dim = 64\n'
+        'source = "https://huggingface.co/me/mine"\n',
+        encoding="utf-8",
+    )
+    mine = load_catalogue()
+    ids = [m.id for m in mine.models]
+    assert ids == [m.id for m in shipped.models] + ["my-model"]  # replaced in place, then added
+    replaced = mine.model("qwen2.5-1.5b-instruct")
+    assert replaced is not None and replaced.repo == "me/qwen" and qwen.repo != "me/qwen"
+    smol = mine.family_of("Smollm2 135M", "llama")
+    assert smol is not None and smol.repetition == 3.0  # still matched before llama
+    path.write_text("[[models]]\nid = 'broken'\n", encoding="utf-8")
+    assert [m.id for m in load_catalogue().models] == [m.id for m in shipped.models]
