@@ -145,8 +145,8 @@ class GenerationRun:
         self._resolver = resolver
         self._recorder = recorder
         self._clock = clock
-        self._guard = RepetitionGuard() if stop_loops else None
-        """Stops the request when the answer repeats itself again and again."""
+        self._stop_loops = stop_loops
+        """Stop the request when the answer repeats itself again and again (the loop guard)."""
 
     def run(self, emit: Callable[[RunEvent], None], cancel: threading.Event) -> DoneEvent:
         """Stream the answer, calling ``emit`` for every event; returns the final event too."""
@@ -174,6 +174,7 @@ class GenerationRun:
         notice: str | None = None
         reasons: dict[int, str | None] = {}
         looped = 0  # characters of the answer when the loop guard stopped it
+        guard = RepetitionGuard() if self._stop_loops else None
         try:
             endpoint = self._resolver.resolve(request.profile, lambda text: emit(StatusEvent(text)))
             if cancel.is_set():
@@ -198,7 +199,7 @@ class GenerationRun:
                         show(event)
                         elapsed = now - started
                         show(ProgressEvent(progress.tokens, progress.rate(elapsed), elapsed))
-                        if self._guard and self._guard.feed(event.text, event.index):
+                        if guard and guard.feed(event.text, event.index):
                             looped = len(progress.answers[event.index])
                             if isinstance(events, Generator):
                                 events.close()  # closes the response: the server stops too
