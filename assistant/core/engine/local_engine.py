@@ -59,7 +59,7 @@ __all__ = [
     "physical_cores",
 ]
 
-LOG_VERBOSITY = 3  # llama.cpp: 3 logs load info and one timing summary per request
+LOG_VERBOSITY = 4  # llama.cpp: 4 also logs its buffers at load (KV cache, prompt cache limit)
 _HTTP_TIMEOUT = 30.0
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.engine import local_engine
 from assistant.core.engine.catalogue import MIB, kv_cache_bytes, plan_for_file, shape_of
 from assistant.core.engine.gguf_info import read_gguf_info
 from assistant.core.engine.local_engine import EngineConfig, LocalEngine, engine_log_path
@@ -21,9 +20,8 @@ CACHE_REPORT = re.compile(r"prompt cache is enabled, size limit: (\d+) MiB")
 
 @pytest.mark.e2e
 def test_kv_cache_and_prompt_cache_match_llama_cpps_report(
-    smol_model_path: Path, app_home: Path, monkeypatch: pytest.MonkeyPatch
+    smol_model_path: Path, app_home: Path
 ) -> None:
-    monkeypatch.setattr(local_engine, "LOG_VERBOSITY", 4)  # 4: llama.cpp logs its buffers
     n_ctx = 2048
     plan = plan_for_file(smol_model_path, n_ctx, available=6 * 1024 * MIB)
     assert 0 < plan.prompt_cache_mib < 8192
