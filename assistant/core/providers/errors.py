@@ -7,10 +7,8 @@ provider and says what to do. The SDK is never imported here at module level (sl
 
 from __future__ import annotations
 
-import email.utils
 import json
 import re
-import socket
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -277,6 +275,8 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
             return None
         return max(0.0, float(value))
     except ValueError:
+        import email.utils  # an HTTP date is rare; the module is not needed at start-up
+
         parsed = email.utils.parsedate_tz(value or "")
         if parsed is None:
             return None
@@ -312,6 +312,8 @@ def _dropped_error(ctx: ErrorContext, exc: BaseException) -> ProviderError:
 
 
 def _connection_error(ctx: ErrorContext, exc: BaseException) -> ProviderError:
+    import socket
+
     chain = list(_causes(exc))
     text = _chain_text(exc)
     host = urlparse(ctx.base_url).hostname or ctx.base_url
@@ -325,7 +327,7 @@ def _connection_error(ctx: ErrorContext, exc: BaseException) -> ProviderError:
             "Nothing is listening at {url} ({provider}): connection refused. "
             "Is the server running? Check the base URL and port in Settings → Providers."
         )
-    elif any(isinstance(e, TimeoutError | socket.timeout) for e in chain):
+    elif any(isinstance(e, TimeoutError) for e in chain):
         msg = tr(
             "Could not connect to {provider} at {url} within {seconds} s. "
             "Check the base URL in Settings → Providers and your network connection."

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -56,7 +55,7 @@ from assistant.core.storage.schema import (
     NewerSchemaError,
     migrate,
 )
-from assistant.core.work.runs import RunStatus
+from assistant.core.work.status import RunStatus
 
 __all__ = [  # the history's public names, importable from here as before the split
     "DB_FILENAME",
@@ -162,6 +161,8 @@ class HistoryStore:
         ``title`` defaults to the first line of the first non-blank field (see
         :func:`default_title`).
         """
+        import uuid  # not at start-up: it imports platform (python -X importtime)
+
         now = time.time()
         fields = dict(fields)
         with self.database.connection() as connection:

@@ -1,33 +1,41 @@
 """Which process writes a record: a 'streaming' record whose writer is gone was interrupted.
 
 A record's ``owner`` is ``host:pid:token``; the token tells this process from an earlier one that
-had the same pid.
+had the same pid. Both are found on first use: ``socket`` and ``uuid`` are not needed before the
+window shows (``python -X importtime``).
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import sys
-import uuid
+from functools import cache
 
-_PROCESS_TOKEN = uuid.uuid4().hex
-_HOST = socket.gethostname()
+
+@cache
+def _this_process() -> tuple[str, str]:
+    """(host name, a token made once per process)."""
+    import socket
+    import uuid
+
+    return socket.gethostname(), uuid.uuid4().hex
 
 
 def owner() -> str:
-    return f"{_HOST}:{os.getpid()}:{_PROCESS_TOKEN}"
+    host, token = _this_process()
+    return f"{host}:{os.getpid()}:{token}"
 
 
 def owner_alive(owner: str) -> bool:
     """Whether the process that wrote a 'streaming' record may still be writing it."""
     host, _, rest = owner.partition(":")
     pid_text, _, token = rest.partition(":")
-    if host != _HOST or not pid_text.isdigit():
+    this_host, this_token = _this_process()
+    if host != this_host or not pid_text.isdigit():
         return False  # another machine cannot be checked; a stale copy of the file
     pid = int(pid_text)
     if pid == os.getpid():
-        return token == _PROCESS_TOKEN  # else: an earlier process that had our pid
+        return token == this_token  # else: an earlier process that had our pid
     return _pid_alive(pid)
 
 

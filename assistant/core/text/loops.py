@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 MIN_REPEATS = 3
 """A span must be there at least this many times back to back."""
@@ -29,8 +30,16 @@ CHECK_EVERY_CHARS = 160
 """How often :class:`RepetitionGuard` looks, in characters of new text."""
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff00-\uffef\u3000-\u303f"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+@cache
+def _pattern(source: str) -> re.Pattern[str]:
+    """``source`` compiled on first use (the CJK classes take ~4 ms: not at start-up)."""
+    return re.compile(source)
+
+
+_TOKEN = rf"[{_CJK}]|[^\s{_CJK}]+"
+_TAG = r"</?[A-Za-z][^<>]*>"
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,7 @@ def find_loop(text: str) -> Loop | None:
     """The loop at the end of ``text``, or None (the shortest repeated span wins)."""
     offset = max(0, len(text) - TAIL_CHARS)
     tail = text[offset:]
-    matches = list(_TOKEN.finditer(tail))
+    matches = list(_pattern(_TOKEN).finditer(tail))
     if matches and tail and not tail[-1].isspace():
         matches.pop()  # the last token may still be growing (a stream cut mid-word)
     words = [match.group() for match in matches]
@@ -87,7 +96,7 @@ def _run_length(words: list[str], period: int) -> int:
 
 def _has_content(span: str) -> bool:
     """True when the span has a letter or digit outside markup tags (``<td></td>`` has none)."""
-    return any(char.isalnum() for char in _TAG.sub("", span))
+    return any(char.isalnum() for char in _pattern(_TAG).sub("", span))
 
 
 class RepetitionGuard:

@@ -13,7 +13,6 @@ The book is not thread-safe: apply events in one thread (the GUI thread, or the 
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -160,6 +159,8 @@ class RunBook:
 
     def add(self, request: GenerationRequest, run_id: str | None = None) -> Run:
         """A new queued run for ``request``."""
+        import uuid  # not at start-up: it imports platform (python -X importtime)
+
         run = Run(run_id or uuid.uuid4().hex, request)
         if run.id in self._runs:
             raise ValueError(f"a run with id {run.id} exists")
