@@ -7,8 +7,9 @@ machine (``localhost`` vs ``127.0.0.1``), the way the Hub sends LFS files to its
 {revision}`` gives the commit and the files. Select it with ``HF_ENDPOINT=server.endpoint``.
 
 It counts the body bytes sent per GET, and can misbehave: ``drop_after`` (close the connection
-after that many bytes of the next GET), ``corrupt`` (serve other bytes than the sha256 it
-announces), ``rate`` (bytes per second, to watch or kill a download mid-way).
+after that many bytes of the next GET), ``stall_after`` (stop after that many bytes until
+``go_on`` is set: a download caught mid-way, whatever the machine's speed), ``corrupt`` (serve
+other bytes than the sha256 it announces), ``rate`` (bytes per second, for screenshots).
 
 Manual use: ``python -m tests.hubserver --size 50000000 --rate 2000000`` prints its endpoint.
 """
@@ -48,6 +49,9 @@ class FakeHub:
     """The next GET of file bytes closes the connection after this many bytes (once)."""
     corrupt: bool = False
     rate: float | None = None
+    stall_after: int | None = None
+    """The next GET of file bytes stops after this many bytes until ``go_on`` is set (once)."""
+    go_on: threading.Event = field(default_factory=threading.Event)
     served: list[Served] = field(default_factory=list)
     heads: list[str] = field(default_factory=list)
     head_authorizations: list[str | None] = field(default_factory=list)
@@ -145,10 +149,16 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/octet-stream")
             self.end_headers()
             limit, hub.drop_after = hub.drop_after, None
+            stall, hub.stall_after = hub.stall_after, None
             position = start
             try:
                 while position < len(data):
+                    if stall is not None and record.sent >= stall:
+                        hub.go_on.wait(60)
+                        stall = None
                     size = CHUNK if limit is None else min(CHUNK, limit - record.sent)
+                    if stall is not None:
+                        size = min(size, stall - record.sent)
                     if size <= 0:
                         break  # drop: close with the body unfinished
                     chunk = data[position : position + size]

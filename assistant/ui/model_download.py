@@ -9,7 +9,6 @@ time left), a bar and Pause / Resume / Cancel buttons.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -25,9 +24,6 @@ from assistant.core.engine.download import (
     download_model,
 )
 from assistant.ui.worker import Report, Worker
-
-REPORT_EVERY_S = 0.1
-"""The job reports at most this often (and always its last step of a phase)."""
 
 
 class ModelDownloader(QObject):
@@ -61,7 +57,8 @@ class ModelDownloader(QObject):
         local_only = self._local_only()
 
         def job(report: Report, abort: threading.Event) -> DownloadResult:
-            return download_model(spec, _throttled(report), control, local_only=local_only)
+            # every step is queued; the GUI takes each batch at once and shows its last step
+            return download_model(spec, report, control, local_only=local_only)
 
         worker = Worker(job, self, abort=control.event)
         worker.sig_yielded.connect(self._relay_progress)
@@ -110,21 +107,6 @@ class ModelDownloader(QObject):
             self.sig_failed.emit(str(error), error.partial is not None)
         else:  # unexpected: still end the download visibly
             self.sig_failed.emit(str(error) or type(error).__name__, False)
-
-
-def _throttled(report: Report) -> Callable[[DownloadProgress], None]:
-    """``report`` at most every :data:`REPORT_EVERY_S`, plus each phase's first and last step."""
-    last_time, last_phase = 0.0, ""
-
-    def progress(step: DownloadProgress) -> None:
-        nonlocal last_time, last_phase
-        now = time.monotonic()
-        final = step.total is not None and step.done >= step.total
-        if final or step.phase != last_phase or now - last_time >= REPORT_EVERY_S:
-            last_time, last_phase = now, step.phase
-            report(step)
-
-    return progress
 
 
 class DownloadProgressWidget(QWidget):

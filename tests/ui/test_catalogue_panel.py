@@ -88,26 +88,26 @@ def test_download_shows_progress_and_the_model_is_registered(qtbot: QtBot, hub: 
 
 
 def test_pause_keeps_the_bytes_and_resume_fetches_the_rest(qtbot: QtBot, hub: FakeHub) -> None:
-    hub.rate = 1_000_000
+    hub.stall_after = SIZE // 2
     panel = make_panel(qtbot)
     model = unchecked_model()
     panel.select(model.id)
     panel.download_button.click()
-    qtbot.waitUntil(lambda: panel.progress.bar.value() > 50, timeout=30_000)
+    qtbot.waitUntil(lambda: panel.progress.bar.value() == 500, timeout=30_000)
     assert "MB/s" in panel.progress.message.text() or "kB/s" in panel.progress.message.text()
     assert " left" in panel.progress.message.text()
 
     with qtbot.waitSignal(panel.downloader.sig_failed, timeout=30_000) as stopped:
         panel.progress.pause_button.click()
+        hub.go_on.set()  # the next bytes arrive, and the download stops before writing them
 
     assert stopped.args[1] is True and "is paused" in stopped.args[0]
     kept = partial_path(spec_of(model)).stat().st_size
-    assert 0 < kept < SIZE
+    assert kept == SIZE // 2
     assert panel.progress.resume_button.isVisibleTo(panel)
     assert panel.table.item(row_of(panel, model), STATUS).text().startswith("paused at ")
     assert panel.download_button.text() == "Resume download"
 
-    hub.rate = None
     with qtbot.waitSignal(panel.sig_downloaded, timeout=30_000):
         panel.progress.resume_button.click()
 
@@ -115,15 +115,16 @@ def test_pause_keeps_the_bytes_and_resume_fetches_the_rest(qtbot: QtBot, hub: Fa
 
 
 def test_cancel_deletes_what_was_fetched(qtbot: QtBot, hub: FakeHub) -> None:
-    hub.rate = 1_000_000
+    hub.stall_after = SIZE // 2
     panel = make_panel(qtbot)
     model = unchecked_model()
     panel.select(model.id)
     panel.download_button.click()
-    qtbot.waitUntil(lambda: panel.progress.bar.value() > 50, timeout=30_000)
+    qtbot.waitUntil(lambda: panel.progress.bar.value() == 500, timeout=30_000)
 
     with qtbot.waitSignal(panel.downloader.sig_failed, timeout=30_000) as stopped:
         panel.progress.cancel_button.click()
+        hub.go_on.set()
 
     assert stopped.args == [f"The download of {model.file} was cancelled.", False]
     assert not partial_path(spec_of(model)).exists()
