@@ -70,6 +70,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.add_argument("--top-p", type=float)
     run.add_argument("--stop", action="append", metavar="S", help="stop sequence (repeatable)")
     run.add_argument("--n", type=int, help="number of variants")
+    run.add_argument(
+        "--repetition",
+        type=float,
+        metavar="X",
+        help="built-in engine: anti-repetition strength, 0 (off) to 3 (default: the model's)",
+    )
     run.add_argument("--no-log", action="store_true", help="do not record this run in the history")
     run.add_argument(
         "--force",
@@ -147,6 +153,7 @@ def run_mode(args: argparse.Namespace) -> int:
         "top_p": args.top_p,
         "stop": args.stop,
         "n": args.n,
+        "repetition": args.repetition,
     }
     try:
         request = build_request(mode, given, profile, settings.mode_params.get(mode.id), flags)

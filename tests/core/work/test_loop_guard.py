@@ -82,3 +82,24 @@ def test_cli_keeps_the_answer_and_says_why_it_stopped(
     assert len(out) < len(openai_server.reply) // 2
     shown = len(out.rstrip("\n"))
     assert f"The model started repeating itself; stopped after {shown} characters." in err
+
+
+def test_cli_repetition_flag_is_a_request_parameter(
+    openai_server: FakeOpenAIServer, app_home: Path
+) -> None:
+    """--repetition is recorded with the run; a server that is not llama.cpp gets no fields."""
+    from tests.cli.test_run_cli import assistant
+
+    openai_server.reply = "Short."
+    result = assistant(
+        "run", "code-explain", "--base-url", openai_server.base_url, "--repetition", "2.5",
+        stdin="x = 1",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "dry_multiplier" not in openai_server.requests[-1].body
+    store = HistoryStore.open()
+    try:
+        records = store.list_records()
+        assert records and records[0].params["repetition"] == 2.5
+    finally:
+        store.close()
