@@ -24,17 +24,16 @@ if TYPE_CHECKING:
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-EXIT_MAX_TOKENS = 3
 EXIT_FILTERED = 4
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = """\
 exit codes:
-  0    the answer is complete (the server said it was finished)
+  0    the answer is complete (the server said it was finished); also when it stopped at the
+       --max-tokens limit: then one line on stderr says it is not finished
   1    failed, or the answer was cut short (the stream ended without the server saying it was
        finished); the text so far is on stdout, one line on stderr says what happened
   2    bad arguments or input (unknown mode or field, prompt too long without --force)
-  3    the answer stopped at the --max-tokens limit: whole but unfinished (stderr says so)
   4    the provider's content filter stopped the answer (stderr says so)
   130  interrupted (Ctrl+C); the text so far is on stdout
 """
@@ -100,8 +99,12 @@ def list_modes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fail(message: str, code: int = EXIT_FAILED) -> int:
+def _say(message: str) -> None:
     print(f"assistant: {message}", file=sys.stderr, flush=True)
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    _say(message)
     return code
 
 
@@ -294,9 +297,8 @@ def _exit_code(done: Any, max_tokens: int) -> int:
     if LENGTH in done.finish_reasons:
         which = [str(i + 1) for i, reason in enumerate(done.finish_reasons) if reason == LENGTH]
         variants = f" (variant {', '.join(which)})" if several else ""
-        return _fail(
+        _say(
             f"the answer{variants} stopped at the --max-tokens limit ({max_tokens}) and is not "
-            "finished; run again with a higher --max-tokens to get all of it.",
-            EXIT_MAX_TOKENS,
+            "finished; run again with a higher --max-tokens to get all of it."
         )
     return 0

@@ -1,4 +1,4 @@
-"""`assistant run` says how an answer ended: cut short (exit 1), Max tokens (3), filtered (4)."""
+"""`assistant run` says how an answer ended: cut short (exit 1), Max tokens (0 + stderr), filtered (4)."""
 
 from __future__ import annotations
 
@@ -44,9 +44,9 @@ def test_stop_exits_0_silently(openai_server: FakeOpenAIServer, app_home: Path) 
 
 @pytest.mark.parametrize(
     ("reason", "code", "words"),
-    [("length", 3, "--max-tokens limit (77)"), ("content_filter", 4, "filtered the answer")],
+    [("length", 0, "--max-tokens limit (77)"), ("content_filter", 4, "filtered the answer")],
 )
-def test_length_and_filter_have_their_own_exit_code(
+def test_length_and_filter_say_why_on_stderr(
     openai_server: FakeOpenAIServer, reason: str, code: int, words: str
 ) -> None:
     openai_server.reply = REPLY
@@ -69,5 +69,5 @@ def test_help_documents_the_exit_codes() -> None:
     text = assistant("run", "--help").stdout.decode()
     for line in ("0    the answer is complete", "1    failed, or the answer was cut short"):
         assert line in text
-    assert "3    the answer stopped at the --max-tokens limit" in text
+    assert "also when it stopped at the\n       --max-tokens limit" in text
     assert "4    the provider's content filter" in text
