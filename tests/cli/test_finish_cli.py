@@ -1,4 +1,4 @@
-"""How `assistant run` says an answer ended: cut short (1), Max tokens (0 + stderr), filtered (4)."""
+"""How `assistant run` says an answer ended: cut short (1), Max tokens (0, stderr), filtered (4)."""
 
 from __future__ import annotations
 
