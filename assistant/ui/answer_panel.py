@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from assistant.core.prompts.modes import Mode
 from assistant.core.prompts.request import GenerationRequest
 from assistant.core.storage.history import HistoryStore, Record
-from assistant.core.work.finish import hit_max_tokens
+from assistant.core.work.finish import first_unfinished, hit_max_tokens
 from assistant.core.work.generation import DoneEvent
 from assistant.core.work.runs import RunStatus
 from assistant.ui import answer_actions
@@ -267,6 +267,7 @@ class AnswerPanel(QWidget):
             note = self.tr("The text so far is kept. Continue asks the model for the rest.")
         else:
             note = self.tr("The answer reached Max tokens. Continue asks the model for the rest.")
+        self.answer_area.setCurrentIndex(first_unfinished(done.finish_reasons))
         self.recovery_bar.offer(self._record_of(done), note)
 
     def _record_of(self, done: DoneEvent) -> Record | None:
@@ -276,6 +277,14 @@ class AnswerPanel(QWidget):
     def recovered(self) -> Record | None:
         """The unfinished record Continue and Regenerate work on (None: nothing to go on from)."""
         return self.recovery_bar.record
+
+    def continue_from(self) -> str:
+        """The text Continue goes on from: the unfinished record's variant that is shown."""
+        record = self.recovered
+        if record is None:
+            return ""
+        index = self.answer_area.currentIndex()
+        return record.answers[index] if 0 <= index < len(record.answers) else record.answer
 
     def _summary(self, done: DoneEvent) -> str:
         if done.status == RunStatus.STOPPED:

@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         """Go on from the interrupted answer's text."""
         request = self._recovered_request()
         if request is not None and self.answer_panel.recovered is not None:
-            self._send(continuation(request, self.answer_panel.recovered.answer))
+            self._send(continuation(request, self.answer_panel.continue_from()))
 
     def raise_repetition(self) -> None:
         """The model looped: one step more Repetition under Parameters, then Generate again."""

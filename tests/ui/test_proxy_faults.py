@@ -140,3 +140,23 @@ def test_each_variant_says_its_own_finish(
     assert done.finish_reasons == ("stop", None) and done.status == "cut_short"
     assert win.answer_area.all_texts() == [REPLY, REPLY]
     assert "cut short (variant 2)" in win.error_banner.text()
+
+
+def test_continue_goes_on_from_the_variant_that_was_cut(
+    qtbot: QtBot, openai_server: FakeOpenAIServer, window: list[MainWindow]
+) -> None:
+    openai_server.reply = lambda request, index: ["Variant one is whole.", "Variant two was"][index]
+    openai_server.finish_reason = ["stop", None]
+    win = make_window(qtbot, window, openai_server.base_url, 5.0)
+    win.params_panel.n.setValue(2)
+    assert generate_and_wait(qtbot, win).status == "cut_short"
+    assert win.answer_area.currentIndex() == 1  # the cut variant is the one shown
+    openai_server.reply = " cut and goes on."
+    openai_server.finish_reason = "stop"
+    with qtbot.waitSignal(win.controller.sig_done, timeout=10_000) as blocker:
+        win.continue_button.click()
+    assert blocker.args[1].answers == ["Variant two was cut and goes on."]
+    assert openai_server.chat_requests[-1].body["messages"][-2] == {
+        "role": "assistant",
+        "content": "Variant two was",
+    }

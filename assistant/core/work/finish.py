@@ -61,6 +61,11 @@ def hit_max_tokens(reasons: Sequence[str | None]) -> bool:
     return LENGTH in reasons
 
 
+def first_unfinished(reasons: Sequence[str | None]) -> int:
+    """The first variant that did not end by itself (no finish_reason, or Max tokens); else 0."""
+    return next((i for i, reason in enumerate(reasons) if reason in (None, LENGTH)), 0)
+
+
 def was_filtered(reasons: Sequence[str | None]) -> bool:
     """True when the provider's content filter stopped a variant."""
     return CONTENT_FILTER in reasons
