@@ -291,14 +291,14 @@ def _exit_code(done: Any, max_tokens: int) -> int:
     if done.status in (RunStatus.FAILED, RunStatus.CUT_SHORT):
         return _fail(" ".join((done.error or str(done.status)).split()))
     several = len(done.finish_reasons) > 1
-    if CONTENT_FILTER in done.finish_reasons:
-        notice = done.notice.splitlines()[0] if done.notice else "the provider filtered the answer"
-        return _fail(notice, EXIT_FILTERED)
-    if LENGTH in done.finish_reasons:
+    if LENGTH in done.finish_reasons:  # said also when another variant was filtered
         which = [str(i + 1) for i, reason in enumerate(done.finish_reasons) if reason == LENGTH]
         variants = f" (variant {', '.join(which)})" if several else ""
         _say(
             f"the answer{variants} stopped at the --max-tokens limit ({max_tokens}) and is not "
             "finished; run again with a higher --max-tokens to get all of it."
         )
+    if CONTENT_FILTER in done.finish_reasons:
+        notice = done.notice.splitlines()[0] if done.notice else "the provider filtered the answer"
+        return _fail(notice, EXIT_FILTERED)
     return 0

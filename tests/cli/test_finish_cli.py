@@ -71,3 +71,22 @@ def test_help_documents_the_exit_codes() -> None:
         assert line in text
     assert "also when it stopped at the\n       --max-tokens limit" in text
     assert "4    the provider's content filter" in text
+
+
+def test_each_variant_says_how_it_ended(openai_server: FakeOpenAIServer) -> None:
+    openai_server.reply = REPLY
+    openai_server.finish_reason = ["length", "stop", "content_filter"]
+    code, _, err = run(openai_server, "--n", "3", "--max-tokens", "77")
+    assert code == 4
+    assert len(err) == 2, err
+    assert "(variant 1) stopped at the --max-tokens limit (77)" in err[0]
+    assert "filtered the answer (variant 3)" in err[1]
+
+
+def test_readme_lists_the_exit_codes_of_the_help() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("Exit codes (also in `assistant run --help`):", 1)[1].split("\n\n")[1]
+    documented = {row.split("|")[1].strip() for row in table.splitlines()[2:]}
+    text = assistant("run", "--help").stdout.decode().split("exit codes:", 1)[1]
+    helped = {line.split()[0] for line in text.splitlines() if line[:3].strip().isdigit()}
+    assert documented == helped == {"0", "1", "2", "4", "130"}
