@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,12 @@ FIT_COLOURS = {"fits": "#1b7f3b", "tight": "#9a6700", "too big": "#b3261e"}
 def spec_of(model: CatalogueModel) -> DownloadSpec:
     """What to download for a catalogue model."""
     return DownloadSpec(model.repo, model.file, model.revision, model.sha256)
+
+
+def good_at_text(model: CatalogueModel) -> str:
+    """What ``model`` is good at (catalogue.toml's words, translated in context "catalogue")."""
+    comma = QCoreApplication.translate("catalogue", ", ")  # the list separator: "、" in Chinese
+    return comma.join(QCoreApplication.translate("catalogue", use) for use in model.good_at)
 
 
 class CataloguePanel(QWidget):
@@ -145,7 +151,7 @@ class CataloguePanel(QWidget):
         return "\n".join(
             [
                 f"{model.parameters_b:g} B · {model.quantization} · {model.licence}",
-                self.tr("Good at: {uses}").replace("{uses}", ", ".join(model.good_at)),
+                self.tr("Good at: {uses}").replace("{uses}", good_at_text(model)),
                 f"{model.repo}",
             ]
         )

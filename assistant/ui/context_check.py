@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QPushButton, QWidget
 
@@ -139,15 +140,17 @@ def _trim(
     cut = chars_to_cut(text, check.excess_tokens, model)
     if editor is not None and cut and cut < len(text):
         selected = select_excess(editor, cut)
-        message = parent.tr(
+        message = QCoreApplication.translate(
+            "ContextDialog",
             "Selected the last {0} characters of the input (about {1} tokens too many): "
-            "delete them or shorten the text, then generate again."
+            "delete them or shorten the text, then generate again.",
         )
     else:
         selected = cut
-        message = parent.tr(
+        message = QCoreApplication.translate(
+            "ContextDialog",
             "The input is about {1} tokens too long: shorten the fields by about {0} "
-            "characters, or lower Max tokens."
+            "characters, or lower Max tokens.",
         )
     text_out = message.replace("{0}", f"{selected:,}").replace("{1}", f"{check.excess_tokens:,}")
     if on_status is not None:

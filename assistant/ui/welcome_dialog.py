@@ -120,10 +120,9 @@ class WelcomeDialog(QDialog):
         intro.setWordWrap(True)
         self.builtin_button = QCommandLinkButton(
             self.tr("Use the built-in model (offline, free, ~100 MB download once)"),
-            self.tr("Runs on this computer; nothing you write leaves it. No account, no key.")
-            + " "
-            + shipped_cost_text(self.settings.engine_context)
-            + ".",
+            self.tr(
+                "Runs on this computer; nothing you write leaves it. No account, no key. {cost}."
+            ).replace("{cost}", shipped_cost_text(self.settings.engine_context)),
         )
         self.builtin_button.clicked.connect(self.choose_builtin)
         self.openai_button = QCommandLinkButton(

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from assistant.core.engine.catalogue import CatalogueError, CatalogueModel
 from assistant.core.engine.model_choice import ModelCost, recommended_model, shipped_cost
-from assistant.ui.catalogue_panel import spec_of
+from assistant.ui.catalogue_panel import good_at_text, spec_of
 from assistant.ui.model_download import DownloadProgressWidget, ModelDownloader
 
 
@@ -71,7 +71,7 @@ class RecommendedDownloadPage(QWidget):
                 ),
                 self.tr("{cost}. Better answers than the built-in model; good at {uses}.")
                 .replace("{cost}", cost.describe())
-                .replace("{uses}", ", ".join(model.good_at)),
+                .replace("{uses}", good_at_text(model)),
             )
             self.button.setObjectName("recommendedButton")
             self.button.setToolTip(cost.plan.details())
