@@ -94,7 +94,7 @@
         </message>
         <message>
             <location filename="../../assistant/ui/answer_panel.py" line="196" />
-            <location filename="../../assistant/ui/answer_panel.py" line="282" />
+            <location filename="../../assistant/ui/answer_panel.py" line="291" />
             <source>Stopped. The text so far is kept.</source>
             <translation>已停止。已生成的文字会保留。</translation>
         </message>
@@ -139,22 +139,22 @@
             <translation>回答已达到最大 token 数。点“继续”让模型写完其余部分。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="283" />
+            <location filename="../../assistant/ui/answer_panel.py" line="292" />
             <source>Done in {0} s</source>
             <translation>完成，用时 {0} 秒</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="285" />
+            <location filename="../../assistant/ui/answer_panel.py" line="294" />
             <source> · usage: {0} prompt + {1} completion = {2} tokens</source>
             <translation> · 用量：提示 {0} + 生成 {1} = {2} token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="307" />
+            <location filename="../../assistant/ui/answer_panel.py" line="316" />
             <source>This answer was cut short. The text so far is kept.</source>
             <translation>此回答被中途截断，已生成的文字已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="308" />
+            <location filename="../../assistant/ui/answer_panel.py" line="317" />
             <source>This answer was interrupted. The text so far is kept.</source>
             <translation>此回答被中断，已生成的文字已保留。</translation>
         </message>
@@ -2374,7 +2374,7 @@
             <translation>回答{variants}已达到最大 token 数上限（{max_tokens}）。点“继续”让模型写完其余部分，或调高最大 token 数。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/finish.py" line="76" />
+            <location filename="../../assistant/core/work/finish.py" line="81" />
             <source> (variant {numbers})</source>
             <translation>（候选 {numbers}）</translation>
         </message>
