@@ -1,0 +1,74 @@
+"""Screenshot for the README: the loop guard stopping a real SmolLM2 loop, with its banner.
+
+`python -m tests.screenshot_loop OUT.png` serves, from the loopback server, an answer the shipped
+model really gave with plain sampling (``tests/core/text/loop_samples.json``: Explain code of a
+recursive Fibonacci function, a line repeated until Max tokens), opens the window on it, presses
+Generate and grabs the window once the guard has stopped the answer (run under Xvfb, or with
+QT_QPA_PLATFORM=offscreen).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from tests.fakeserver import FakeOpenAIServer
+
+FIB = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n"
+SAMPLES = Path(__file__).parent / "core" / "text" / "loop_samples.json"
+
+
+def main() -> int:
+    out = sys.argv[1] if len(sys.argv) > 1 else "loop-guard.png"
+    os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
+    sample = next(
+        s
+        for s in json.loads(SAMPLES.read_text(encoding="utf-8"))
+        if s["id"] == "plain-code-explain-0"
+    )
+    server = FakeOpenAIServer().start()
+    server.reply = sample["text"]
+    server.delta_size = 4
+    server.delta_delay = 0.005
+    app = QApplication(sys.argv[:1])
+    from assistant.app import build_window
+    from assistant.core.config.settings import Settings
+    from assistant.core.providers.profiles import ProviderProfile
+
+    settings = Settings()
+    settings.upsert_profile(
+        ProviderProfile("Built-in model (plain sampling)", "compatible", server.base_url, "smollm2")
+    )
+    settings.active_profile = "Built-in model (plain sampling)"
+    settings.last_mode = "code-explain"
+    settings.welcome_done = True
+    window = build_window(settings)
+    window.resize(1280, 760)
+    window.show()
+    editor = window.current_form().main_editor()
+    assert editor is not None
+    editor.setPlainText(FIB)
+
+    def shoot(request_id: str, done: object) -> None:
+        QTimer.singleShot(300, lambda: finish(done))
+
+    def finish(done: object) -> None:
+        window.grab().save(out)
+        print(out, getattr(done, "error", ""))
+        window.close()
+        server.stop()
+        app.quit()
+
+    window.controller.sig_done.connect(shoot)
+    window.generate()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
