@@ -160,3 +160,19 @@ def test_continue_goes_on_from_the_variant_that_was_cut(
         "role": "assistant",
         "content": "Variant two was",
     }
+
+
+def test_continue_with_nothing_left_makes_the_answer_whole(
+    qtbot: QtBot, openai_server: FakeOpenAIServer, window: list[MainWindow]
+) -> None:
+    openai_server.reply = REPLY
+    openai_server.finish_reason = None  # every word arrived, the finish did not
+    win = make_window(qtbot, window, openai_server.base_url, 5.0)
+    assert generate_and_wait(qtbot, win).status == "cut_short"
+    openai_server.reply = ""  # the model has nothing to add and says it is done
+    openai_server.finish_reason = "stop"
+    with qtbot.waitSignal(win.controller.sig_done, timeout=10_000) as blocker:
+        win.continue_button.click()
+    assert (blocker.args[1].status, blocker.args[1].answers) == ("complete", [REPLY])
+    assert win.answer_area.current_text() == REPLY
+    assert not win.error_banner.isVisible() and not win.recovery_bar.isVisibleTo(win)

@@ -210,6 +210,9 @@ class GenerationRun:
                         emit(event)
                     elif isinstance(event, Finished):
                         reasons[event.index] = event.reason
+            except ProviderError as exc:
+                if not (exc.kind == "empty" and _nothing_left(request, reasons)):
+                    raise
             finally:
                 saver.close()
             if cancel.is_set():
@@ -217,7 +220,9 @@ class GenerationRun:
             elif looped:
                 status, error_kind = RunStatus.CUT_SHORT, "repetition"
                 error = repetition_message(looped)
-            elif not any(text.strip() for text in progress.new_text(request.prefix)):
+            elif not any(text.strip() for text in progress.new_text(request.prefix)) and not (
+                _nothing_left(request, reasons)
+            ):
                 status, error_kind = RunStatus.FAILED, "empty"
                 error = tr("{provider} returned an empty answer. Try again or pick another model.")
                 error = error.replace("{provider}", endpoint.provider_name)
@@ -313,6 +318,11 @@ class GenerationRun:
             )
         except Exception:
             return
+
+
+def _nothing_left(request: GenerationRequest, reasons: dict[int, str | None]) -> bool:
+    """A Continue the server ended with its finish_reason: no new text means nothing was left."""
+    return bool(request.prefix) and reasons.get(0) is not None
 
 
 def retry_message(notice: RetryNotice, provider: str) -> str:

@@ -11,7 +11,7 @@ from assistant.core.prompts.request import GenerationRequest
 from assistant.core.providers.params import GenerationParams
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.finish import judge
-from assistant.core.work.generation import DoneEvent, GenerationRun
+from assistant.core.work.generation import DoneEvent, GenerationRun, continuation
 from assistant.core.work.runs import RunStatus
 from tests.core.work.test_generation import LoopbackResolver, request
 from tests.fakeserver import FakeOpenAIServer
@@ -118,3 +118,30 @@ def test_judge_names_only_the_variants_concerned() -> None:
     assert judge(["eos"], "P", 99).status == "complete"  # any reason the server gives is an end
     one = judge([None], "P", 9).message
     assert one is not None and "(variant" not in one
+
+
+@pytest.mark.parametrize("reply", ["", "\n"], ids=["no-text", "a-newline"])
+def test_a_continue_with_nothing_left_completes_the_answer(
+    openai_server: FakeOpenAIServer, tmp_path: Path, reply: str
+) -> None:
+    """After a cut right at the end the model has nothing to add: its finish makes it whole."""
+    openai_server.reply = reply
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    req = continuation(request(), REPLY)
+    done = GenerationRun(req, LoopbackResolver(openai_server), store).run(
+        lambda event: None, threading.Event()
+    )
+    assert (done.status, done.error, done.finish_reasons) == ("complete", None, ("stop",))
+    assert recorded(store, done) == ("complete", None, [REPLY + reply])
+
+
+def test_a_continue_with_no_text_and_no_finish_is_not_whole(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    openai_server.reply = ""
+    openai_server.finish_reason = None
+    req = continuation(request(), REPLY)
+    done = GenerationRun(req, LoopbackResolver(openai_server), None).run(
+        lambda event: None, threading.Event()
+    )
+    assert done.status == "failed" and done.answers == [REPLY]
