@@ -108,6 +108,11 @@ def _meta(record: Record) -> list[tuple[str, str]]:
     return [(label, value) for label, value in rows if value]
 
 
+def _problem_label(record: Record) -> str:
+    """A note on a complete answer (Max tokens, content filter), else an error."""
+    return tr("Note") if record.status == RunStatus.COMPLETE else tr("Error")
+
+
 def _label(name: str) -> str:
     return name.replace("_", " ").strip().capitalize() or name
 
@@ -152,7 +157,7 @@ def _record_markdown(record: Record) -> str:
     for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
         parts += ["", f"## {heading}", "", answer.strip("\n")]
     if record.error:
-        parts += ["", f"> **{tr('Error')}:** {record.error}"]
+        parts += ["", f"> **{_problem_label(record)}:** {record.error}"]
     return "\n".join(parts).rstrip()
 
 
@@ -170,7 +175,7 @@ def _record_text(record: Record) -> str:
     for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
         parts += ["", heading, "-" * len(heading), answer.strip("\n")]
     if record.error:
-        parts += ["", f"{tr('Error')}: {record.error}"]
+        parts += ["", f"{_problem_label(record)}: {record.error}"]
     return "\n".join(parts).rstrip()
 
 
@@ -229,7 +234,7 @@ def _record_html(record: Record, md: MarkdownIt) -> str:
         parts.append(f"<h2>{escape(heading)}</h2>")
         parts.append(f'<div class="answer">\n{md.render(answer)}</div>')
     if record.error:
-        parts.append(f'<p class="error"><strong>{escape(tr("Error"))}:</strong> ')
+        parts.append(f'<p class="error"><strong>{escape(_problem_label(record))}:</strong> ')
         parts[-1] += f"{escape(record.error)}</p>"
     parts.append("</article>")
     return "\n".join(parts)

@@ -156,6 +156,14 @@ def test_failed_records_show_status_and_error(store: HistoryStore) -> None:
     assert "Connection refused &lt;b&gt;" in page and "<dd>failed</dd>" in page
 
 
+def test_a_complete_record_s_notice_is_a_note_not_an_error(store: HistoryStore) -> None:
+    notice = "The answer stopped at the Max tokens limit (50). Continue asks for the rest."
+    record = make_record(store, ["Half an answer"], RunStatus.COMPLETE, notice)
+    assert f"> **Note:** {notice}" in to_markdown(record)
+    assert f"Note: {notice}" in to_text(record) and "Error" not in to_text(record)
+    assert "<strong>Note:</strong>" in to_html(record)
+
+
 def test_text_export(store: HistoryStore) -> None:
     record = make_record(store, ["Plain answer."], code="x = 1", note="")
     text = to_text(record)
