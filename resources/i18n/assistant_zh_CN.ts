@@ -111,7 +111,7 @@
         <message>
             <location filename="../../assistant/ui/answer_panel.py" line="227" />
             <source>Tokens: {0} · {1} tok/s</source>
-            <translation>Token：{0} · {1} 个/秒</translation>
+            <translation>Token：{0} · {1} token/秒</translation>
         </message>
         <message>
             <location filename="../../assistant/ui/answer_panel.py" line="245" />
@@ -126,17 +126,17 @@
         <message>
             <location filename="../../assistant/ui/answer_panel.py" line="261" />
             <source>Continue from the text so far or regenerate it, or raise Repetition first.</source>
-            <translation>可以从已生成的文字继续或重新生成，也可以先提高“重复惩罚”。</translation>
+            <translation>可以继续写、重新生成，或先提高重复惩罚。</translation>
         </message>
         <message>
             <location filename="../../assistant/ui/answer_panel.py" line="267" />
             <source>The text so far is kept. Continue asks the model for the rest.</source>
-            <translation>已生成的文字已保留。点“继续”让模型写完其余部分。</translation>
+            <translation>已保留已生成的文字，点“继续”可让模型接着写。</translation>
         </message>
         <message>
             <location filename="../../assistant/ui/answer_panel.py" line="269" />
             <source>The answer reached Max tokens. Continue asks the model for the rest.</source>
-            <translation>回答已达到最大 token 数。点“继续”让模型写完其余部分。</translation>
+            <translation>已达到最大 token 数，点“继续”可让模型接着写。</translation>
         </message>
         <message>
             <location filename="../../assistant/ui/answer_panel.py" line="292" />
@@ -217,7 +217,7 @@
         <message>
             <location filename="../../assistant/ui/catalogue_panel.py" line="169" />
             <source>downloading…</source>
-            <translation>正在下载…</translation>
+            <translation>下载中…</translation>
         </message>
         <message>
             <location filename="../../assistant/ui/catalogue_panel.py" line="172" />
@@ -2371,7 +2371,7 @@
         <message>
             <location filename="../../assistant/core/work/finish.py" line="52" />
             <source>The answer{variants} stopped at the Max tokens limit ({max_tokens}). Continue asks for the rest, or raise Max tokens.</source>
-            <translation>回答{variants}已达到最大 token 数上限（{max_tokens}）。点“继续”让模型写完其余部分，或调高最大 token 数。</translation>
+            <translation>回答{variants}已达到最大 token 数上限（{max_tokens}）。点“继续”可让模型接着写，或调高最大 token 数。</translation>
         </message>
         <message>
             <location filename="../../assistant/core/work/finish.py" line="81" />
@@ -2407,7 +2407,7 @@
         <message>
             <location filename="../../assistant/core/work/generation.py" line="338" />
             <source>The model started repeating itself; stopped after {chars} characters.</source>
-            <translation>模型开始重复自身内容；已在 {chars} 个字符后停止。</translation>
+            <translation>模型开始自我重复，已在 {chars} 个字符处停止。</translation>
         </message>
         <message>
             <location filename="../../assistant/core/work/generation.py" line="350" />
