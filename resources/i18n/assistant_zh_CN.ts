@@ -2266,37 +2266,40 @@
             <translation>Token</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/storage/export.py" line="119" />
+            <location filename="../../assistant/core/storage/export.py" line="113" />
+            <source>Note</source>
+            <translation>提示</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/storage/export.py" line="113" />
+            <source>Error</source>
+            <translation>错误</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/storage/export.py" line="124" />
             <source>yes</source>
             <translation>是</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/storage/export.py" line="119" />
+            <location filename="../../assistant/core/storage/export.py" line="124" />
             <source>no</source>
             <translation>否</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/storage/export.py" line="127" />
+            <location filename="../../assistant/core/storage/export.py" line="132" />
             <source>Answer</source>
             <translation>回答</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/storage/export.py" line="128" />
+            <location filename="../../assistant/core/storage/export.py" line="133" />
             <source>Answer {number}</source>
             <translation>回答 {number}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/storage/export.py" line="149" />
-            <location filename="../../assistant/core/storage/export.py" line="224" />
+            <location filename="../../assistant/core/storage/export.py" line="154" />
+            <location filename="../../assistant/core/storage/export.py" line="229" />
             <source>Input</source>
             <translation>输入</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/core/storage/export.py" line="155" />
-            <location filename="../../assistant/core/storage/export.py" line="173" />
-            <location filename="../../assistant/core/storage/export.py" line="232" />
-            <source>Error</source>
-            <translation>错误</translation>
         </message>
         <message>
             <location filename="../../assistant/core/storage/history.py" line="125" />
@@ -2384,33 +2387,33 @@
             <translation>正在等待 {provider}…</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="222" />
+            <location filename="../../assistant/core/work/generation.py" line="227" />
             <source>{provider} returned an empty answer. Try again or pick another model.</source>
             <translation>{provider} 返回了空回答。请重试或换一个模型。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="243" />
+            <location filename="../../assistant/core/work/generation.py" line="248" />
             <location filename="../../assistant/core/work/runs.py" line="228" />
             <source>Unexpected error: {error}</source>
             <translation>意外错误：{error}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="322" />
+            <location filename="../../assistant/core/work/generation.py" line="332" />
             <source>{provider} is busy (HTTP {status}): retrying in {seconds} s (attempt {attempt}/{total})…</source>
             <translation>{provider} 正忙 (HTTP {status})：{seconds} 秒后重试（第 {attempt}/{total} 次）…</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="326" />
+            <location filename="../../assistant/core/work/generation.py" line="336" />
             <source>No answer from {provider}: retrying in {seconds} s (attempt {attempt}/{total})…</source>
             <translation>{provider} 没有响应：{seconds} 秒后重试（第 {attempt}/{total} 次）…</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="338" />
+            <location filename="../../assistant/core/work/generation.py" line="348" />
             <source>The model started repeating itself; stopped after {chars} characters.</source>
             <translation>模型开始自我重复，已在 {chars} 个字符处停止。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="350" />
+            <location filename="../../assistant/core/work/generation.py" line="360" />
             <source>Continue exactly where your previous answer stopped. Do not repeat anything.</source>
             <translation>Continue exactly where your previous answer stopped. Do not repeat anything.</translation>
         </message>
