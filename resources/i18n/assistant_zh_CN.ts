@@ -2438,37 +2438,37 @@
         <message>
             <location filename="../../assistant/core/prompts/mode_types.py" line="92" />
             <source>{label} must be yes or no.</source>
-            <translation>{label}必须是“是”或“否”。</translation>
+            <translation>{label} 必须是“是”或“否”。</translation>
         </message>
         <message>
             <location filename="../../assistant/core/prompts/mode_types.py" line="97" />
             <source>{label} must be text.</source>
-            <translation>{label}必须是文本。</translation>
+            <translation>{label} 必须是文本。</translation>
         </message>
         <message>
             <location filename="../../assistant/core/prompts/mode_types.py" line="99" />
             <source>{label} is required.</source>
-            <translation>{label}为必填项。</translation>
+            <translation>{label} 为必填项。</translation>
         </message>
         <message>
             <location filename="../../assistant/core/prompts/mode_types.py" line="105" />
             <source>{label} must be one of: {choices}.</source>
-            <translation>{label}必须是以下之一：{choices}。</translation>
+            <translation>{label} 必须是以下之一：{choices}。</translation>
         </message>
         <message>
             <location filename="../../assistant/core/prompts/mode_types.py" line="113" />
             <source>{label} must be a whole number.</source>
-            <translation>{label}必须是整数。</translation>
+            <translation>{label} 必须是整数。</translation>
         </message>
         <message>
             <location filename="../../assistant/core/prompts/mode_types.py" line="116" />
             <source>{label} must be at least {minimum}.</source>
-            <translation>{label}不能小于 {minimum}。</translation>
+            <translation>{label} 不能小于 {minimum}。</translation>
         </message>
         <message>
             <location filename="../../assistant/core/prompts/mode_types.py" line="122" />
             <source>{label} must be at most {maximum}.</source>
-            <translation>{label}不能大于 {maximum}。</translation>
+            <translation>{label} 不能大于 {maximum}。</translation>
         </message>
         <message>
             <location filename="../../assistant/core/prompts/mode_types.py" line="219" />
