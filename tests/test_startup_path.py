@@ -1,19 +1,28 @@
-"""What the window's first paint does without: modules imported only on first use or after it.
+"""What the window's first paint does without: modules imported only on first use or after it,
+and the garbage collector, which comes back once the window is painted.
 
-The real entry point (``assistant.app.main``) runs in a fresh process with a fresh app folder; the
-modules loaded when the window has been painted for the first time are listed and checked.
+The real entry point (``assistant.app.main``) runs in a fresh process with a fresh app folder; a
+probe reports from a 0 ms timer queued at the window's first expose (before the app's own
+after-paint work, whose filter sees the event later).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from pytestqt.qtbot import QtBot
+
+from assistant import app as app_module
+from assistant.core.config.settings import Settings
+
 SCRIPT = """
-import os, sys
+import gc, os, sys
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QApplication
@@ -22,7 +31,12 @@ from assistant.ui import warm_up
 warm_up.import_in_background = lambda *_args: None  # the list is of what the paint needed
 
 def report():
+    print("collector", "on" if gc.isenabled() else "off")
     print("\\n".join(sorted(sys.modules)), flush=True)
+    QTimer.singleShot(100, after)
+
+def after():
+    print("collector", "on" if gc.isenabled() else "off", flush=True)
     os._exit(0)
 
 class Probe(QObject):
@@ -30,6 +44,7 @@ class Probe(QObject):
         exposed = isinstance(watched, QWindow) and watched.isExposed()
         if event.type() == QEvent.Type.Expose and exposed:
             QTimer.singleShot(0, report)
+            QApplication.instance().removeEventFilter(self)
         return False
 
 probe = Probe()
@@ -57,8 +72,9 @@ NOT_BEFORE_FIRST_PAINT = (
 )
 
 
-def modules_at_first_paint(home: Path) -> set[str]:
-    """Every module loaded once the app's window is painted for the first time."""
+def run_app(home: Path) -> list[str]:
+    """The probe's lines: the collector's state and the modules at the first paint, then the
+    collector's state 100 ms later."""
     (home / "config").mkdir(parents=True, exist_ok=True)
     (home / "config" / "settings.json").write_text(json.dumps({"welcome_done": True}))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -66,11 +82,32 @@ def modules_at_first_paint(home: Path) -> set[str]:
         [sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    return set(result.stdout.split())
+    return result.stdout.splitlines()
 
 
 def test_the_first_paint_imports_nothing_it_does_not_use(app_home: Path) -> None:
-    loaded = modules_at_first_paint(app_home)
+    loaded = set(run_app(app_home)[1:-1])
     assert "assistant.ui.main_window" in loaded  # the window was really built and shown
     early = sorted(name for name in NOT_BEFORE_FIRST_PAINT if name in loaded)
     assert early == [], f"imported before the window's first paint: {early}"
+
+
+def test_the_collector_is_off_while_the_window_is_built_and_on_once_painted(
+    app_home: Path,
+) -> None:
+    lines = run_app(app_home)
+    assert (lines[0], lines[-1]) == ("collector off", "collector on")
+
+
+def test_the_collector_comes_back_even_if_the_window_is_never_painted(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "GC_AFTER_MS", 50)
+    window = app_module.build_window(Settings())
+    qtbot.addWidget(window)  # never shown, so never exposed
+    gc.disable()
+    try:
+        app_module._after_first_paint(window)
+        qtbot.waitUntil(gc.isenabled, timeout=5000)
+    finally:
+        gc.enable()
