@@ -10,6 +10,7 @@ import lock).
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import threading
 from collections.abc import Callable, Sequence
@@ -40,15 +41,25 @@ def import_in_background(
     modules: Sequence[str], calls: Sequence[Callable[[], object]] = ()
 ) -> threading.Thread:
     """Start importing ``modules``, then making ``calls``, in a thread of their own (failures are
-    left to the real use, which reports them)."""
+    left to the real use, which reports them).
+
+    The garbage collector pauses meanwhile: the imports make objects that are nearly all kept, and
+    collecting during ``import openai`` alone took ~55 ms of its ~450 ms (``gc.callbacks``).
+    """
 
     def run() -> None:
-        for name in modules:
-            with contextlib.suppress(Exception):
-                importlib.import_module(name)
-        for call in calls:
-            with contextlib.suppress(Exception):
-                call()
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for name in modules:
+                with contextlib.suppress(Exception):
+                    importlib.import_module(name)
+            for call in calls:
+                with contextlib.suppress(Exception):
+                    call()
+        finally:
+            if collecting:
+                gc.enable()
 
     thread = threading.Thread(target=run, name="warm-imports")
     thread.start()

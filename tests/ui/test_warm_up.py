@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from collections.abc import Iterator
@@ -46,3 +47,19 @@ def test_a_module_that_fails_to_import_does_not_stop_the_others(probe_module: st
     assert not thread.is_alive()
     assert probe_module in sys.modules
     assert "assistant_no_such_module_xyz" not in sys.modules
+
+
+def test_the_collector_pauses_during_the_imports_and_comes_back(tmp_path: Path) -> None:
+    (tmp_path / "assistant_warm_gc_probe.py").write_text(
+        "import gc\nCOLLECTING = gc.isenabled()\n", encoding="utf-8"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert gc.isenabled()
+        import_in_background(["assistant_warm_gc_probe"]).join(timeout=10)
+        assert sys.modules["assistant_warm_gc_probe"].COLLECTING is False
+        assert gc.isenabled()
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("assistant_warm_gc_probe", None)
+        gc.enable()
