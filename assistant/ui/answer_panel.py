@@ -315,6 +315,8 @@ class AnswerPanel(QWidget):
         if record.status == RunStatus.CUT_SHORT:
             interrupted_note = self.tr("This answer was cut short. The text so far is kept.")
         note = interrupted_note or self.tr("This answer was interrupted. The text so far is kept.")
+        if len(record.answers) > 1:  # which variant was cut is not recorded: the person picks
+            note += " " + self.tr("Continue goes on from the variant shown.")
         self.recovery_bar.offer(record if unfinished else None, note)
 
     # --- answer actions ------------------------------------------------------------------------

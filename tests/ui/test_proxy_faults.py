@@ -176,3 +176,25 @@ def test_continue_with_nothing_left_makes_the_answer_whole(
     assert (blocker.args[1].status, blocker.args[1].answers) == ("complete", [REPLY])
     assert win.answer_area.current_text() == REPLY
     assert not win.error_banner.isVisible() and not win.recovery_bar.isVisibleTo(win)
+
+
+def test_a_reopened_cut_variant_continues_from_the_variant_shown(
+    qtbot: QtBot, openai_server: FakeOpenAIServer, window: list[MainWindow]
+) -> None:
+    openai_server.reply = lambda request, index: ["Variant one is whole.", "Variant two was"][index]
+    openai_server.finish_reason = ["stop", None]
+    win = make_window(qtbot, window, openai_server.base_url, 5.0)
+    win.params_panel.n.setValue(2)
+    cut = generate_and_wait(qtbot, win)
+    openai_server.reply, openai_server.finish_reason = "Another answer.", "stop"
+    win.params_panel.n.setValue(1)
+    generate_and_wait(qtbot, win)
+    assert cut.record_id is not None
+    win.open_record(cut.record_id)
+    assert win.recovery_bar.isVisibleTo(win)
+    assert "the variant shown" in win.recovery_bar.label.text()
+    win.answer_area.setCurrentIndex(1)
+    openai_server.reply = " cut and goes on."
+    with qtbot.waitSignal(win.controller.sig_done, timeout=10_000) as blocker:
+        win.continue_button.click()
+    assert blocker.args[1].answers == ["Variant two was cut and goes on."]
