@@ -2,9 +2,10 @@
 
 :class:`SavedBeforeShown` sits between a run's stream and its ``emit``: streamed events wait until
 the answer so far is written to the history, then go out in order. Saves are batched (at most one
-per :data:`MIN_INTERVAL_S`, and no more than about a tenth of the time is spent saving), and a
-small thread releases what is waiting when the stream pauses, so text is never held back for
-longer than one interval.
+per :data:`MIN_INTERVAL_S`, and no more than about a tenth of the time is spent saving), and one
+thread shared by every run in the process releases what is waiting when a stream pauses, so text
+is never held back for longer than about one interval. (A thread per run brought back the memory
+growth that reusing generation threads had removed: see the memory benchmark.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 MIN_INTERVAL_S = 0.05
 SAVE_SHARE = 0.1  # at most this share of the time goes to saving the answer so far
@@ -35,8 +36,7 @@ class SavedBeforeShown(Generic[E]):
         self._lock = threading.Lock()
         self._pending: list[E] = []
         self._next_save = 0.0
-        self._closed = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._ticking = False
 
     def add(self, event: E) -> None:
         """Queue ``event``; save and release the queue when a save is due."""
@@ -44,9 +44,9 @@ class SavedBeforeShown(Generic[E]):
             self._pending.append(event)
             if self._clock() >= self._next_save:
                 self._release()
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._tick, name="answer-saver", daemon=True)
-            self._thread.start()
+        if not self._ticking:
+            self._ticking = True
+            _TICKER.add(self)
 
     def flush(self) -> None:
         """Save and release whatever waits (before any event that must follow the text)."""
@@ -54,10 +54,8 @@ class SavedBeforeShown(Generic[E]):
             self._release()
 
     def close(self) -> None:
-        """Release what waits and stop the thread; call before the run's last events."""
-        self._closed.set()
-        if self._thread is not None:
-            self._thread.join()
+        """Release what waits and stop ticking; call before the run's last events."""
+        _TICKER.remove(self)
         self.flush()
 
     def _release(self) -> None:
@@ -71,8 +69,42 @@ class SavedBeforeShown(Generic[E]):
         for event in events:
             self._emit(event)
 
-    def _tick(self) -> None:
-        while not self._closed.wait(MIN_INTERVAL_S):
-            with self._lock:
-                if self._clock() >= self._next_save:
-                    self._release()
+    def tick(self) -> None:
+        """Release what waits if a save is due (called by the shared ticker thread)."""
+        with self._lock:
+            if self._clock() >= self._next_save:
+                self._release()
+
+
+class _Ticker:
+    """One daemon thread that ticks every open saver each interval; it sleeps while none is open."""
+
+    def __init__(self) -> None:
+        self._savers: set[SavedBeforeShown[object]] = set()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def add(self, saver: SavedBeforeShown[Any]) -> None:
+        with self._changed:
+            self._savers.add(saver)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="answer-saver", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+
+    def remove(self, saver: SavedBeforeShown[Any]) -> None:
+        with self._changed:
+            self._savers.discard(saver)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._savers:
+                    self._changed.wait()
+                savers = list(self._savers)
+                self._changed.wait(MIN_INTERVAL_S)  # woken early only when a saver is added
+            for saver in savers:
+                saver.tick()
+
+
+_TICKER = _Ticker()
