@@ -255,8 +255,11 @@ def _stream_to_stdout(run: Any, resolver: Any) -> int:
     def emit(event: object) -> None:
         if isinstance(event, Delta):
             if event.index == 0:
-                out.write(event.text)
-                out.flush()
+                try:
+                    out.write(event.text)
+                    out.flush()
+                except BrokenPipeError:  # the reader went away (`| head`): stop, as Ctrl+C does
+                    cancel.set()
             else:
                 later[event.index] = later.get(event.index, "") + event.text
         elif isinstance(event, StatusEvent) and interactive:

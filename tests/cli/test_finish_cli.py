@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,24 @@ def test_readme_lists_the_exit_codes_of_the_help() -> None:
     text = assistant("run", "--help").stdout.decode().split("exit codes:", 1)[1]
     helped = {line.split()[0] for line in text.splitlines() if line[:3].strip().isdigit()}
     assert documented == helped == {"0", "1", "2", "4", "130"}
+
+
+def test_a_reader_that_goes_away_stops_the_run(
+    openai_server: FakeOpenAIServer, app_home: Path
+) -> None:
+    """`assistant run … | head -c 8`: the run is recorded as stopped, not as an unexpected error."""
+    openai_server.reply = "word " * 400
+    openai_server.delta_delay = 0.01
+    command = ["run", "article", "--field", "topic=Otters", "--base-url", openai_server.base_url]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "assistant", *command],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stdout.read(8) == b"word wor"
+    child.stdout.close()  # like `head`, which exits after its bytes
+    _, err = child.communicate(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err
+    record = HistoryStore(app_home / "data" / "history.sqlite3").list_records(limit=1)[0]
+    assert (record.status, record.error) == ("stopped", None)
