@@ -11,7 +11,8 @@ copies *and* a long repeated stretch: at least ``MIN_REPEATS`` copies back to ba
 least ``MIN_RUN_CHARS`` characters (so a short span needs many copies), so a chorus sung twice, a
 few identical list items or an empty table row never count. Spans without a letter or digit
 outside markup (table rules ``|---|---|``, empty cells, ``}``, ``====``, ``<td></td>``) never
-count either.
+count either, and spans of data literals only (numbers, ``0x00``, ``true``/``null``: a zero
+grid, a byte table) need a stretch ``DATA_RUN_FACTOR`` times as long.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ MIN_REPEATS = 3
 """A span must be there at least this many times back to back."""
 MIN_RUN_CHARS = 360
 """...and the repeated stretch must be at least this long (short spans need more copies)."""
+DATA_RUN_FACTOR = 4
+"""A span of data literals only (``[0, 0, 0, 0],``) needs this many times ``MIN_RUN_CHARS``: a
+16 x 16 zero grid is code, not a loop; a runaway ``0, 0, 0`` is still stopped."""
 TAIL_CHARS = 6000
 """Only the end of the text is looked at (a loop is a property of the end)."""
 CHECK_EVERY_CHARS = 160
@@ -40,6 +44,11 @@ def _pattern(source: str) -> re.Pattern[str]:
 
 _TOKEN = rf"[{_CJK}]|[^\s{_CJK}]+"
 _TAG = r"</?[A-Za-z][^<>]*>"
+_WORD = r"[0-9A-Za-z_.+-]+"
+_LITERAL = (
+    r"(?i)[-+]?(0[xbo][0-9a-f_]+|([0-9][0-9_]*)?\.?[0-9]+(e[-+]?[0-9]+)?[ulf]*)"
+    r"|true|false|null|none|nil|nan|inf"
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,8 @@ def find_loop(text: str) -> Loop | None:
         span_start = matches[first].start()
         span_end = matches[first + period - 1].end()
         span = tail[span_start:span_end]
-        if not _has_content(span) or matches[-1].end() - span_start < MIN_RUN_CHARS:
+        needed = MIN_RUN_CHARS * (DATA_RUN_FACTOR if _is_data(span) else 1)
+        if not _has_content(span) or matches[-1].end() - span_start < needed:
             continue
         return Loop(span=span, repeats=copies, start=offset + span_start)
     return None
@@ -97,6 +107,15 @@ def _run_length(words: list[str], period: int) -> int:
 def _has_content(span: str) -> bool:
     """True when the span has a letter or digit outside markup tags (``<td></td>`` has none)."""
     return any(char.isalnum() for char in _pattern(_TAG).sub("", span))
+
+
+def _is_data(span: str) -> bool:
+    """True when the span's words are all data literals (numbers, ``0x1f``, ``true``, ``null``)."""
+    if any(char.isalpha() and not char.isascii() for char in span):
+        return False
+    words = [word.strip(".") for word in _pattern(_WORD).findall(span)]
+    literal = _pattern(_LITERAL)
+    return all(literal.fullmatch(word) for word in words if word)
 
 
 class RepetitionGuard:

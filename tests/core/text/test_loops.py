@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.core.text.loops import MIN_RUN_CHARS, RepetitionGuard, find_loop
+from assistant.core.text.loops import DATA_RUN_FACTOR, MIN_RUN_CHARS, RepetitionGuard, find_loop
 
 SAMPLES = json.loads(Path(__file__).with_name("loop_samples.json").read_text(encoding="utf-8"))
 
@@ -53,6 +53,14 @@ SONG = (
 )
 SEPARATORS = "=" * 80 + "\n" + "-" * 80 + "\n" + ("#" * 40 + "\n") * 30
 ZEROS = "grid = [\n" + "    [0, 0, 0, 0, 0, 0, 0, 0],\n" * 8 + "]\n"
+ZERO_BOARD = "board = [\n" + "    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],\n" * 16 + "]\n"
+C_BITMAP = "uint8_t image[8][32] = {\n" + ("    {" + ",".join(["0"] * 32) + "},\n") * 8 + "};\n"
+BYTE_TABLE = (
+    "static const uint8_t blank[128] = {\n"
+    + "    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,\n" * 16
+    + "};\n"
+)
+MASK = "mask = [\n" + "    [False, False, False, False, False, False, False, False],\n" * 12 + "]\n"
 ELIF_CHAIN = "def name(n):\n" + "".join(
     f"    elif n == {n}:\n        return 'item {n}'\n" for n in range(1, 70)
 )
@@ -73,6 +81,10 @@ LEGIT = {
     "song with a chorus twice": SONG,
     "separators": SEPARATORS,
     "small zero grid": ZEROS,
+    "16 x 16 zero board": ZERO_BOARD,
+    "c bitmap of zeros": C_BITMAP,
+    "byte table": BYTE_TABLE,
+    "boolean mask": MASK,
     "elif chain": ELIF_CHAIN,
     "chinese": CHINESE,
 }
@@ -139,6 +151,13 @@ def test_short_phrase_needs_a_long_run() -> None:
     loop = find_loop("It is very " + "very " * (MIN_RUN_CHARS // 5 + 2))
     assert loop is not None
     assert loop.span == "very"
+
+
+def test_a_runaway_run_of_numbers_is_still_a_loop() -> None:
+    data = "values = [" + "0, " * (DATA_RUN_FACTOR * MIN_RUN_CHARS // 3 + 2)
+    loop = find_loop(data)
+    assert loop is not None and loop.span == "0,"
+    assert find_loop("values = [" + "0, " * (MIN_RUN_CHARS // 3 + 2)) is None  # code, so far
 
 
 def test_chinese_loop_without_spaces() -> None:
