@@ -168,13 +168,16 @@ def download_model(
     from filelock import FileLock, Timeout
 
     lock = Path(str(part) + ".lock")
+    guard = FileLock(str(lock), timeout=0)
     try:
-        with FileLock(str(lock), timeout=0):
-            result = _fetch(spec, endpoint, part, progress, control, restart, free_space)
+        guard.acquire()
     except Timeout:
         raise say.busy(spec.file) from None
-    lock.unlink(missing_ok=True)  # done: nothing is left beside the model
-    return result
+    try:
+        return _fetch(spec, endpoint, part, progress, control, restart, free_space)
+    finally:  # done, stopped or failed: no lock file is left beside the model or the partial file
+        guard.release()
+        lock.unlink(missing_ok=True)
 
 
 def _fetch(

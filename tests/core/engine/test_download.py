@@ -295,6 +295,27 @@ def test_a_second_download_of_the_same_file_is_refused_while_one_runs(hub: FakeH
     assert hub.heads == []
 
 
+def test_a_stopped_or_failed_download_leaves_no_lock_file(
+    hub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = partial_path(SPEC).parent
+    control = DownloadControl()
+    with pytest.raises(DownloadStopped):
+        download_model(SPEC, pause_after(control, 1_000_000), control)
+    assert sorted(p.name for p in folder.iterdir()) == [FILE + ".part", FILE + ".part.json"]
+
+    control = DownloadControl()
+    control.cancel()
+    with pytest.raises(DownloadStopped):
+        download_model(SPEC, None, control)
+    assert list(folder.iterdir()) == []
+
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens (discard port)
+    with pytest.raises(DownloadError, match="Could not reach"):
+        download_model(SPEC)
+    assert list(folder.iterdir()) == []
+
+
 def test_progress_says_bytes_speed_and_time_left() -> None:
     step = DownloadProgress("download", 412_000_000, 986_000_000, 5_200_000.0, 0)
 
