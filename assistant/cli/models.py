@@ -33,8 +33,21 @@ def register(subparsers: Any) -> None:
     catalogue = actions.add_parser(
         "catalogue", help="models you can download, and whether each fits this machine"
     )
-    catalogue.add_argument("--context", type=int, default=0, help="context size (tokens)")
+    catalogue.add_argument(
+        "--context", type=_tokens, default=0, help="context size (tokens; default: the engine's)"
+    )
     catalogue.set_defaults(handler=_catalogue)
+
+
+def _tokens(text: str) -> int:
+    """A context size given on the command line: a whole number of tokens, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of tokens: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 token, not {value}")
+    return value
 
 
 def _install(args: argparse.Namespace) -> int:

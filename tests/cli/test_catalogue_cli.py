@@ -22,3 +22,10 @@ def test_catalogue_lists_every_model_with_its_fit(app_home: Path) -> None:
         expected = plan_for_model(model, 8192, available).fit
         assert f"  {expected}  " in line, line
     assert "8192 tokens" in result.stderr.decode()
+
+
+def test_a_context_that_is_not_a_positive_number_is_refused(app_home: Path) -> None:
+    for value, said in (("-5", "must be at least 1 token, not -5"), ("abc", "not a number")):
+        result = assistant("models", "catalogue", "--context", value)
+        assert result.returncode == 2 and result.stdout == b""
+        assert said in result.stderr.decode()
