@@ -69,6 +69,8 @@ NOT_BEFORE_FIRST_PAINT = (
     "uuid",  # the first run and record
     "hashlib",  # installing the built-in model
     "subprocess",
+    "assistant.core.work.generation",  # the generation machinery: the first Generate
+    "assistant.core.providers.client",
 )
 
 

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from assistant.core.prompts.modes import Mode
 from assistant.core.prompts.request import GenerationRequest
 from assistant.core.storage.history import HistoryStore, Record
+from assistant.core.work.events import DoneEvent
 from assistant.core.work.finish import first_unfinished, hit_max_tokens
-from assistant.core.work.generation import DoneEvent
 from assistant.core.work.runs import RunStatus
 from assistant.ui import answer_actions
 from assistant.ui.answer_area import AnswerArea

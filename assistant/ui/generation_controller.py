@@ -20,23 +20,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from assistant.core.prompts.request import GenerationRequest
-from assistant.core.providers.client import Delta, Usage
-from assistant.core.work.generation import (
-    DoneEvent,
-    EndpointResolver,
-    GenerationRun,
-    ProgressEvent,
-    Recorder,
-    RunEvent,
-    StatusEvent,
-)
+from assistant.core.providers.events import Delta, Usage
+from assistant.core.work.events import DoneEvent, ProgressEvent, RunEvent, StatusEvent
 from assistant.core.work.runs import Run, RunBook, RunChange, merge_events
 from assistant.ui.gui_gate import GATE
 from assistant.ui.worker import Report, Worker
+
+if TYPE_CHECKING:  # the generation machinery (client, transport) is imported by the first run
+    from assistant.core.work.generation import EndpointResolver, GenerationRun, Recorder
 
 MAX_PARALLEL = 4  # generations at once (variants side by side, a stopped one still closing)
 
@@ -85,6 +81,8 @@ class GenerationController(QObject):
 
     def start(self, request: GenerationRequest) -> str:
         """Start a run of ``request`` in the background; returns its id (see ``book``)."""
+        from assistant.core.work.generation import GenerationRun
+
         run = self.book.add(request)
         generation = GenerationRun(
             request, self._resolver, self._recorder, stop_loops=self._stop_loops()

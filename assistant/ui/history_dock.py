@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from assistant.core.storage.history import HistoryStore
-from assistant.core.work.generation import DoneEvent
+from assistant.core.work.events import DoneEvent
 
 if TYPE_CHECKING:
     from assistant.ui.history_panel import HistoryPanel

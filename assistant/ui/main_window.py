@@ -19,7 +19,6 @@ from assistant.core.providers.secrets import KeyStore
 from assistant.core.storage.drafts import DraftStore
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.endpoints import ProviderResolver
-from assistant.core.work.generation import continuation
 from assistant.ui.answer_panel import AnswerPanel
 from assistant.ui.generation_controller import GenerationController
 from assistant.ui.history_dock import HistoryDock
@@ -186,6 +185,8 @@ class MainWindow(QMainWindow):
         """Go on from the interrupted answer's text."""
         request = self._recovered_request()
         if request is not None and self.answer_panel.recovered is not None:
+            from assistant.core.work.generation import continuation
+
             self._send(continuation(request, self.answer_panel.continue_from()))
 
     def raise_repetition(self) -> None:

@@ -39,6 +39,7 @@ from assistant.core.providers.errors import (
     empty_answer_error,
     provider_error,
 )
+from assistant.core.providers.events import Delta, Finished, StreamEvent, Usage
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.retries import (
     RetryCallback,
@@ -66,38 +67,6 @@ __all__ = [
     "list_server_models",
     "stream_chat",
 ]
-
-
-@dataclass(frozen=True)
-class Delta:
-    """Streamed text of variant ``index``."""
-
-    text: str
-    index: int = 0
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Token counts of the whole call (summed when variants were fetched one by one)."""
-
-    prompt_tokens: int
-    completion_tokens: int
-    total_tokens: int
-
-
-@dataclass(frozen=True)
-class Finished:
-    """Variant ``index`` ended; ``reason`` as the server said (stop, length, ...).
-
-    ``None`` means the stream ended without the server saying the variant was finished (no
-    ``finish_reason``): the answer was cut short, whatever the transport reported.
-    """
-
-    index: int
-    reason: str | None
-
-
-StreamEvent = Delta | Usage | Finished
 
 
 @dataclass

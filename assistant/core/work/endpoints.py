@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.core.base.i18n import tr
-from assistant.core.providers.client import Endpoint
+from assistant.core.providers.connection import Endpoint
 from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.network_policy import check_allowed, split_proxy_credentials
 from assistant.core.providers.profiles import ProviderProfile

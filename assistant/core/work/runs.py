@@ -18,14 +18,9 @@ from dataclasses import dataclass, field
 
 from assistant.core.base.i18n import tr
 from assistant.core.prompts.request import GenerationRequest
-from assistant.core.providers.client import Delta, Usage
 from assistant.core.providers.errors import ErrorKind
-from assistant.core.work.generation import (
-    DoneEvent,
-    ProgressEvent,
-    RunEvent,
-    StatusEvent,
-)
+from assistant.core.providers.events import Delta, Usage
+from assistant.core.work.events import DoneEvent, ProgressEvent, RunEvent, StatusEvent
 from assistant.core.work.status import RunStatus
 
 __all__ = [

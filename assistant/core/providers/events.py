@@ -1,0 +1,41 @@
+"""What a streaming chat call yields: text, token usage and the end of each variant.
+
+Plain data, apart from :mod:`.client` so that what reads events (the run book, the views) does not
+import the client and its transport before the first request (``python -X importtime``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Delta:
+    """Streamed text of variant ``index``."""
+
+    text: str
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token counts of the whole call (summed when variants were fetched one by one)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """Variant ``index`` ended; ``reason`` as the server said (stop, length, ...).
+
+    ``None`` means the stream ended without the server saying the variant was finished (no
+    ``finish_reason``): the answer was cut short, whatever the transport reported.
+    """
+
+    index: int
+    reason: str | None
+
+
+StreamEvent = Delta | Usage | Finished
