@@ -82,6 +82,7 @@ class ModePanel(QWidget):
         self.forms = QStackedWidget()
         self.params_panel = ParamsPanel()
         self.params_panel.sig_changed.connect(self._params_edited)
+        self.params_panel.repetition.model_default = self.model_repetition
         middle = QWidget()
         self._column = QVBoxLayout(middle)
         self._column.addWidget(self.forms, 1)
@@ -175,15 +176,20 @@ class ModePanel(QWidget):
 
     def raise_repetition(self) -> None:
         """One step more Repetition under Parameters (from the model's own default if unset)."""
-        from assistant.core.engine.catalogue import DEFAULT_REPETITION, default_repetition
-        from assistant.core.engine.models import default_model_path
         from assistant.core.providers.sampling import raised
 
         current = self.params_panel.params().repetition
         if current is None:  # the model's own: its family's default
-            path = self.settings.engine_model_path or default_model_path()
-            current = default_repetition(Path(path)) if path else DEFAULT_REPETITION
+            current = self.model_repetition()
         self.params_panel.repetition.setValue(raised(current))
+
+    def model_repetition(self) -> float:
+        """The Repetition strength of the built-in engine's model (its family's default)."""
+        from assistant.core.engine.catalogue import DEFAULT_REPETITION, default_repetition
+        from assistant.core.engine.models import default_model_path
+
+        path = self.settings.engine_model_path or default_model_path()
+        return default_repetition(Path(path)) if path else DEFAULT_REPETITION
 
     # --- drafts --------------------------------------------------------------------------------
 

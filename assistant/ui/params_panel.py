@@ -3,6 +3,8 @@ and Repetition (the built-in engine's anti-repetition strength; lowest value = t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -17,11 +19,30 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.providers.params import GenerationParams
-from assistant.core.providers.sampling import MAX_REPETITION, REPETITION_STEP
+from assistant.core.providers.sampling import MAX_REPETITION, REPETITION_STEP, raised
 
 STOP_SEPARATOR = " | "
 MODEL_DEFAULT = -REPETITION_STEP
 """The Repetition spin box's lowest value, shown as "model default" (``repetition`` None)."""
+
+
+class RepetitionBox(QDoubleSpinBox):
+    """The Repetition spin box: one step up from "model default" raises the model's own strength
+    (``model_default``), instead of landing on 0 (off)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model_default: Callable[[], float] = lambda: 0.0
+        """The strength "model default" stands for (set by the mode panel)."""
+
+    def stepBy(self, steps: int) -> None:
+        if steps > 0 and self.value() <= MODEL_DEFAULT:
+            strength = self.model_default()
+            for _ in range(steps):
+                strength = raised(strength)
+            self.setValue(strength)
+            return
+        super().stepBy(steps)
 
 
 def parse_stop(text: str) -> tuple[str, ...]:
@@ -75,7 +96,7 @@ class ParamsPanel(QWidget):
         self.n = QSpinBox()
         self.n.setRange(1, 8)
         self.n.setToolTip(self.tr("How many variants to generate."))
-        self.repetition = QDoubleSpinBox()
+        self.repetition = RepetitionBox()
         self.repetition.setObjectName("repetition")
         self.repetition.setRange(MODEL_DEFAULT, MAX_REPETITION)
         self.repetition.setSingleStep(REPETITION_STEP)

@@ -75,3 +75,22 @@ def test_the_guard_is_turned_off_in_the_settings_menu(
     assert win.settings.stop_loops is False
     done = generate_and_wait(qtbot, win)
     assert done.status == "complete" and done.answers == [openai_server.reply]
+
+
+def test_one_step_up_from_model_default_raises_the_models_own_repetition(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    openai_server: FakeOpenAIServer,
+    builtin_model: Any,
+) -> None:
+    """SmolLM2's own strength is 2: the Up key in "model default" gives 2.5, not 0 (off)."""
+    from PySide6.QtCore import Qt
+
+    win = make_window(openai_server.base_url)
+    win.params_panel.expand(True)
+    spin = win.params_panel.repetition
+    assert spin.text() == "model default" and win.params_panel.params().repetition is None
+    qtbot.keyClick(spin, Qt.Key.Key_Up)
+    assert win.params_panel.params().repetition == 2.5
+    qtbot.keyClick(spin, Qt.Key.Key_Down)
+    assert win.params_panel.params().repetition == 2.0
