@@ -111,25 +111,34 @@ def purge_deleted_later(history: HistoryStore, days: int) -> threading.Thread:
 
 
 def _after_first_paint(window: MainWindow) -> None:
-    """Once the window is on screen: the welcome page on a first run, and what the first Generate
-    would wait for (imports, the system keyring, compiled templates, the TLS context) prepared in
-    the background."""
+    """Once the window is on screen: the garbage collector back on, the welcome page on a first
+    run, and what the first Generate would wait for (imports, the system keyring, compiled
+    templates, the TLS context) prepared in the background."""
     from assistant.core.prompts.request import prepare_templates
     from assistant.core.providers.connection import prepare_tls
-    from assistant.ui.warm_up import after_first_paint, warm_after_first_paint
+    from assistant.ui import warm_up
 
     services = window.services
-    after_first_paint(window, gc.enable)
-    QTimer.singleShot(GC_AFTER_MS, gc.enable)
-    warm_after_first_paint(
-        window,
-        calls=[
-            lambda: services.keys.backend_available,
-            lambda: prepare_templates(services.modes.values()),
-            prepare_tls,
-        ],
-    )
-    after_first_paint(window, window.provider_bar.show_welcome_if_first_run)
+    calls = [
+        lambda: services.keys.backend_available,
+        lambda: prepare_templates(services.modes.values()),
+        prepare_tls,
+    ]
+    painted = False
+
+    def once_painted() -> None:
+        nonlocal painted
+        painted = True
+        gc.enable()  # before the warm-up, which pauses it again while it imports
+        warm_up.import_in_background(warm_up.FIRST_GENERATE_MODULES, calls)
+
+    def never_painted() -> None:
+        if not painted:
+            gc.enable()
+
+    warm_up.after_first_paint(window, once_painted)
+    QTimer.singleShot(GC_AFTER_MS, never_painted)
+    warm_up.after_first_paint(window, window.provider_bar.show_welcome_if_first_run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -113,3 +113,39 @@ def test_the_collector_comes_back_even_if_the_window_is_never_painted(
         qtbot.waitUntil(gc.isenabled, timeout=5000)
     finally:
         gc.enable()
+
+
+WARM_UP_SCRIPT = """
+import gc, os, sys, threading
+from assistant.ui import warm_up
+
+original = warm_up.import_in_background
+
+def observed(modules, calls=()):
+    before = gc.isenabled()
+    seen = []
+    thread = original(["json"], [lambda: seen.append(gc.isenabled())])
+
+    def report():
+        thread.join()
+        print("before", before, "during", seen, "after", gc.isenabled(), flush=True)
+        os._exit(0)
+
+    threading.Thread(target=report).start()
+    return thread
+
+warm_up.import_in_background = observed
+from assistant.app import main
+main([sys.argv[0]])
+"""
+
+
+def test_the_warm_up_runs_after_the_collector_is_back_and_pauses_it(app_home: Path) -> None:
+    (app_home / "config").mkdir(parents=True, exist_ok=True)
+    (app_home / "config" / "settings.json").write_text(json.dumps({"welcome_done": True}))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", WARM_UP_SCRIPT], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["before", "True", "during", "[False]", "after", "True"]
