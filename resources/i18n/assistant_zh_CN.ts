@@ -158,6 +158,11 @@
             <source>This answer was interrupted. The text so far is kept.</source>
             <translation>此回答被中断，已生成的文字已保留。</translation>
         </message>
+        <message>
+            <location filename="../../assistant/ui/answer_panel.py" line="319" />
+            <source>Continue goes on from the variant shown.</source>
+            <translation>“继续”会接着当前显示的候选往下写。</translation>
+        </message>
     </context>
     <context>
         <name>CataloguePanel</name>
@@ -571,27 +576,27 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="147" />
+            <location filename="../../assistant/ui/main_window.py" line="146" />
             <source>Put the cursor where the completion should go: it is at the very start.</source>
             <translation>请把光标放在要插入补全内容的位置：当前光标在最开头。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="209" />
+            <location filename="../../assistant/ui/main_window.py" line="210" />
             <source>That history entry cannot be opened.</source>
             <translation>无法打开该历史记录。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="216" />
+            <location filename="../../assistant/ui/main_window.py" line="217" />
             <source>Opened “{0}” from the history.</source>
             <translation>已从历史记录打开“{0}”。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="232" />
+            <location filename="../../assistant/ui/main_window.py" line="233" />
             <source>This answer was interrupted: the app closed while it was being written. The input and the text so far are kept.</source>
             <translation>此回答被中断：生成时应用被关闭。输入内容和已生成的文字均已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="237" />
+            <location filename="../../assistant/ui/main_window.py" line="238" />
             <source>Recovered an interrupted answer.</source>
             <translation>已恢复一个被中断的回答。</translation>
         </message>
@@ -683,12 +688,12 @@
     <context>
         <name>ModePanel</name>
         <message>
-            <location filename="../../assistant/ui/mode_panel.py" line="197" />
+            <location filename="../../assistant/ui/mode_panel.py" line="203" />
             <source>Drafts could not be read: {0}</source>
             <translation>无法读取草稿：{0}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_panel.py" line="222" />
+            <location filename="../../assistant/ui/mode_panel.py" line="228" />
             <source>The draft could not be saved: {0}</source>
             <translation>无法保存草稿：{0}</translation>
         </message>
@@ -902,87 +907,87 @@
     <context>
         <name>ParamsPanel</name>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="47" />
+            <location filename="../../assistant/ui/params_panel.py" line="68" />
             <source>Parameters</source>
             <translation>参数</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="64" />
+            <location filename="../../assistant/ui/params_panel.py" line="85" />
             <source>Higher is more varied, lower is more predictable.</source>
             <translation>越高越多样，越低越稳定。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="68" />
+            <location filename="../../assistant/ui/params_panel.py" line="89" />
             <source>Longest answer, in tokens.</source>
             <translation>回答的最大长度（token 数）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="74" />
+            <location filename="../../assistant/ui/params_panel.py" line="95" />
             <source>none (separate several with |, \n for a newline)</source>
             <translation>无（多个用 | 分隔，\n 表示换行）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="77" />
+            <location filename="../../assistant/ui/params_panel.py" line="98" />
             <source>How many variants to generate.</source>
             <translation>要生成几个候选回答。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="83" />
+            <location filename="../../assistant/ui/params_panel.py" line="104" />
             <source>model default</source>
             <translation>模型默认值</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="87" />
+            <location filename="../../assistant/ui/params_panel.py" line="108" />
             <source>Built-in engine: how strongly to keep the model from repeating itself (0 = off). Raise it when answers loop.</source>
             <translation>内置引擎：抑制模型自我重复的强度（0 = 关闭）。回答陷入循环时请调高。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="92" />
+            <location filename="../../assistant/ui/params_panel.py" line="113" />
             <source>Temperature</source>
             <translation>温度</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="93" />
+            <location filename="../../assistant/ui/params_panel.py" line="114" />
             <source>Max tokens</source>
             <translation>最大 token 数</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="94" />
+            <location filename="../../assistant/ui/params_panel.py" line="115" />
             <source>Top-p</source>
             <translation>Top-p</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="95" />
+            <location filename="../../assistant/ui/params_panel.py" line="116" />
             <source>Stop sequences</source>
             <translation>停止序列</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="96" />
+            <location filename="../../assistant/ui/params_panel.py" line="117" />
             <source>Variants (n)</source>
             <translation>候选数 (n)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="97" />
+            <location filename="../../assistant/ui/params_panel.py" line="118" />
             <source>Repetition</source>
             <translation>重复惩罚</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="123" />
+            <location filename="../../assistant/ui/params_panel.py" line="144" />
             <source>temperature {0} · max {1} tokens · top-p {2}</source>
             <translation>温度 {0} · 最多 {1} token · top-p {2}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="127" />
+            <location filename="../../assistant/ui/params_panel.py" line="148" />
             <source> · {0} variants</source>
             <translation> · {0} 个候选</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="129" />
+            <location filename="../../assistant/ui/params_panel.py" line="150" />
             <source> · stop: {0}</source>
             <translation> · 停止序列：{0}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="131" />
+            <location filename="../../assistant/ui/params_panel.py" line="152" />
             <source> · repetition {0}</source>
             <translation> · 重复惩罚 {0}</translation>
         </message>
@@ -1486,72 +1491,72 @@
             <translation>、</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="63" />
+            <location filename="../../assistant/resources/catalogue.toml" line="64" />
             <source>short answers</source>
             <translation>简短回答</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="63" />
+            <location filename="../../assistant/resources/catalogue.toml" line="64" />
             <source>Chinese</source>
             <translation>中文</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="83" />
+            <location filename="../../assistant/resources/catalogue.toml" line="84" />
             <source>writing</source>
             <translation>写作</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="83" />
+            <location filename="../../assistant/resources/catalogue.toml" line="84" />
             <source>summaries</source>
             <translation>摘要</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="103" />
+            <location filename="../../assistant/resources/catalogue.toml" line="104" />
             <source>code completion</source>
             <translation>代码补全</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="103" />
+            <location filename="../../assistant/resources/catalogue.toml" line="104" />
             <source>explaining code</source>
             <translation>解释代码</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="123" />
+            <location filename="../../assistant/resources/catalogue.toml" line="124" />
             <source>short English texts</source>
             <translation>简短英文文本</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="123" />
+            <location filename="../../assistant/resources/catalogue.toml" line="124" />
             <source>rewriting</source>
             <translation>改写</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="163" />
+            <location filename="../../assistant/resources/catalogue.toml" line="164" />
             <source>code</source>
             <translation>代码</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="204" />
+            <location filename="../../assistant/resources/catalogue.toml" line="205" />
             <source>many languages</source>
             <translation>多语言</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="226" />
+            <location filename="../../assistant/resources/catalogue.toml" line="227" />
             <source>reasoning</source>
             <translation>推理</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="226" />
+            <location filename="../../assistant/resources/catalogue.toml" line="227" />
             <source>maths</source>
             <translation>数学</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="246" />
+            <location filename="../../assistant/resources/catalogue.toml" line="247" />
             <source>long answers</source>
             <translation>长回答</translation>
         </message>
         <message>
-            <location filename="../../assistant/resources/catalogue.toml" line="266" />
+            <location filename="../../assistant/resources/catalogue.toml" line="267" />
             <source>fixing code</source>
             <translation>修复代码</translation>
         </message>
@@ -1751,7 +1756,7 @@
             <translation>无法向内置引擎查询其设备：{reason}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/download.py" line="260" />
+            <location filename="../../assistant/core/engine/download.py" line="263" />
             <source>The server sent no data.</source>
             <translation>服务器没有发送任何数据。</translation>
         </message>
@@ -2382,38 +2387,38 @@
             <translation>（候选 {numbers}）</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="184" />
+            <location filename="../../assistant/core/work/generation.py" line="148" />
             <source>Waiting for {provider}…</source>
             <translation>正在等待 {provider}…</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="227" />
+            <location filename="../../assistant/core/work/generation.py" line="191" />
             <source>{provider} returned an empty answer. Try again or pick another model.</source>
             <translation>{provider} 返回了空回答。请重试或换一个模型。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="248" />
-            <location filename="../../assistant/core/work/runs.py" line="228" />
+            <location filename="../../assistant/core/work/generation.py" line="212" />
+            <location filename="../../assistant/core/work/runs.py" line="223" />
             <source>Unexpected error: {error}</source>
             <translation>意外错误：{error}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="332" />
+            <location filename="../../assistant/core/work/generation.py" line="296" />
             <source>{provider} is busy (HTTP {status}): retrying in {seconds} s (attempt {attempt}/{total})…</source>
             <translation>{provider} 正忙 (HTTP {status})：{seconds} 秒后重试（第 {attempt}/{total} 次）…</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="336" />
+            <location filename="../../assistant/core/work/generation.py" line="300" />
             <source>No answer from {provider}: retrying in {seconds} s (attempt {attempt}/{total})…</source>
             <translation>{provider} 没有响应：{seconds} 秒后重试（第 {attempt}/{total} 次）…</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="348" />
+            <location filename="../../assistant/core/work/generation.py" line="312" />
             <source>The model started repeating itself; stopped after {chars} characters.</source>
             <translation>模型开始自我重复，已在 {chars} 个字符处停止。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/generation.py" line="360" />
+            <location filename="../../assistant/core/work/generation.py" line="324" />
             <source>Continue exactly where your previous answer stopped. Do not repeat anything.</source>
             <translation>Continue exactly where your previous answer stopped. Do not repeat anything.</translation>
         </message>
