@@ -14,6 +14,7 @@ def catalogue_table(args: argparse.Namespace) -> int:
         gib,
         load_catalogue,
         plan_for_model,
+        user_catalogue_problem,
     )
 
     settings = Settings.load()
@@ -45,6 +46,8 @@ def catalogue_table(args: argparse.Namespace) -> int:
         "against the memory available now",
         file=sys.stderr,
     )
+    if problem := user_catalogue_problem():
+        print(f"assistant: {problem}", file=sys.stderr)
     return 0
 
 

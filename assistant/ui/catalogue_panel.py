@@ -31,6 +31,7 @@ from assistant.core.engine.catalogue import (
     available_memory,
     gib,
     load_catalogue,
+    user_catalogue_problem,
 )
 from assistant.core.engine.download import DownloadSpec, partial_path, target_path
 from assistant.core.engine.download_progress import format_bytes
@@ -69,7 +70,7 @@ class CataloguePanel(QWidget):
         self._available = available
         try:
             self.models = list(load_catalogue().models)
-            problem = ""
+            problem = user_catalogue_problem()
         except CatalogueError as exc:
             self.models, problem = [], str(exc)
         self.table = QTableWidget(0, 7)

@@ -29,3 +29,15 @@ def test_a_context_that_is_not_a_positive_number_is_refused(app_home: Path) -> N
         result = assistant("models", "catalogue", "--context", value)
         assert result.returncode == 2 and result.stdout == b""
         assert said in result.stderr.decode()
+
+
+def test_an_own_catalogue_that_is_ignored_is_said_on_stderr(app_home: Path) -> None:
+    from assistant.core.engine.catalogue import user_catalogue_path
+
+    path = user_catalogue_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[[models]]\nid = 'mine'\n", encoding="utf-8")
+    result = assistant("models", "catalogue")
+    assert result.returncode == 0
+    assert f"assistant: Your catalogue {path} was ignored" in result.stderr.decode()
+    assert len(result.stdout.decode().splitlines()) == len(load_catalogue().models) + 1

@@ -67,6 +67,19 @@ def test_every_model_has_a_fit_label_with_the_numbers_on_hover(qtbot: QtBot) -> 
     assert {"#1b7f3b", "#9a6700", "#b3261e"} == colours
 
 
+def test_an_own_catalogue_that_is_ignored_is_said_under_the_table(
+    qtbot: QtBot, app_home: Any
+) -> None:
+    from assistant.core.engine.catalogue import user_catalogue_path
+
+    path = user_catalogue_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[[models]]\nid = 'mine'\n", encoding="utf-8")
+    panel = make_panel(qtbot)
+    assert panel.note.text().startswith(f"Your catalogue {path} was ignored")
+    assert panel.table.rowCount() == len(load_catalogue().models)
+
+
 def test_download_shows_progress_and_the_model_is_registered(qtbot: QtBot, hub: FakeHub) -> None:
     panel = make_panel(qtbot)
     model = unchecked_model()

@@ -200,7 +200,18 @@ def gib(size: int) -> str:
 def load_catalogue() -> Catalogue:
     """The catalogue shipped in the package, updated by the person's own ``catalogue.toml`` in
     the config folder (same format; a model or family with the same name replaces the shipped
-    one, others are added). A broken own file is ignored: the shipped catalogue is used."""
+    one, others are added). A broken own file is ignored: the shipped catalogue is used
+    (:func:`user_catalogue_problem` says why)."""
+    return _load_with_user_file()[0]
+
+
+def user_catalogue_problem() -> str:
+    """Why the person's own ``catalogue.toml`` was ignored, one sentence ('' when it is used or
+    there is none)."""
+    return _load_with_user_file()[1]
+
+
+def _load_with_user_file() -> tuple[Catalogue, str]:
     path = user_catalogue_path()
     try:
         stat = path.stat()
@@ -216,13 +227,14 @@ def user_catalogue_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _load_catalogue(path: str, stamp: tuple[int, int] | None) -> Catalogue:
+def _load_catalogue(path: str, stamp: tuple[int, int] | None) -> tuple[Catalogue, str]:
     if stamp is None:
-        return _shipped()
+        return _shipped(), ""
     try:
-        return parse_catalogue(Path(path).read_text(encoding="utf-8"), base=_shipped())
-    except (OSError, UnicodeDecodeError, CatalogueError):
-        return _shipped()
+        return parse_catalogue(Path(path).read_text(encoding="utf-8"), base=_shipped()), ""
+    except (OSError, UnicodeDecodeError, CatalogueError) as exc:
+        problem = tr("Your catalogue {path} was ignored (the shipped one is used): {problem}")
+        return _shipped(), problem.replace("{path}", path).replace("{problem}", str(exc))
 
 
 @lru_cache(maxsize=1)
@@ -239,7 +251,9 @@ def parse_catalogue(text: str, base: Catalogue | None = None) -> Catalogue:
             for name, raw in dict(data.get("families", {})).items()
         )
         models = tuple(_model(raw) for raw in data.get("models", []))
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+    except KeyError as exc:
+        raise CatalogueError(f"catalogue: a model or family has no {exc}") from exc
+    except (tomllib.TOMLDecodeError, TypeError, ValueError) as exc:
         raise CatalogueError(f"catalogue: {exc}") from exc
     if base is not None:  # replaced in place (the order of families decides a match), or added
         families = _merged(base.families, families, lambda family: family.name)

@@ -154,3 +154,18 @@ def test_a_catalogue_file_of_ones_own_updates_the_shipped_one(app_home: Path) ->
     assert smol is not None and smol.repetition == 3.0  # still matched before llama
     path.write_text("[[models]]\nid = 'broken'\n", encoding="utf-8")
     assert [m.id for m in load_catalogue().models] == [m.id for m in shipped.models]
+
+
+def test_an_own_catalogue_that_is_ignored_says_why(app_home: Path) -> None:
+    from assistant.core.engine.catalogue import user_catalogue_path, user_catalogue_problem
+
+    assert user_catalogue_problem() == ""  # none: nothing to say
+    path = user_catalogue_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[[models]]\nid = 'mine'\ntitle = 'Mine'\n", encoding="utf-8")
+    assert user_catalogue_problem() == (
+        f"Your catalogue {path} was ignored (the shipped one is used): "
+        "catalogue: a model or family has no 'family'"
+    )
+    path.write_text("[[models]\n", encoding="utf-8")
+    assert user_catalogue_problem().startswith(f"Your catalogue {path} was ignored")
