@@ -145,9 +145,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Start-up makes tens of thousands of objects and frees few: the collector would only walk them
     # again and again (python -X importtime, gc.callbacks: ~10 ms before the first paint).
     gc.disable()
-    from assistant.ui import pyside_imports
-
-    pyside_imports.install()  # every later import is checked by PySide (ui/pyside_imports.py)
     app = create_app(argv)
     settings = Settings.load()
     _install_translations(app, settings.language)
