@@ -8,25 +8,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from assistant.core.prompts.request import GenerationRequest
 from assistant.core.providers.client import Endpoint
-from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.generation import DoneEvent
 from assistant.core.work.runs import Run, RunChange, RunStatus
 from assistant.ui.generation_controller import MAX_PARALLEL, GenerationController
 from tests.fakeserver import FakeOpenAIServer
-
-
-class LoopbackResolver:
-    """The loopback server as the endpoint of every profile."""
-
-    def __init__(self, server: FakeOpenAIServer) -> None:
-        self.server = server
-
-    def resolve(self, profile: ProviderProfile, on_status: Callable[[str], None]) -> Endpoint:
-        return Endpoint("Loopback", self.server.base_url, None, read_timeout=5, max_retries=0)
+from tests.fixtures.loopback_run import LoopbackResolver, otters_request
 
 
 class BrokenResolver:
@@ -40,17 +29,6 @@ class _Bug(BaseException):
     """Escapes ``except Exception`` in the generation: only the worker sees it."""
 
 
-def request() -> GenerationRequest:
-    profile = ProviderProfile("Loopback", "compatible", "http://unused", "fake-model")
-    return GenerationRequest(
-        mode_id="article",
-        fields={"topic": "Otters"},
-        messages=[{"role": "user", "content": "Write about otters"}],
-        profile=profile,
-        params=GenerationParams(max_tokens=50),
-    )
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> HistoryStore:
     return HistoryStore(tmp_path / "history.sqlite3")
@@ -60,7 +38,7 @@ def store(tmp_path: Path) -> HistoryStore:
 def controller(
     qtbot: QtBot, openai_server: FakeOpenAIServer, store: HistoryStore
 ) -> Iterator[GenerationController]:
-    made = GenerationController(LoopbackResolver(openai_server), store)
+    made = GenerationController(LoopbackResolver(openai_server, read_timeout=5, retries=0), store)
     yield made
     made.shutdown()
 
@@ -84,7 +62,7 @@ def test_a_run_streams_through_the_book_and_the_signals(
     usages: list[object] = []
     controller.sig_usage.connect(lambda _run_id, usage: usages.append(usage))
     with qtbot.waitSignal(controller.sig_done, timeout=10_000) as blocker:
-        run_id = controller.start(request())
+        run_id = controller.start(otters_request())
         assert controller.running == [run_id]
     run = controller.run(run_id)
     assert run is not None and run is controller.book[run_id]
@@ -106,7 +84,7 @@ def test_stop_delivers_a_final_stopped_event_and_refreshes_the_record(
     openai_server.delta_size = 5
     openai_server.delta_delay = 0.01
     finals = finals_of(controller)
-    run_id = controller.start(request())
+    run_id = controller.start(otters_request())
     run = controller.book[run_id]
     qtbot.waitUntil(lambda: len(run.answer()) > 20, timeout=10_000)
     with qtbot.waitSignal(controller.sig_done, timeout=10_000):
@@ -134,7 +112,7 @@ def test_every_run_ends_once_even_queued_ones_stopped_before_they_began(
         changes.setdefault(run.id, []).append(change)
 
     controller.book.subscribe(remember)
-    ids = [controller.start(request()) for _ in range(MAX_PARALLEL + 1)]
+    ids = [controller.start(otters_request()) for _ in range(MAX_PARALLEL + 1)]
     last = controller.book[ids[-1]]
     qtbot.waitUntil(lambda: all(controller.book[i].answer() for i in ids[:-1]), timeout=10_000)
     assert last.status == RunStatus.QUEUED, "the pool is full: the last run waits"
@@ -151,7 +129,7 @@ def test_every_run_ends_once_even_queued_ones_stopped_before_they_began(
 def test_a_run_whose_job_dies_still_ends_as_failed(qtbot: QtBot, store: HistoryStore) -> None:
     controller = GenerationController(BrokenResolver(), store)
     with qtbot.waitSignal(controller.sig_done, timeout=10_000) as blocker:
-        run_id = controller.start(request())
+        run_id = controller.start(otters_request())
     done = blocker.args[1]
     assert isinstance(done, DoneEvent)
     assert done.status == RunStatus.FAILED

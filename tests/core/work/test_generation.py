@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from assistant.core.providers.client import Delta, Endpoint, Usage
-from assistant.core.providers.params import GenerationParams
-from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.providers.client import Delta, Usage
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.generation import (
     DoneEvent,
@@ -20,25 +17,11 @@ from assistant.core.work.generation import (
     StatusEvent,
 )
 from tests.fakeserver import FakeOpenAIServer, Fault
-
-
-class LoopbackResolver:
-    def __init__(self, server: FakeOpenAIServer) -> None:
-        self.server = server
-
-    def resolve(self, profile: ProviderProfile, on_status: Callable[[str], None]) -> Endpoint:
-        return Endpoint("Loopback", self.server.base_url, None, read_timeout=3, max_retries=1)
+from tests.fixtures.loopback_run import LoopbackResolver, otters_request
 
 
 def request(n: int = 1) -> GenerationRequest:
-    profile = ProviderProfile("Loopback", "compatible", "http://unused", "fake-model")
-    return GenerationRequest(
-        mode_id="article",
-        fields={"topic": "Otters {x}"},
-        messages=[{"role": "user", "content": "Write about otters {x}"}],
-        profile=profile,
-        params=GenerationParams(n=n, max_tokens=50),
-    )
+    return otters_request(n, topic="Otters {x}")
 
 
 def run(

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from assistant.core.prompts.request import GenerationRequest
-from assistant.core.providers.client import Delta, Endpoint, Usage
-from assistant.core.providers.params import GenerationParams
-from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.providers.client import Delta, Usage
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.generation import (
     DoneEvent,
@@ -29,27 +26,8 @@ from assistant.core.work.runs import (
     merge_events,
 )
 from tests.fakeserver import FakeOpenAIServer
-
-
-class LoopbackResolver:
-    """The loopback server as the endpoint of every profile."""
-
-    def __init__(self, server: FakeOpenAIServer) -> None:
-        self.server = server
-
-    def resolve(self, profile: ProviderProfile, on_status: Callable[[str], None]) -> Endpoint:
-        return Endpoint("Loopback", self.server.base_url, None, read_timeout=3, max_retries=1)
-
-
-def request(n: int = 1) -> GenerationRequest:
-    profile = ProviderProfile("Loopback", "compatible", "http://unused", "fake-model")
-    return GenerationRequest(
-        mode_id="article",
-        fields={"topic": "Otters"},
-        messages=[{"role": "user", "content": "Write about otters"}],
-        profile=profile,
-        params=GenerationParams(n=n, max_tokens=50),
-    )
+from tests.fixtures.loopback_run import LoopbackResolver
+from tests.fixtures.loopback_run import otters_request as request
 
 
 def carry_out(
