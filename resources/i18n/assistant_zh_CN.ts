@@ -167,80 +167,80 @@
     <context>
         <name>CataloguePanel</name>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="79" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="80" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="80" />
-            <location filename="../../assistant/ui/catalogue_panel.py" line="101" />
-            <location filename="../../assistant/ui/catalogue_panel.py" line="200" />
-            <location filename="../../assistant/ui/catalogue_panel.py" line="223" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="81" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="102" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="201" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="224" />
             <source>Download</source>
             <translation>下载</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="81" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="82" />
             <source>Memory</source>
             <translation>内存</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="82" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="83" />
             <source>Context</source>
             <translation>上下文</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="83" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="84" />
             <source>Languages</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="84" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="85" />
             <source>Fit</source>
             <translation>适配</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="85" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="86" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="154" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="155" />
             <source>Good at: {uses}</source>
             <translation>擅长：{uses}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="161" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="162" />
             <source>The engine's context size (Settings below), at most the model's {n} tokens</source>
             <translation>引擎的上下文大小（见下方设置），最多为模型支持的 {n} token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="167" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="168" />
             <source>downloaded</source>
             <translation>已下载</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="169" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="170" />
             <source>downloading…</source>
             <translation>下载中…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="172" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="173" />
             <source>paused at {done}</source>
             <translation>已暂停于 {done}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="196" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="197" />
             <source>Downloaded</source>
             <translation>已下载</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="198" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="199" />
             <source>Resume download</source>
             <translation>继续下载</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="216" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="217" />
             <source>{title} needs {needed} of memory, more than the {available} available now: it may fail to load, or make this computer swap. Download it anyway?</source>
             <translation>{title} 需要 {needed} 内存，超过当前可用的 {available}：可能无法加载，或导致这台电脑频繁使用交换空间。仍要下载吗？</translation>
         </message>
@@ -1486,7 +1486,7 @@
     <context>
         <name>catalogue</name>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="50" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="51" />
             <source>, </source>
             <translation>、</translation>
         </message>
@@ -1662,6 +1662,11 @@
             <location filename="../../assistant/core/engine/catalogue.py" line="167" />
             <source>; on the GPU {needed} of {vram}</source>
             <translation>；GPU 上需要 {needed}，共 {vram}</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/engine/catalogue.py" line="236" />
+            <source>Your catalogue {path} was ignored (the shipped one is used): {problem}</source>
+            <translation>已忽略你的模型目录 {path}（改用自带的目录）：{problem}</translation>
         </message>
         <message>
             <location filename="../../assistant/core/engine/default_model.py" line="143" />
