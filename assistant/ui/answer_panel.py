@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,6 +32,7 @@ from assistant.core.work.runs import RunStatus
 from assistant.ui import answer_actions
 from assistant.ui.answer_area import AnswerArea
 from assistant.ui.generation_controller import GenerationController
+from assistant.ui.qt_keys import set_keys, set_shortcut
 from assistant.ui.recovery_bar import RecoveryBar
 
 _BANNER_STYLE = (
@@ -111,11 +112,11 @@ class AnswerPanel(QWidget):
             self.tr("Insert the answer at the cursor of the input editor")
         )
         self.export_action = QAction(self.tr("Save answer as…"), self)
-        self.export_action.setShortcut(QKeySequence.StandardKey.Save)
+        set_shortcut(self.export_action, QKeySequence.StandardKey.Save)
         self.export_action.triggered.connect(self.export)
         for action in (self.generate_action, self.stop_action, self.copy_action):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.insert_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            set_keys(action, "shortcutContext", "WindowShortcut")
+        set_keys(self.insert_action, "shortcutContext", "WindowShortcut")
 
     def _build_widgets(self) -> None:
         self.generate_button = QPushButton(self.tr("Generate"))
@@ -132,7 +133,7 @@ class AnswerPanel(QWidget):
         self.error_banner = QLabel()
         self.error_banner.setObjectName("errorBanner")
         self.error_banner.setWordWrap(True)
-        self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_keys(self.error_banner, "textInteractionFlags", "TextSelectableByMouse")
         self.error_banner.setStyleSheet(_BANNER_STYLE)
         self.error_banner.setVisible(False)
         self.recovery_bar = RecoveryBar()

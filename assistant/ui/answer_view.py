@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QTimer, Signal, Slot
 from PySide6.QtGui import QFontMetricsF, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from assistant.core.text.highlight import MARKDOWN
 from assistant.ui.gui_gate import GATE
 from assistant.ui.highlighter import PygmentsHighlighter
+from assistant.ui.qt_keys import set_keys
 from assistant.ui.theme import Theme, monospace_font
 
 FLUSH_INTERVAL_MS = 40
@@ -33,10 +34,7 @@ class AnswerView(QPlainTextEdit):
         super().__init__(parent)
         self.setReadOnly(True)
         self.setUndoRedoEnabled(False)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
+        set_keys(self, "textInteractionFlags", "TextSelectableByMouse|TextSelectableByKeyboard")
         self._highlighter = PygmentsHighlighter(
             self.document(), MARKDOWN, Theme.for_palette(self.palette())
         )

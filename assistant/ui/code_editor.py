@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Slot
+from PySide6.QtCore import QEvent, QRect, QSize, Slot
 from PySide6.QtGui import (
     QFontMetricsF,
     QKeyEvent,
@@ -15,6 +15,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from assistant.ui.highlighter import PygmentsHighlighter
+from assistant.ui.qt_keys import ALIGN_RIGHT
 from assistant.ui.theme import Theme, monospace_font
 
 GUTTER_PADDING = 6
@@ -83,6 +84,8 @@ class CodeEditor(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Tab inserts spaces to the next stop or indents selected lines; Shift+Tab dedents."""
+        from PySide6.QtCore import Qt  # here: the first paint does without it (ui/qt_keys.py)
+
         if self._tab_inserts_spaces and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             cursor = self.textCursor()
             if event.key() == Qt.Key.Key_Backtab:
@@ -169,7 +172,7 @@ class CodeEditor(QPlainTextEdit):
                     top,
                     width,
                     line_height,
-                    Qt.AlignmentFlag.AlignRight,
+                    ALIGN_RIGHT,
                     str(block.blockNumber() + 1),
                 )
             top += height

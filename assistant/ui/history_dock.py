@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.events import DoneEvent
+from assistant.ui.qt_keys import set_shortcut
 
 if TYPE_CHECKING:
     from assistant.ui.history_panel import HistoryPanel
@@ -32,7 +33,7 @@ class HistoryDock(QObject):
         self.dock: QDockWidget | None = None
         self.action = QAction(self.tr("History"), window)
         self.action.setCheckable(True)
-        self.action.setShortcut(QKeySequence("Ctrl+H"))
+        set_shortcut(self.action, "Ctrl+H")
         self.action.setEnabled(history is not None)
         self.action.toggled.connect(self.show)
         window.addAction(self.action)
@@ -43,6 +44,8 @@ class HistoryDock(QObject):
             return
         built = self.dock is None
         if shown and built:
+            from PySide6.QtCore import Qt
+
             from assistant.ui.history_panel import HistoryPanel
 
             self.panel = HistoryPanel(self._history, self._titles)

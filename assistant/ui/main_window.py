@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtCore import QByteArray, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
             self.controller, services.history, lambda: self.current_form().main_editor()
         )
         self.mode_panel.add_footer(self.answer_panel.buttons())
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter()  # horizontal
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.mode_panel)
         splitter.addWidget(self.answer_panel)

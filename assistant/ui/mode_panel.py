@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLayout,
@@ -33,6 +33,7 @@ from assistant.core.storage.drafts import DraftStore
 from assistant.ui.mode_form import ModeForm, tr_mode
 from assistant.ui.params_panel import ParamsPanel
 from assistant.ui.paste_watch import PasteWatch
+from assistant.ui.qt_keys import USER_ROLE, set_shortcut
 from assistant.ui.settings_qt import QtSettings
 
 DRAFT_DELAY_MS = 400  # drafts are written this long after the last keystroke
@@ -72,11 +73,11 @@ class ModePanel(QWidget):
         self.mode_list.setStyleSheet("QListWidget#modeList::item { padding: 6px 4px; }")
         for number, mode in enumerate(modes.values(), start=1):
             item = QListWidgetItem(tr_mode(mode.title), self.mode_list)
-            item.setData(Qt.ItemDataRole.UserRole, mode.id)
+            item.setData(USER_ROLE, mode.id)
             item.setToolTip(tr_mode(mode.description))
             if number <= 9:
                 action = QAction(self)
-                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+                set_shortcut(action, f"Ctrl+{number}")
                 action.triggered.connect(lambda _=False, row=number - 1: self.select_row(row))
                 self.addAction(action)
         self.forms = QStackedWidget()
@@ -87,7 +88,7 @@ class ModePanel(QWidget):
         self._column = QVBoxLayout(middle)
         self._column.addWidget(self.forms, 1)
         self._column.addWidget(self.params_panel)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter()  # horizontal
         splitter.addWidget(self.mode_list)
         splitter.addWidget(middle)
         splitter.setStretchFactor(0, 0)
@@ -122,7 +123,7 @@ class ModePanel(QWidget):
 
     def current_mode(self) -> Mode:
         item = self.mode_list.currentItem()
-        mode_id = item.data(Qt.ItemDataRole.UserRole) if item else next(iter(self.modes))
+        mode_id = item.data(USER_ROLE) if item else next(iter(self.modes))
         return self.modes[mode_id]
 
     def current_form(self) -> ModeForm:

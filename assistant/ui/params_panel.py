@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.sampling import MAX_REPETITION, REPETITION_STEP, raised
+from assistant.ui.qt_keys import set_keys
 
 STOP_SEPARATOR = " | "
 MODEL_DEFAULT = -REPETITION_STEP
@@ -68,8 +69,8 @@ class ParamsPanel(QWidget):
         self.toggle.setText(self.tr("Parameters"))
         self.toggle.setCheckable(True)
         self.toggle.setAutoRaise(True)
-        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        set_keys(self.toggle, "toolButtonStyle", "ToolButtonTextBesideIcon")
+        set_keys(self.toggle, "arrowType", "RightArrow")
         self.toggle.toggled.connect(self.expand)
         self.summary = QLabel()
         self.summary.setObjectName("paramsSummary")
@@ -135,7 +136,7 @@ class ParamsPanel(QWidget):
     def expand(self, shown: bool) -> None:
         """Show or fold the editors."""
         self._body.setVisible(shown)
-        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        set_keys(self.toggle, "arrowType", "DownArrow" if shown else "RightArrow")
         if self.toggle.isChecked() != shown:
             self.toggle.setChecked(shown)
 

@@ -11,14 +11,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
 
 from assistant.core.config.settings import Settings
 from assistant.core.config.store import on_change
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.providers.secrets import KeyStore
+from assistant.ui.qt_keys import TOOLTIP_ROLE, set_shortcut
 from assistant.ui.settings_qt import QtSettings
 
 
@@ -63,7 +64,7 @@ class ProviderBar(QToolBar):
         self.addWidget(self.model_combo)
         self.addSeparator()
         self.providers_action = QAction(self.tr("Providers…"), self)
-        self.providers_action.setShortcut(QKeySequence("Ctrl+,"))
+        set_shortcut(self.providers_action, "Ctrl+,")
         self.providers_action.triggered.connect(self.edit_providers)
         self.models_action = QAction(self.tr("Models…"), self)
         self.models_action.setToolTip(self.tr("Install the built-in model or add GGUF files"))
@@ -146,7 +147,7 @@ class ProviderBar(QToolBar):
                 info.quantization or "?",
                 info.context_length or "?",
             )
-            combo.setItemData(combo.count() - 1, details, Qt.ItemDataRole.ToolTipRole)
+            combo.setItemData(combo.count() - 1, details, TOOLTIP_ROLE)
             if (chosen and str(info.path) == chosen) or (not chosen and info.is_default):
                 combo.setCurrentIndex(combo.count() - 1)
         if not installed:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pygments.token import _TokenType as TokenType
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -177,7 +177,6 @@ _PALETTES: dict[str, dict[QPalette.ColorRole, str]] = {
     },
 }
 _DISABLED = {"light": "#a0a0a0", "dark": "#7a7a7a"}
-_SCHEMES = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
 _APPLIED = "assistantTheme"  # application property: the theme set last
 
 
@@ -200,8 +199,10 @@ def apply_theme(theme: str, app: QApplication | None = None) -> None:
     if not isinstance(app, QApplication):
         return
     previous = app.property(_APPLIED) or "auto"
-    scheme = _SCHEMES.get(theme)
-    if scheme is not None:
+    if theme in ("light", "dark"):
+        from PySide6.QtCore import Qt  # here: the default (auto) starts without it (ui/qt_keys.py)
+
+        scheme = Qt.ColorScheme.Light if theme == "light" else Qt.ColorScheme.Dark
         app.styleHints().setColorScheme(scheme)
     elif previous != "auto":
         app.styleHints().unsetColorScheme()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from assistant import APP_DISPLAY_NAME
 from assistant.core.config.store import on_change
+from assistant.ui.qt_keys import set_shortcut
 from assistant.ui.settings_qt import QtSettings
 from assistant.ui.theme import ThemeMenu
 
@@ -22,7 +23,7 @@ def build_menus(window: MainWindow) -> QAction:
     answers, providers = window.answer_panel, window.provider_bar
     bar = window.menuBar()
     quit_action = QAction(QCoreApplication.translate("MainWindow", "Quit"), window)
-    quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+    set_shortcut(quit_action, QKeySequence.StandardKey.Quit)
     quit_action.triggered.connect(window.close)
     file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
     file_menu.addAction(answers.export_action)
