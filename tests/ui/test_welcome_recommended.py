@@ -25,8 +25,10 @@ MIB = 1 << 20
 
 
 def with_memory(monkeypatch: pytest.MonkeyPatch, available: int) -> None:
-    """This machine has ``available`` bytes of free memory, as far as the welcome page knows."""
+    """This machine has ``available`` bytes of free memory (and cores enough for any model), as
+    far as the welcome page knows."""
     monkeypatch.setattr(model_choice, "available_memory", lambda: available)
+    monkeypatch.setattr(model_choice, "physical_cores", lambda: 64)
 
 
 @pytest.fixture
@@ -95,3 +97,16 @@ def test_choosing_the_recommended_model_downloads_and_uses_it(
     assert settings.engine_model_path == str(target_path(spec_of(model)))
     assert settings.active_profile == BUILTIN_NAME
     assert Settings.load().engine_model_path == settings.engine_model_path
+
+
+def test_a_small_cpu_gets_a_model_it_can_run_at_a_usable_pace() -> None:
+    plenty = 64 * 1024 * MIB
+    on_two_cores = model_choice.recommended_model(4096, plenty, cores=2)
+    on_eight_cores = model_choice.recommended_model(4096, plenty, cores=8)
+    assert on_two_cores is not None and on_eight_cores is not None
+    assert on_two_cores[0].size <= 2 * model_choice.WEIGHTS_PER_CORE
+    assert on_two_cores[0].parameters_b < on_eight_cores[0].parameters_b
+    general = [m for m in load_catalogue().models if not all("code" in u for u in m.good_at)]
+    assert on_eight_cores[0].parameters_b == max(
+        m.parameters_b for m in general if m.size <= 8 * model_choice.WEIGHTS_PER_CORE
+    )
