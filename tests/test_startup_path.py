@@ -75,6 +75,10 @@ NOT_BEFORE_FIRST_PAINT = (
     "subprocess",
     "assistant.core.work.generation",  # the generation machinery: the first Generate
     "assistant.core.providers.client",
+    "assistant.core.work.runs",  # the run book and a run's events: the first Generate
+    "assistant.core.work.events",
+    "assistant.core.providers.events",
+    "assistant.core.work.finish",  # how a run ended: its end
 )
 
 

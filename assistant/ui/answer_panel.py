@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -24,16 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.prompts.modes import Mode
-from assistant.core.prompts.request import GenerationRequest
 from assistant.core.storage.history import HistoryStore, Record
-from assistant.core.work.events import DoneEvent
-from assistant.core.work.finish import first_unfinished, hit_max_tokens
-from assistant.core.work.runs import RunStatus
+from assistant.core.work.status import RunStatus
 from assistant.ui import answer_actions
 from assistant.ui.answer_area import AnswerArea
 from assistant.ui.generation_controller import GenerationController
 from assistant.ui.qt_keys import set_keys, set_shortcut
 from assistant.ui.recovery_bar import RecoveryBar
+
+if TYPE_CHECKING:  # the run's types: imported by the first Generate, not before the first paint
+    from assistant.core.prompts.request import GenerationRequest
+    from assistant.core.work.events import DoneEvent
 
 _BANNER_STYLE = (
     "QLabel#errorBanner { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
@@ -252,6 +254,8 @@ class AnswerPanel(QWidget):
         elif done.error_kind == "repetition":
             self._offer_after_loop(done)
         elif done.status == RunStatus.CUT_SHORT or done.notice:
+            from assistant.core.work.finish import hit_max_tokens
+
             self.show_error(done.error or done.notice or "")
             if done.status == RunStatus.CUT_SHORT or hit_max_tokens(done.finish_reasons):
                 self._offer_continue(done)
@@ -264,6 +268,8 @@ class AnswerPanel(QWidget):
 
     def _offer_continue(self, done: DoneEvent) -> None:
         """Continue / Regenerate for an answer that is not finished (cut short, Max tokens)."""
+        from assistant.core.work.finish import first_unfinished, hit_max_tokens
+
         if not hit_max_tokens(done.finish_reasons):  # cut short, or failed mid-answer
             note = self.tr("The text so far is kept. Continue asks the model for the rest.")
         else:

@@ -25,14 +25,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from assistant.core.prompts.request import GenerationRequest
-from assistant.core.providers.events import Delta, Usage
-from assistant.core.work.events import DoneEvent, ProgressEvent, RunEvent, StatusEvent
-from assistant.core.work.runs import Run, RunBook, RunChange, merge_events
 from assistant.ui.gui_gate import GATE
 from assistant.ui.worker import Report, Worker
 
 if TYPE_CHECKING:  # the generation machinery (client, transport) is imported by the first run
+    from assistant.core.work.events import DoneEvent, RunEvent
     from assistant.core.work.generation import EndpointResolver, GenerationRun, Recorder
+    from assistant.core.work.runs import Run, RunBook, RunChange
 
 MAX_PARALLEL = 4  # generations at once (variants side by side, a stopped one still closing)
 
@@ -73,11 +72,23 @@ class GenerationController(QObject):
         self._resolver = resolver
         self._recorder = recorder
         self._stop_loops = stop_loops
-        self.book = book if book is not None else RunBook()
+        self._book = book
+        if book is not None:
+            book.subscribe(self._forward)
         self._workers: dict[str, Worker] = {}
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(MAX_PARALLEL)
-        self.book.subscribe(self._forward)
+
+    @property
+    def book(self) -> RunBook:
+        """The runs, made at the first use: the run book and its events are not imported before
+        the window's first paint."""
+        if self._book is None:
+            from assistant.core.work.runs import RunBook
+
+            self._book = RunBook()
+            self._book.subscribe(self._forward)
+        return self._book
 
     def start(self, request: GenerationRequest) -> str:
         """Start a run of ``request`` in the background; returns its id (see ``book``)."""
@@ -121,6 +132,8 @@ class GenerationController(QObject):
 
     def _apply(self, run_id: str, events: list[RunEvent]) -> None:
         """Apply a batch of events; a view that raises does not keep the rest from the book."""
+        from assistant.core.work.runs import merge_events
+
         failure: Exception | None = None
         for event in merge_events(events):
             try:
@@ -132,6 +145,8 @@ class GenerationController(QObject):
 
     def _returned(self, run_id: str, done: object) -> None:
         """The job ended; if its final event never came, the returned one ends the run."""
+        from assistant.core.work.events import DoneEvent
+
         run = self.book.get(run_id)
         if run is None or run.is_final:
             return
@@ -146,6 +161,9 @@ class GenerationController(QObject):
             worker.deleteLater()
 
     def _forward(self, run: Run, change: RunChange) -> None:
+        from assistant.core.providers.events import Delta, Usage
+        from assistant.core.work.events import DoneEvent, ProgressEvent, StatusEvent
+
         if isinstance(change, Delta):
             self.sig_delta.emit(run.id, change.index, change.text)
         elif isinstance(change, ProgressEvent):

@@ -9,10 +9,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from assistant.core.storage.history import HistoryStore
-from assistant.core.work.events import DoneEvent
 from assistant.ui.qt_keys import set_shortcut
 
 if TYPE_CHECKING:
+    from assistant.core.work.events import DoneEvent
     from assistant.ui.history_panel import HistoryPanel
 
 
