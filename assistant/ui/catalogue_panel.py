@@ -37,6 +37,7 @@ from assistant.core.engine.download import DownloadSpec, partial_path, target_pa
 from assistant.core.engine.download_progress import format_bytes
 from assistant.core.engine.model_choice import model_cost
 from assistant.ui.model_download import DownloadProgressWidget, ModelDownloader
+from assistant.ui.table_rows import select_item, selected_item
 
 FIT_COLOURS = {"fits": "#1b7f3b", "tight": "#9a6700", "too big": "#b3261e"}
 
@@ -174,18 +175,11 @@ class CataloguePanel(QWidget):
         return ""
 
     def selected_model(self) -> CatalogueModel | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows or not 0 <= rows[0].row() < len(self.models):
-            return None
-        return self.models[rows[0].row()]
+        return selected_item(self.table, self.models)
 
     def select(self, model_id: str) -> bool:
         """Select the row of the model called ``model_id``."""
-        for row, model in enumerate(self.models):
-            if model.id == model_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        return select_item(self.table, self.models, lambda model: model.id == model_id)
 
     @Slot()
     def _update_button(self) -> None:

@@ -38,6 +38,7 @@ from assistant.core.engine import local_engine, models
 from assistant.ui.background import run_in_background
 from assistant.ui.catalogue_panel import CataloguePanel
 from assistant.ui.model_install import InstallProgressWidget, ModelInstaller
+from assistant.ui.table_rows import select_item, selected_item
 
 COLUMNS = ("name", "size", "quantization", "context", "status")
 MIN_CONTEXT, MAX_CONTEXT = 256, 2**20
@@ -264,18 +265,11 @@ class ModelsDialog(QDialog):
         return ", ".join(labels)
 
     def selected_model(self) -> models.ModelInfo | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows or not 0 <= rows[0].row() < len(self.models):
-            return None
-        return self.models[rows[0].row()]
+        return selected_item(self.table, self.models)
 
     def select_model(self, name: str) -> bool:
         """Select the row of the model called ``name``."""
-        for row, info in enumerate(self.models):
-            if info.name == name:
-                self.table.selectRow(row)
-                return True
-        return False
+        return select_item(self.table, self.models, lambda info: info.name == name)
 
     @Slot()
     def _update_buttons(self) -> None:
