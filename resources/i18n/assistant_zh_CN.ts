@@ -45,121 +45,121 @@
             <translation>已保存到 {0}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="102" />
-            <location filename="../../assistant/ui/answer_panel.py" line="121" />
-            <location filename="../../assistant/ui/answer_panel.py" line="207" />
+            <location filename="../../assistant/ui/answer_panel.py" line="105" />
+            <location filename="../../assistant/ui/answer_panel.py" line="124" />
+            <location filename="../../assistant/ui/answer_panel.py" line="210" />
             <source>Generate</source>
             <translation>生成</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="104" />
+            <location filename="../../assistant/ui/answer_panel.py" line="107" />
             <source>Generate (Ctrl+Enter)</source>
             <translation>生成 (Ctrl+Enter)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="105" />
-            <location filename="../../assistant/ui/answer_panel.py" line="126" />
+            <location filename="../../assistant/ui/answer_panel.py" line="108" />
+            <location filename="../../assistant/ui/answer_panel.py" line="129" />
             <source>Stop</source>
             <translation>停止</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="106" />
+            <location filename="../../assistant/ui/answer_panel.py" line="109" />
             <source>Stop (Esc)</source>
             <translation>停止 (Esc)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="108" />
+            <location filename="../../assistant/ui/answer_panel.py" line="111" />
             <source>Copy answer</source>
             <translation>复制回答</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="109" />
+            <location filename="../../assistant/ui/answer_panel.py" line="112" />
             <source>Insert at cursor</source>
             <translation>插入到光标处</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="111" />
+            <location filename="../../assistant/ui/answer_panel.py" line="114" />
             <source>Insert the answer at the cursor of the input editor</source>
             <translation>将回答插入到输入编辑器的光标处</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="113" />
+            <location filename="../../assistant/ui/answer_panel.py" line="116" />
             <source>Save answer as…</source>
             <translation>回答另存为…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="181" />
+            <location filename="../../assistant/ui/answer_panel.py" line="184" />
             <source>Sending to {0}…</source>
             <translation>正在发送到 {0}…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="196" />
-            <location filename="../../assistant/ui/answer_panel.py" line="291" />
+            <location filename="../../assistant/ui/answer_panel.py" line="199" />
+            <location filename="../../assistant/ui/answer_panel.py" line="298" />
             <source>Stopped. The text so far is kept.</source>
             <translation>已停止。已生成的文字会保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="207" />
+            <location filename="../../assistant/ui/answer_panel.py" line="210" />
             <source>Regenerate</source>
             <translation>重新生成</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="226" />
+            <location filename="../../assistant/ui/answer_panel.py" line="229" />
             <source>Generating…</source>
             <translation>正在生成…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="227" />
+            <location filename="../../assistant/ui/answer_panel.py" line="230" />
             <source>Tokens: {0} · {1} tok/s</source>
             <translation>Token：{0} · {1} token/秒</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="245" />
+            <location filename="../../assistant/ui/answer_panel.py" line="248" />
             <source>The request failed.</source>
             <translation>请求失败。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="247" />
+            <location filename="../../assistant/ui/answer_panel.py" line="250" />
             <source>The answer was cut short. {0}</source>
             <translation>回答被中途截断。{0}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="261" />
+            <location filename="../../assistant/ui/answer_panel.py" line="266" />
             <source>Continue from the text so far or regenerate it, or raise Repetition first.</source>
             <translation>可以继续写、重新生成，或先提高重复惩罚。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="267" />
+            <location filename="../../assistant/ui/answer_panel.py" line="274" />
             <source>The text so far is kept. Continue asks the model for the rest.</source>
             <translation>已保留已生成的文字，点“继续”可让模型接着写。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="269" />
+            <location filename="../../assistant/ui/answer_panel.py" line="276" />
             <source>The answer reached Max tokens. Continue asks the model for the rest.</source>
             <translation>已达到最大 token 数，点“继续”可让模型接着写。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="292" />
+            <location filename="../../assistant/ui/answer_panel.py" line="299" />
             <source>Done in {0} s</source>
             <translation>完成，用时 {0} 秒</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="294" />
+            <location filename="../../assistant/ui/answer_panel.py" line="301" />
             <source> · usage: {0} prompt + {1} completion = {2} tokens</source>
             <translation> · 用量：提示 {0} + 生成 {1} = {2} token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="316" />
+            <location filename="../../assistant/ui/answer_panel.py" line="323" />
             <source>This answer was cut short. The text so far is kept.</source>
             <translation>此回答被中途截断，已生成的文字已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="317" />
+            <location filename="../../assistant/ui/answer_panel.py" line="324" />
             <source>This answer was interrupted. The text so far is kept.</source>
             <translation>此回答被中断，已生成的文字已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="319" />
+            <location filename="../../assistant/ui/answer_panel.py" line="326" />
             <source>Continue goes on from the variant shown.</source>
             <translation>“继续”会接着当前显示的候选往下写。</translation>
         </message>
@@ -339,8 +339,8 @@
     <context>
         <name>HistoryDock</name>
         <message>
-            <location filename="../../assistant/ui/history_dock.py" line="33" />
-            <location filename="../../assistant/ui/history_dock.py" line="50" />
+            <location filename="../../assistant/ui/history_dock.py" line="34" />
+            <location filename="../../assistant/ui/history_dock.py" line="53" />
             <source>History</source>
             <translation>历史记录</translation>
         </message>
@@ -601,78 +601,78 @@
             <translation>已恢复一个被中断的回答。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="24" />
+            <location filename="../../assistant/ui/window_menus.py" line="25" />
             <source>Quit</source>
             <translation>退出</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="27" />
+            <location filename="../../assistant/ui/window_menus.py" line="28" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="31" />
+            <location filename="../../assistant/ui/window_menus.py" line="32" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="33" />
+            <location filename="../../assistant/ui/window_menus.py" line="34" />
             <source>&amp;Generate</source>
             <translation>生成(&amp;G)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="35" />
+            <location filename="../../assistant/ui/window_menus.py" line="36" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="38" />
+            <location filename="../../assistant/ui/window_menus.py" line="39" />
             <source>&amp;Settings</source>
             <translation>设置(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="45" />
+            <location filename="../../assistant/ui/window_menus.py" line="46" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="47" />
-            <location filename="../../assistant/ui/window_menus.py" line="112" />
+            <location filename="../../assistant/ui/window_menus.py" line="48" />
+            <location filename="../../assistant/ui/window_menus.py" line="113" />
             <source>About</source>
             <translation>关于</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="58" />
+            <location filename="../../assistant/ui/window_menus.py" line="59" />
             <source>Local only (no internet)</source>
             <translation>仅本地（不联网）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="63" />
+            <location filename="../../assistant/ui/window_menus.py" line="64" />
             <source>Send requests only to this machine (the built-in engine, local servers)</source>
             <translation>只向本机发送请求（内置引擎、本地服务器）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="83" />
+            <location filename="../../assistant/ui/window_menus.py" line="84" />
             <source>Local only: requests go to this machine only.</source>
             <translation>仅本地：请求只发往本机。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="85" />
+            <location filename="../../assistant/ui/window_menus.py" line="86" />
             <source>Local only is off: remote providers are allowed.</source>
             <translation>已关闭仅本地：允许使用远程服务提供方。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="94" />
+            <location filename="../../assistant/ui/window_menus.py" line="95" />
             <source>Stop answers that repeat themselves</source>
             <translation>停止不断重复的回答</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="100" />
+            <location filename="../../assistant/ui/window_menus.py" line="101" />
             <source>End a request when the answer repeats the same text again and again</source>
             <translation>回答反复重复同样的内容时结束请求</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="109" />
+            <location filename="../../assistant/ui/window_menus.py" line="110" />
             <source>{0}: a writing and coding assistant.</source>
             <translation>{0}：写作与编程助手。</translation>
         </message>
@@ -688,12 +688,12 @@
     <context>
         <name>ModePanel</name>
         <message>
-            <location filename="../../assistant/ui/mode_panel.py" line="203" />
+            <location filename="../../assistant/ui/mode_panel.py" line="204" />
             <source>Drafts could not be read: {0}</source>
             <translation>无法读取草稿：{0}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_panel.py" line="228" />
+            <location filename="../../assistant/ui/mode_panel.py" line="229" />
             <source>The draft could not be saved: {0}</source>
             <translation>无法保存草稿：{0}</translation>
         </message>
@@ -907,87 +907,87 @@
     <context>
         <name>ParamsPanel</name>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="68" />
+            <location filename="../../assistant/ui/params_panel.py" line="69" />
             <source>Parameters</source>
             <translation>参数</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="85" />
+            <location filename="../../assistant/ui/params_panel.py" line="86" />
             <source>Higher is more varied, lower is more predictable.</source>
             <translation>越高越多样，越低越稳定。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="89" />
+            <location filename="../../assistant/ui/params_panel.py" line="90" />
             <source>Longest answer, in tokens.</source>
             <translation>回答的最大长度（token 数）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="95" />
+            <location filename="../../assistant/ui/params_panel.py" line="96" />
             <source>none (separate several with |, \n for a newline)</source>
             <translation>无（多个用 | 分隔，\n 表示换行）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="98" />
+            <location filename="../../assistant/ui/params_panel.py" line="99" />
             <source>How many variants to generate.</source>
             <translation>要生成几个候选回答。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="104" />
+            <location filename="../../assistant/ui/params_panel.py" line="105" />
             <source>model default</source>
             <translation>模型默认值</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="108" />
+            <location filename="../../assistant/ui/params_panel.py" line="109" />
             <source>Built-in engine: how strongly to keep the model from repeating itself (0 = off). Raise it when answers loop.</source>
             <translation>内置引擎：抑制模型自我重复的强度（0 = 关闭）。回答陷入循环时请调高。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="113" />
+            <location filename="../../assistant/ui/params_panel.py" line="114" />
             <source>Temperature</source>
             <translation>温度</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="114" />
+            <location filename="../../assistant/ui/params_panel.py" line="115" />
             <source>Max tokens</source>
             <translation>最大 token 数</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="115" />
+            <location filename="../../assistant/ui/params_panel.py" line="116" />
             <source>Top-p</source>
             <translation>Top-p</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="116" />
+            <location filename="../../assistant/ui/params_panel.py" line="117" />
             <source>Stop sequences</source>
             <translation>停止序列</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="117" />
+            <location filename="../../assistant/ui/params_panel.py" line="118" />
             <source>Variants (n)</source>
             <translation>候选数 (n)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="118" />
+            <location filename="../../assistant/ui/params_panel.py" line="119" />
             <source>Repetition</source>
             <translation>重复惩罚</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="144" />
+            <location filename="../../assistant/ui/params_panel.py" line="145" />
             <source>temperature {0} · max {1} tokens · top-p {2}</source>
             <translation>温度 {0} · 最多 {1} token · top-p {2}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="148" />
+            <location filename="../../assistant/ui/params_panel.py" line="149" />
             <source> · {0} variants</source>
             <translation> · {0} 个候选</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="150" />
+            <location filename="../../assistant/ui/params_panel.py" line="151" />
             <source> · stop: {0}</source>
             <translation> · 停止序列：{0}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/params_panel.py" line="152" />
+            <location filename="../../assistant/ui/params_panel.py" line="153" />
             <source> · repetition {0}</source>
             <translation> · 重复惩罚 {0}</translation>
         </message>
@@ -1003,67 +1003,67 @@
     <context>
         <name>ProviderBar</name>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="40" />
+            <location filename="../../assistant/ui/provider_bar.py" line="41" />
             <source>Provider</source>
             <translation>服务提供方</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="47" />
+            <location filename="../../assistant/ui/provider_bar.py" line="48" />
             <source>Provider </source>
             <translation>服务提供方 </translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="53" />
+            <location filename="../../assistant/ui/provider_bar.py" line="54" />
             <source>  Model </source>
             <translation>  模型 </translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="60" />
+            <location filename="../../assistant/ui/provider_bar.py" line="61" />
             <source>model name</source>
             <translation>模型名称</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="65" />
+            <location filename="../../assistant/ui/provider_bar.py" line="66" />
             <source>Providers…</source>
             <translation>服务提供方…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="68" />
+            <location filename="../../assistant/ui/provider_bar.py" line="69" />
             <source>Models…</source>
             <translation>模型…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="69" />
+            <location filename="../../assistant/ui/provider_bar.py" line="70" />
             <source>Install the built-in model or add GGUF files</source>
             <translation>安装内置模型或添加 GGUF 文件</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="71" />
+            <location filename="../../assistant/ui/provider_bar.py" line="72" />
             <source>Getting started…</source>
             <translation>入门向导…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="127" />
+            <location filename="../../assistant/ui/provider_bar.py" line="128" />
             <source>Model name as the server knows it (Test connection lists them).</source>
             <translation>服务器上的模型名称（“测试连接”会列出可用模型）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="143" />
+            <location filename="../../assistant/ui/provider_bar.py" line="144" />
             <source>{0} · {1} MB · {2} · context {3} tokens</source>
             <translation>{0} · {1} MB · {2} · 上下文 {3} token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="153" />
+            <location filename="../../assistant/ui/provider_bar.py" line="154" />
             <source>No model installed: Settings → Models…</source>
             <translation>未安装模型：设置 → 模型…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="154" />
+            <location filename="../../assistant/ui/provider_bar.py" line="155" />
             <source>Model run by the built-in engine (switching restarts it).</source>
             <translation>由内置引擎运行的模型（切换会重启引擎）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_bar.py" line="224" />
+            <location filename="../../assistant/ui/provider_bar.py" line="225" />
             <source>Added model: {0}</source>
             <translation>已添加模型：{0}</translation>
         </message>
@@ -1287,22 +1287,22 @@
     <context>
         <name>ThemeMenu</name>
         <message>
-            <location filename="../../assistant/ui/theme.py" line="234" />
+            <location filename="../../assistant/ui/theme.py" line="235" />
             <source>&amp;Theme</source>
             <translation>主题(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/theme.py" line="240" />
+            <location filename="../../assistant/ui/theme.py" line="241" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/theme.py" line="241" />
+            <location filename="../../assistant/ui/theme.py" line="242" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/theme.py" line="242" />
+            <location filename="../../assistant/ui/theme.py" line="243" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
@@ -1976,7 +1976,7 @@
             <translation>模型文件 {path} 不存在。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/model_choice.py" line="40" />
+            <location filename="../../assistant/core/engine/model_choice.py" line="48" />
             <source>{disk} download, needs {memory} of memory ({fit})</source>
             <translation>下载 {disk}，需要 {memory} 内存（{fit}）</translation>
         </message>
