@@ -167,80 +167,80 @@
     <context>
         <name>CataloguePanel</name>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="80" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="81" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="81" />
-            <location filename="../../assistant/ui/catalogue_panel.py" line="102" />
-            <location filename="../../assistant/ui/catalogue_panel.py" line="201" />
-            <location filename="../../assistant/ui/catalogue_panel.py" line="224" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="82" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="103" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="195" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="218" />
             <source>Download</source>
             <translation>下载</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="82" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="83" />
             <source>Memory</source>
             <translation>内存</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="83" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="84" />
             <source>Context</source>
             <translation>上下文</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="84" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="85" />
             <source>Languages</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="85" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="86" />
             <source>Fit</source>
             <translation>适配</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="86" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="87" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="155" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="156" />
             <source>Good at: {uses}</source>
             <translation>擅长：{uses}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="162" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="163" />
             <source>The engine's context size (Settings below), at most the model's {n} tokens</source>
             <translation>引擎的上下文大小（见下方设置），最多为模型支持的 {n} token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="168" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="169" />
             <source>downloaded</source>
             <translation>已下载</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="170" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="171" />
             <source>downloading…</source>
             <translation>下载中…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="173" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="174" />
             <source>paused at {done}</source>
             <translation>已暂停于 {done}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="197" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="191" />
             <source>Downloaded</source>
             <translation>已下载</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="199" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="193" />
             <source>Resume download</source>
             <translation>继续下载</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="217" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="211" />
             <source>{title} needs {needed} of memory, more than the {available} available now: it may fail to load, or make this computer swap. Download it anyway?</source>
             <translation>{title} 需要 {needed} 内存，超过当前可用的 {available}：可能无法加载，或导致这台电脑频繁使用交换空间。仍要下载吗？</translation>
         </message>
@@ -724,182 +724,182 @@
     <context>
         <name>ModelsDialog</name>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="70" />
+            <location filename="../../assistant/ui/models_dialog.py" line="71" />
             <source>Add models</source>
             <translation>添加模型</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="98" />
+            <location filename="../../assistant/ui/models_dialog.py" line="99" />
             <source>Models</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="106" />
+            <location filename="../../assistant/ui/models_dialog.py" line="107" />
             <source>Name</source>
             <translation>名称</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="107" />
+            <location filename="../../assistant/ui/models_dialog.py" line="108" />
             <source>Size</source>
             <translation>大小</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="108" />
+            <location filename="../../assistant/ui/models_dialog.py" line="109" />
             <source>Quantisation</source>
             <translation>量化</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="109" />
+            <location filename="../../assistant/ui/models_dialog.py" line="110" />
             <source>Context</source>
             <translation>上下文</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="110" />
+            <location filename="../../assistant/ui/models_dialog.py" line="111" />
             <source>Status</source>
             <translation>状态</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="123" />
+            <location filename="../../assistant/ui/models_dialog.py" line="124" />
             <source>Tip: drop .gguf files here to add them.</source>
             <translation>提示：把 .gguf 文件拖到这里即可添加。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="129" />
+            <location filename="../../assistant/ui/models_dialog.py" line="130" />
             <source>Install built-in model</source>
             <translation>安装内置模型</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="131" />
+            <location filename="../../assistant/ui/models_dialog.py" line="132" />
             <source>Add GGUF file…</source>
             <translation>添加 GGUF 文件…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="133" />
+            <location filename="../../assistant/ui/models_dialog.py" line="134" />
             <source>Remove</source>
             <translation>移除</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="135" />
+            <location filename="../../assistant/ui/models_dialog.py" line="136" />
             <source>Use this model</source>
             <translation>使用此模型</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="153" />
+            <location filename="../../assistant/ui/models_dialog.py" line="154" />
             <source>Download a model</source>
             <translation>下载模型</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="179" />
+            <location filename="../../assistant/ui/models_dialog.py" line="180" />
             <source> tokens</source>
             <translation> token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="186" />
+            <location filename="../../assistant/ui/models_dialog.py" line="187" />
             <source>Auto (physical cores: {cores})</source>
             <translation>自动（物理核心：{cores}）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="190" />
+            <location filename="../../assistant/ui/models_dialog.py" line="191" />
             <source>0 = one thread per physical core ({cores} on this computer)</source>
             <translation>0 = 每个物理核心一个线程（本机为 {cores} 个）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="197" />
+            <location filename="../../assistant/ui/models_dialog.py" line="198" />
             <source>None (CPU only)</source>
             <translation>无（仅 CPU）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="209" />
+            <location filename="../../assistant/ui/models_dialog.py" line="210" />
             <source>Context size</source>
             <translation>上下文大小</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="210" />
+            <location filename="../../assistant/ui/models_dialog.py" line="211" />
             <source>Threads</source>
             <translation>线程数</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="211" />
+            <location filename="../../assistant/ui/models_dialog.py" line="212" />
             <source>GPU layers</source>
             <translation>GPU 层数</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="212" />
+            <location filename="../../assistant/ui/models_dialog.py" line="213" />
             <source>Built-in engine</source>
             <translation>内置引擎</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="259" />
+            <location filename="../../assistant/ui/models_dialog.py" line="260" />
             <source>in use</source>
             <translation>使用中</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="261" />
+            <location filename="../../assistant/ui/models_dialog.py" line="262" />
             <source>default</source>
             <translation>默认</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="263" />
+            <location filename="../../assistant/ui/models_dialog.py" line="264" />
             <source>file missing</source>
             <translation>文件缺失</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="303" />
+            <location filename="../../assistant/ui/models_dialog.py" line="297" />
             <source>The built-in model is installed.</source>
             <translation>内置模型已安装。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="309" />
+            <location filename="../../assistant/ui/models_dialog.py" line="303" />
             <source>Add GGUF model files</source>
             <translation>添加 GGUF 模型文件</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="311" />
+            <location filename="../../assistant/ui/models_dialog.py" line="305" />
             <source>GGUF models (*.gguf);;All files (*)</source>
             <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="322" />
+            <location filename="../../assistant/ui/models_dialog.py" line="316" />
             <source>Added: {names}</source>
             <translation>已添加：{names}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="332" />
+            <location filename="../../assistant/ui/models_dialog.py" line="326" />
             <source>Delete the downloaded built-in model {name}? You can install it again.</source>
             <translation>删除已下载的内置模型 {name} 吗？之后可以重新安装。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="334" />
+            <location filename="../../assistant/ui/models_dialog.py" line="328" />
             <source>Delete the downloaded model {name}? You can download it again.</source>
             <translation>删除已下载的模型 {name} 吗？之后可以重新下载。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="336" />
+            <location filename="../../assistant/ui/models_dialog.py" line="330" />
             <source>Remove {name} from the list? The file itself is kept.</source>
             <translation>从列表中移除 {name} 吗？文件本身会保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="355" />
+            <location filename="../../assistant/ui/models_dialog.py" line="349" />
             <source>Removed {name}.</source>
             <translation>已移除 {name}。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="367" />
+            <location filename="../../assistant/ui/models_dialog.py" line="361" />
             <source>The built-in engine will use {name}.</source>
             <translation>内置引擎将使用 {name}。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="388" />
+            <location filename="../../assistant/ui/models_dialog.py" line="382" />
             <source>Model layers offloaded to the GPU.</source>
             <translation>卸载到 GPU 的模型层数。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="391" />
+            <location filename="../../assistant/ui/models_dialog.py" line="385" />
             <source>This build of the built-in engine cannot tell whether a GPU is usable.</source>
             <translation>此版本的内置引擎无法判断 GPU 是否可用。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/models_dialog.py" line="395" />
+            <location filename="../../assistant/ui/models_dialog.py" line="389" />
             <source>This build of the built-in engine runs on the CPU only.</source>
             <translation>此版本的内置引擎只能在 CPU 上运行。</translation>
         </message>
@@ -1486,7 +1486,7 @@
     <context>
         <name>catalogue</name>
         <message>
-            <location filename="../../assistant/ui/catalogue_panel.py" line="51" />
+            <location filename="../../assistant/ui/catalogue_panel.py" line="52" />
             <source>, </source>
             <translation>、</translation>
         </message>
