@@ -13,13 +13,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -37,7 +34,7 @@ from assistant.core.engine.download import DownloadSpec, partial_path, target_pa
 from assistant.core.engine.download_progress import format_bytes
 from assistant.core.engine.model_choice import model_cost
 from assistant.ui.model_download import DownloadProgressWidget, ModelDownloader
-from assistant.ui.table_rows import select_item, selected_item
+from assistant.ui.table_rows import item_table, select_item, selected_item
 
 FIT_COLOURS = {"fits": "#1b7f3b", "tight": "#9a6700", "too big": "#b3261e"}
 
@@ -74,9 +71,8 @@ class CataloguePanel(QWidget):
             problem = user_catalogue_problem()
         except CatalogueError as exc:
             self.models, problem = [], str(exc)
-        self.table = QTableWidget(0, 7)
-        self.table.setObjectName("catalogueTable")
-        self.table.setHorizontalHeaderLabels(
+        self.table = item_table(
+            "catalogueTable",
             [
                 self.tr("Model"),
                 self.tr("Download"),
@@ -85,16 +81,8 @@ class CataloguePanel(QWidget):
                 self.tr("Languages"),
                 self.tr("Fit"),
                 self.tr("Status"),
-            ]
+            ],
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 7):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._update_button)
         self.table.itemDoubleClicked.connect(lambda _item: self.download_selected())
         self.note = QLabel(problem)

@@ -14,19 +14,16 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -38,7 +35,7 @@ from assistant.core.engine import local_engine, models
 from assistant.ui.background import run_in_background
 from assistant.ui.catalogue_panel import CataloguePanel
 from assistant.ui.model_install import InstallProgressWidget, ModelInstaller
-from assistant.ui.table_rows import select_item, selected_item
+from assistant.ui.table_rows import item_table, select_item, selected_item
 
 COLUMNS = ("name", "size", "quantization", "context", "status")
 MIN_CONTEXT, MAX_CONTEXT = 256, 2**20
@@ -100,25 +97,16 @@ class ModelsDialog(QDialog):
         self.resize(960, 820)
         self.setAcceptDrops(True)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("modelsTable")
-        self.table.setHorizontalHeaderLabels(
+        self.table = item_table(
+            "modelsTable",
             [
                 self.tr("Name"),
                 self.tr("Size"),
                 self.tr("Quantisation"),
                 self.tr("Context"),
                 self.tr("Status"),
-            ]
+            ],
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.use_selected())
         self.drop_hint = QLabel(self.tr("Tip: drop .gguf files here to add them."))
