@@ -39,11 +39,9 @@ MAX_PARALLEL = 4  # generations at once (variants side by side, a stopped one st
 def _generate(generation: GenerationRun, report: Report, abort: threading.Event) -> DoneEvent:
     """The worker's job: run the generation, pausing while the GUI inserts text."""
 
-    def emit(event: RunEvent) -> None:
-        report(event)
-        GATE.wait_until_idle()  # let the GUI finish inserting text before parsing more
-
-    return generation.run(emit, abort)
+    # The GUI's right of way is offered per event received, not per event shown: text is shown
+    # in batches once saved (core/work/saving.py), and between batches the stream goes on.
+    return generation.run(report, abort, pace=GATE.wait_until_idle)
 
 
 class GenerationController(QObject):

@@ -112,8 +112,14 @@ class GenerationRun:
         self._stop_loops = stop_loops
         """Stop the request when the answer repeats itself again and again (the loop guard)."""
 
-    def run(self, emit: Callable[[RunEvent], None], cancel: threading.Event) -> DoneEvent:
-        """Stream the answer, calling ``emit`` for every event; returns the final event too."""
+    def run(
+        self,
+        emit: Callable[[RunEvent], None],
+        cancel: threading.Event,
+        pace: Callable[[], None] | None = None,
+    ) -> DoneEvent:
+        """Stream the answer, calling ``emit`` for every event and ``pace`` (if given) before each
+        received one; returns the final event too."""
         request = self.request
         started = self._clock()
         progress = _Progress(answers=[request.prefix] + [""] * (max(1, request.params.n) - 1))
@@ -157,6 +163,8 @@ class GenerationRun:
             )
             try:
                 for event in events:
+                    if pace is not None:
+                        pace()  # per stream event, also while its text waits to be saved
                     now = self._clock()
                     if isinstance(event, Delta):
                         progress.add(event, now - started)
