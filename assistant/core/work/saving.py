@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-MIN_INTERVAL_S = 0.05
+MIN_INTERVAL_S = 0.025
 SAVE_SHARE = 0.1  # at most this share of the time goes to saving the answer so far
 
 E = TypeVar("E")
