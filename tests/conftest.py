@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.fixtures.openai_server",
     "tests.fixtures.keyring_session",
     "tests.fixtures.engine",
+    "tests.fixtures.remote_guard",
 ]
 
 

@@ -9,10 +9,9 @@ paths still reach a loopback server with the switch on.
 from __future__ import annotations
 
 import io
-import socket
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,6 @@ from assistant.cli.main import main as cli_main
 from assistant.core.config.settings import Settings
 from assistant.core.providers.client import Endpoint, list_server_models, stream_chat
 from assistant.core.providers.errors import ProviderError
-from assistant.core.providers.network_policy import is_loopback_host
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.providers.secrets import KeyStore
@@ -39,31 +37,6 @@ from tests.ui.windows import open_window
 REMOTE_URL = "https://llm.example.com/v1"
 REFUSED = "Local only is on"
 MESSAGES = [{"role": "user", "content": "hi"}]
-
-
-@pytest.fixture
-def no_remote_sockets(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Record, and fail, any connection or name lookup for a host that is not loopback."""
-    attempts: list[str] = []
-    real_connect = socket.socket.connect
-    real_getaddrinfo = socket.getaddrinfo
-
-    def connect(self: socket.socket, address: Any) -> Any:
-        if isinstance(address, tuple) and not is_loopback_host(str(address[0])):
-            attempts.append(str(address[0]))
-            raise AssertionError(f"connection attempt to {address[0]}")
-        return real_connect(self, address)
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host is not None and not is_loopback_host(str(host)):
-            attempts.append(str(host))
-            raise AssertionError(f"name lookup of {host}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield attempts
-    assert attempts == [], "a remote address was contacted"
 
 
 def local_only_settings(server: FakeOpenAIServer) -> Settings:

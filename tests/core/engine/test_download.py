@@ -22,7 +22,6 @@ from assistant.core.engine.download import (
     partial_path,
     target_path,
 )
-from assistant.core.providers.network_policy import is_loopback_host
 from tests.hubserver import FakeHub, fake_gguf
 
 REPO, FILE = "example/Tiny-GGUF", "tiny-Q4_K_M.gguf"
@@ -38,29 +37,6 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
         server.add(REPO, FILE, fake_gguf(SIZE))
         monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
         yield server
-
-
-@pytest.fixture
-def no_remote_sockets(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record (and refuse) any attempt to reach a host that is not this machine."""
-    attempts: list[str] = []
-    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
-
-    def connect(self: socket.socket, address: Any) -> Any:
-        if isinstance(address, tuple) and not is_loopback_host(str(address[0])):
-            attempts.append(str(address[0]))
-            raise AssertionError(f"connection attempt to {address[0]}")
-        return real_connect(self, address)
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host is not None and not is_loopback_host(str(host)):
-            attempts.append(str(host))
-            raise AssertionError(f"name lookup of {host}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return attempts
 
 
 def sha(data: bytes) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -109,30 +108,6 @@ def basic(credentials: str) -> str:
 def proxy(openai_server: FakeOpenAIServer) -> Iterator[ForwardProxy]:
     with ForwardProxy(openai_server.port) as running:
         yield running
-
-
-@pytest.fixture
-def no_remote_sockets(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Fail the test on any attempt to reach a host that is not loopback."""
-    attempts: list[str] = []
-    real_connect = socket.socket.connect
-    real_getaddrinfo = socket.getaddrinfo
-
-    def guarded_connect(self: socket.socket, address: Any) -> Any:
-        if isinstance(address, tuple) and not is_loopback_host(str(address[0])):
-            attempts.append(str(address[0]))
-            raise AssertionError(f"connection attempt to {address[0]}")
-        return real_connect(self, address)
-
-    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host is not None and not is_loopback_host(str(host)):
-            attempts.append(str(host))
-            raise AssertionError(f"name lookup of {host}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
-    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
-    return attempts
 
 
 @pytest.mark.parametrize(
