@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter
 
 from assistant import APP_DISPLAY_NAME
 from assistant.core.config.store import SettingsStore
@@ -20,6 +20,7 @@ from assistant.core.storage.drafts import DraftStore
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.endpoints import ProviderResolver
 from assistant.ui.answer_panel import AnswerPanel
+from assistant.ui.font_check import GlyphWarning
 from assistant.ui.generation_controller import GenerationController
 from assistant.ui.history_dock import HistoryDock
 from assistant.ui.mode_form import ModeForm, tr_mode
@@ -101,6 +102,23 @@ class MainWindow(QMainWindow):
         self.addActions([answers.copy_action, answers.insert_action])
         self.controller.sig_done.connect(self.history_view.run_ended)  # every run's record
         self.history_view.sig_open.connect(self.open_record)
+        self.glyph_warning = GlyphWarning(self._warn_missing_font)
+        self.controller.sig_done.connect(
+            lambda _request_id, done: self.glyph_warning.check("".join(done.answers))
+        )
+
+    def check_ui_glyphs(self) -> None:
+        """Warn once when no font can show the UI language (called after the first paint)."""
+        self.glyph_warning.check(QCoreApplication.translate("MainWindow", "&File"))
+
+    def _warn_missing_font(self, message: str) -> None:
+        self.status.set_status(message)
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(APP_DISPLAY_NAME)
+        box.setText(message)
+        box.setObjectName("missingFontWarning")
+        box.open()
 
     def _restore_state(self) -> None:
         ids = list(self.services.modes)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from assistant import APP_DISPLAY_NAME
 from assistant.core.config.store import on_change
+from assistant.ui.language_menu import LanguageMenu
 from assistant.ui.qt_keys import set_shortcut
 from assistant.ui.settings_qt import QtSettings
 from assistant.ui.theme import ThemeMenu
@@ -43,6 +44,8 @@ def build_menus(window: MainWindow) -> QAction:
     local_only.triggered.connect(lambda enabled: _choose_local_only(window, enabled))
     settings_menu.addAction(local_only)
     settings_menu.addAction(_stop_loops_action(window))
+    settings_menu.addSeparator()
+    settings_menu.addMenu(LanguageMenu(window.settings_qt, window))
     help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
     help_menu.addAction(providers.welcome_action)
     about = help_menu.addAction(QCoreApplication.translate("MainWindow", "About"))
