@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from assistant.core.text.languages import lexer_alias
 
 _FENCED = re.compile(
     r"\A\s*(?P<fence>`{3,}|~{3,})[^\n]*\n(?P<body>.*?)\n?(?P=fence)\s*\Z", re.DOTALL
@@ -16,3 +19,53 @@ def code_to_insert(answer: str) -> str:
     """
     match = _FENCED.match(answer)
     return match.group("body") if match else answer
+
+
+# An opening fence: up to 3 spaces, 3+ backticks or tildes, an info string; closed by the same
+# fence character at least as long, or by the end of the answer (an answer cut short).
+_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """One fenced block of an answer: its info string's first word and its body."""
+
+    language: str
+    body: str
+    closed: bool
+
+
+def fenced_blocks(answer: str) -> list[CodeBlock]:
+    """Every fenced code block of a Markdown answer, in order (an unclosed last one included)."""
+    blocks: list[CodeBlock] = []
+    position = 0
+    while (opening := _OPEN.search(answer, position)) is not None:
+        fence = opening.group("fence")
+        info = opening.group("info").strip()
+        language = info.split()[0].strip("{}.") if info else ""
+        body_start = opening.end() + 1
+        closing = re.compile(rf"^ {{0,3}}{fence[0]}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
+        end = closing.search(answer, body_start) if body_start <= len(answer) else None
+        if end is None:
+            blocks.append(CodeBlock(language, answer[body_start:], closed=False))
+            break
+        blocks.append(CodeBlock(language, answer[body_start : end.start()], closed=True))
+        position = end.end()
+    return blocks
+
+
+def code_from_answer(answer: str, language: str = "") -> str:
+    """The code an answer proposes: its fenced block matching ``language`` when several (else the
+    longest), the only block when one, the whole answer when it has none."""
+    blocks = fenced_blocks(answer)
+    if not blocks:
+        return answer
+    if len(blocks) > 1 and language:
+        wanted = lexer_alias(language) or language.lower()
+        matching = [block for block in blocks if _same_language(block.language, wanted)]
+        blocks = matching or blocks
+    return max(blocks, key=lambda block: len(block.body)).body
+
+
+def _same_language(name: str, wanted: str) -> bool:
+    return bool(name) and (name.lower() == wanted or lexer_alias(name) == wanted)
