@@ -53,15 +53,21 @@ def export(
         QCoreApplication.translate("AnswerPanel", "Save answer as"),
         default_name,
         QCoreApplication.translate(
-            "AnswerPanel", "Markdown (*.md);;Web page (*.html);;Text (*.txt);;All files (*)"
+            "AnswerPanel",
+            "Markdown (*.md);;Web page (*.html);;PDF (*.pdf);;Text (*.txt);;All files (*)",
         ),
     )
     if not path:
         return ""
     try:
-        data = content(path, text)
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(data)
+        if path.lower().endswith(".pdf"):
+            from assistant.ui.pdf_export import write_pdf
+
+            write_pdf(path, content(path[:-4] + ".html", text), default_name)
+        else:
+            data = content(path, text)
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(data)
     except OSError as exc:
         QMessageBox.warning(
             parent, QCoreApplication.translate("AnswerPanel", "Save answer as"), str(exc)

@@ -41,6 +41,11 @@ def scripts_in(text: str) -> set[WritingSystem]:
     return found
 
 
+def script_name(system: WritingSystem) -> str:
+    """The script's name in itself (中文, 日本語, 한국어)."""
+    return _SCRIPT_NAMES[system]
+
+
 def has_font_for(system: WritingSystem) -> bool:
     """True when an installed font supports ``system``."""
     return bool(QFontDatabase.families(system))
@@ -64,7 +69,7 @@ class GlyphWarning:
         for system in sorted(scripts_in(text) - self._checked, key=lambda s: s.value):
             self._checked.add(system)
             if not self._has_font(system):
-                missing.append(_SCRIPT_NAMES[system])
+                missing.append(script_name(system))
         if not missing:
             return False
         self._warn(missing_font_message(missing))

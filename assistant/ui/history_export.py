@@ -22,6 +22,7 @@ SUFFIX_FORMATS: Final = {
     ".html": "html",
     ".htm": "html",
     ".txt": "txt",
+    ".pdf": "pdf",
 }
 
 
@@ -35,6 +36,7 @@ def open_export_dialog(
     filters = {
         QCoreApplication.translate("HistoryPanel", "HTML page (*.html *.htm)"): "html",
         QCoreApplication.translate("HistoryPanel", "Markdown (*.md *.markdown)"): "md",
+        QCoreApplication.translate("HistoryPanel", "PDF (*.pdf)"): "pdf",
         QCoreApplication.translate("HistoryPanel", "Text (*.txt)"): "txt",
     }
     dialog.setNameFilters(list(filters))
@@ -52,6 +54,11 @@ def open_export_dialog(
 def write_export(path: Path, records: Sequence[Record], fmt: str | None = None) -> None:
     """Write ``records`` to ``path`` as its suffix says (else ``fmt``, else Markdown)."""
     chosen = SUFFIX_FORMATS.get(path.suffix.lower()) or fmt or "md"
+    if chosen == "pdf":
+        from assistant.ui.pdf_export import write_pdf
+
+        write_pdf(path, export.render(records, "html"), records[0].title if records else "")
+        return
     path.write_text(export.render(records, chosen), encoding="utf-8", newline="")
 
 
