@@ -93,3 +93,32 @@ def test_the_menu_sets_the_theme_and_shows_changes_made_elsewhere(
     settings.store.set("theme", "light")
     assert menu.theme_actions["light"].isChecked()
     assert not menu.theme_actions["dark"].isChecked()
+
+
+def test_the_whole_window_switches_live_in_a_screenshot(
+    qtbot: QtBot, qapp: QApplication, desktop: str
+) -> None:
+    from assistant.core.config.settings import Settings
+    from tests.ui.windows import open_window
+
+    win = open_window(qtbot, Settings())
+    win.resize(900, 600)
+
+    def mean_lightness() -> float:
+        qapp.processEvents()
+        image = win.grab().toImage()
+        step = 7
+        points = [
+            image.pixelColor(x, y).lightnessF()
+            for x in range(0, image.width(), step)
+            for y in range(0, image.height(), step)
+        ]
+        return sum(points) / len(points)
+
+    win.settings_qt.store.set("theme", "light")
+    light = mean_lightness()
+    win.settings_qt.store.set("theme", "dark")
+    dark = mean_lightness()
+    assert light > 0.7 and dark < 0.35, (light, dark)  # the same window, repainted at once
+    win.settings_qt.store.set("theme", "light")
+    assert abs(mean_lightness() - light) < 0.02  # and back
