@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from assistant.core.prompts.modes import Field, Mode
 from assistant.ui.code_editor import CodeEditor
+from assistant.ui.qt_keys import set_keys
 
 FieldWidget = QLineEdit | QPlainTextEdit | CodeEditor | QComboBox | QSpinBox | QCheckBox
 
@@ -106,6 +107,8 @@ class ModeForm(QWidget):
             widget = QLineEdit()
             widget.setPlaceholderText(tr_mode(field.placeholder))
             widget.setClearButtonEnabled(True)
+            if field.choices:  # suggestions: any text is accepted
+                _suggest(widget, field.choices)
             widget.textChanged.connect(self.sig_changed)
         if field.name == self.mode.language_field:  # code editors follow this field
             if isinstance(widget, QComboBox):
@@ -228,6 +231,16 @@ class ModeForm(QWidget):
         field = self.mode.field(self.mode.language_field or "")
         if field is not None and not self._value(field.name):
             self._guess_timer.start()
+
+
+def _suggest(editor: QLineEdit, choices: tuple[str, ...]) -> None:
+    """Offer ``choices`` as completions of what is typed (matching anywhere, any case)."""
+    from PySide6.QtWidgets import QCompleter
+
+    completer = QCompleter([tr_mode(choice) for choice in choices], editor)
+    set_keys(completer, "caseSensitivity", "CaseInsensitive")
+    set_keys(completer, "filterMode", "MatchContains")
+    editor.setCompleter(completer)
 
 
 def _split_utf16(text: str, position: int) -> tuple[str, str]:

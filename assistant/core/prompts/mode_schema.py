@@ -9,10 +9,12 @@ File format (unknown keys are errors, so typos do not pass silently)::
     title = "Article"
     description = "…"
     group = "Writing"         # GUI grouping;  icon = "article";  order = 10 (display order)
-    output = "markdown"       # or "code" (then output_language_field = "<field>")
+    output = "markdown"       # or "code" (then output_language_field = "<field>"), or "table"
+    columns = ["text", "label"]   # output = "table": the columns of the JSON lines the model writes
     main_field = "notes"      # the field the CLI reads from stdin (default: first code/multiline)
     language_field = "lang"   # optional: language of the main field's code ("" -> detected)
     after_cursor_field = "after"  # optional: gets the main code after the cursor (GUI: one editor)
+    answer_replaces = "code"  # optional: the answer is a new version of this field (diff, apply)
 
     [params]                  # defaults: temperature, max_tokens, top_p, stop
     temperature = 0.7
@@ -164,6 +166,8 @@ _MODE_KEYS = frozenset(
         "language_field",
         "main_field",
         "after_cursor_field",
+        "answer_replaces",
+        "columns",
         "params",
         "prompt",
         "fields",
@@ -231,6 +235,12 @@ class _ModeParser:
                 "after_cursor_field must be a code field, main_field another one",
                 ("after_cursor_field",),
             )
+        answer_replaces = _optional_name(data, "answer_replaces", names)
+        if answer_replaces is not None and kinds[answer_replaces] not in ("multiline", "code"):
+            raise _SchemaError(
+                "answer_replaces must name a multiline or code field", ("answer_replaces",)
+            )
+        columns = _columns(data.get("columns"), output)
         system, user = self._prompt(names, check_templates)
         return Mode(
             id=mode_id,
@@ -249,6 +259,8 @@ class _ModeParser:
             order=_typed(data, "order", int, 1000),
             source=source,
             after_cursor_field=after_cursor_field,
+            answer_replaces=answer_replaces,
+            columns=columns,
         )
 
     def _prompt(self, names: list[str], check_templates: bool) -> tuple[str, str]:
@@ -293,6 +305,19 @@ def _optional_name(table: Mapping[str, Any], key: str, names: list[str]) -> str 
     if value not in names:
         raise _SchemaError(f"{key} {value!r} is not a field", (key,))
     return str(value)
+
+
+def _columns(value: object, output: str) -> tuple[str, ...]:
+    """The table columns: required (identifiers, no duplicates) for, and only for, tables."""
+    if output != "table":
+        if value is not None:
+            raise _SchemaError("columns are only for output = 'table'", ("columns",))
+        return ()
+    if not isinstance(value, list) or not value or not all(isinstance(c, str) for c in value):
+        raise _SchemaError("output = 'table' needs columns = [\"name\", …]", ("columns",))
+    if len(set(value)) != len(value) or not all(name.isidentifier() for name in value):
+        raise _SchemaError("columns must be distinct names (letters, digits, '_')", ("columns",))
+    return tuple(value)
 
 
 def _default_main_field(fields: tuple[Field, ...]) -> str:

@@ -13,7 +13,7 @@ from assistant.core.providers.params import GenerationParams
 from assistant.core.text import languages
 
 FieldKind = Literal["text", "multiline", "code", "choice", "int", "bool"]
-OutputKind = Literal["markdown", "code"]
+OutputKind = Literal["markdown", "code", "table"]
 FieldValue = str | int | bool
 
 FIELD_KINDS: tuple[str, ...] = get_args(FieldKind)
@@ -168,6 +168,10 @@ class Mode:
     ``output_language_field`` names the field holding the answer's language.
     ``after_cursor_field`` names a code field that the GUI does not show: the main field's editor
     is split at its cursor, the text before it is the main field, the text after it this field.
+    ``answer_replaces`` names the field whose text the answer is a new version of (code-fix,
+    rewrite): the answer can be shown as a diff against it and applied to it. For
+    ``output == "table"`` the model answers in JSON lines and ``columns`` names the table's
+    columns (see :mod:`assistant.core.text.table_answers`).
     """
 
     id: str
@@ -186,6 +190,8 @@ class Mode:
     order: int = 1000
     source: str = ""
     after_cursor_field: str | None = None
+    answer_replaces: str | None = None
+    columns: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field | None:
         """The field called ``name``, or None if this mode has none."""
@@ -240,6 +246,8 @@ class Mode:
 
     def output_language(self, values: Mapping[str, object]) -> str:
         """The pygments alias to highlight the answer with ("markdown" for prose answers)."""
+        if self.output == "table":
+            return "json"  # JSON lines, shown as they stream (then as a table)
         if self.output != "code" or not self.output_language_field:
             return "markdown"
         chosen = values.get(self.output_language_field)

@@ -52,7 +52,23 @@ __all__ = [
     "user_modes_dir",
 ]
 
-BUILTIN_ORDER = ("article", "ad-copy", "code-complete", "code-explain")
+BUILTIN_ORDER = (
+    "article",
+    "ad-copy",
+    "code-complete",
+    "code-explain",
+    "code-fix",
+    "code-optimize",
+    "code-generate",
+    "code-tests",
+    "summarize",
+    "translate",
+    "rewrite",
+    "sentiment",
+    "classify",
+    "reply",
+    "script",
+)
 
 
 class ModeCatalog(dict[str, Mode]):

@@ -64,7 +64,7 @@ def test_builtin_modes_load_in_product_order() -> None:
 
 
 def test_mode_attributes_the_gui_and_cli_rely_on() -> None:
-    article, ads, complete, explain = (MODES[mode_id] for mode_id in BUILTIN_ORDER)
+    article, ads, complete, explain = (MODES[mode_id] for mode_id in BUILTIN_ORDER[:4])
     assert article.field_names == ("topic", "audience", "tone", "length", "outline", "notes")
     assert article.main_field == "notes" and article.output == "markdown"
     assert get(article, "length").default == 600 and get(article, "length").kind == "int"
@@ -285,7 +285,7 @@ def test_broken_user_files_are_reported_not_fatal(user_dir: Path) -> None:
     (user_dir / "e-binary.toml").write_bytes(b"\xff\xfe\x00")
     (user_dir / "fine.toml").write_text(MINIMAL, encoding="utf-8")
     catalog = load_modes()
-    assert "fine" in catalog and list(catalog)[:4] == list(BUILTIN_ORDER)
+    assert "fine" in catalog and list(catalog)[: len(BUILTIN_ORDER)] == list(BUILTIN_ORDER)
     messages = {Path(error.source).name: error.message for error in catalog.errors}
     assert list(messages) == [
         "a-bad-toml.toml",
@@ -322,6 +322,14 @@ def test_a_sandbox_escape_in_a_user_template_fails_safely(user_dir: Path) -> Non
         (("required = true", 'kind = "int"\nminimum = 5\ndefault = 1'), "at least 5"),
         (("[prompt]", '[params]\ntemperature = "hot"\n[prompt]'), "temperature"),
         (("user = ", 'system = "{% if %}"\nuser = '), "syntax error"),
+        (('title = "Haiku"', 'title = "Haiku"\noutput = "table"'), "needs columns"),
+        (('title = "Haiku"', 'title = "Haiku"\ncolumns = ["a"]'), "only for output = 'table'"),
+        (
+            ('title = "Haiku"', 'title = "Haiku"\noutput = "table"\ncolumns = ["a", "a"]'),
+            "distinct",
+        ),
+        (('title = "Haiku"', 'title = "Haiku"\nanswer_replaces = "x"'), "answer_replaces 'x'"),
+        (('title = "Haiku"', 'title = "Haiku"\nanswer_replaces = "subject"'), "multiline or code"),
     ],
 )
 def test_schema_errors_are_explained(change: tuple[str, str], message: str) -> None:
