@@ -2,8 +2,9 @@
 
 It speaks enough of the OpenAI protocol for the app (``GET /v1/models``,
 ``POST /v1/chat/completions`` streaming with real SSE framing over chunked HTTP/1.1, and
-non-streaming), records every request, and can be told to misbehave (status codes, HTML pages,
-malformed events, dropped or stalled streams, empty answers).
+non-streaming; Azure OpenAI's ``/openai/deployments/{name}/chat/completions`` and
+``/openai/models`` with an ``api-key`` header too), records every request, and can be told to
+misbehave (status codes, HTML pages, malformed events, dropped or stalled streams, empty answers).
 
     with FakeOpenAIServer() as server:
         server.reply = "Hello!"
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import select
 import socket
 import threading
@@ -29,6 +31,8 @@ from typing import Any, Literal
 
 LLAMA_CPP_N_ERROR = "Field 'n': Value must be between 1 <= value <= 1"
 DEFAULT_MODELS = ("fake-model", "fake-model-large")
+AZURE_CHAT = re.compile(r"/openai/deployments/[^/]+/chat/completions")
+"""Azure OpenAI's chat path (the deployment in place of the model)."""
 
 FaultKind = Literal["status", "html", "malformed", "drop", "stall", "empty"]
 ReplyFunc = Callable[["RecordedRequest", int], str]
@@ -42,6 +46,8 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     body: Any
+    query: str = ""
+    """The query string (``api-version=...`` of Azure requests)."""
 
     @property
     def authorization(self) -> str | None:
@@ -139,6 +145,8 @@ class FakeOpenAIServer:
         self.echo_key_in_errors = False
         """Like some real servers, repeat the key that was sent in the 401 error message."""
         self.models: list[str] = list(DEFAULT_MODELS)
+        self.usage_override: dict[str, Any] | None = None
+        """The usage object to report instead of the counted one (e.g. with cached tokens)."""
         self.fault: Fault | None = None
         self.requests: list[RecordedRequest] = []
         self._disconnects = 0
@@ -297,16 +305,22 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(body=body)
 
     def _serve(self, body: Any) -> None:
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         request = RecordedRequest(
             method=self.command,
             path=path,
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
+            query=query,
         )
         self.owner._record(request)
         owner = self.owner
-        if owner.api_key is not None and request.authorization != f"Bearer {owner.api_key}":
+        azure_key = request.headers.get("api-key")  # Azure OpenAI sends its key in this header
+        if (
+            owner.api_key is not None
+            and request.authorization != f"Bearer {owner.api_key}"
+            and azure_key != owner.api_key
+        ):
             sent = (request.authorization or "").removeprefix("Bearer ")
             message = f"Incorrect API key provided: {sent}." if owner.echo_key_in_errors else ""
             body = _error_body(message or "Incorrect API key provided.", code="invalid_api_key")
@@ -319,12 +333,14 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "html":
             self._html(fault.status)
             return
-        if self.command == "GET" and path == "/v1/models":
+        if self.command == "GET" and path in ("/v1/models", "/openai/models"):
             data = [
                 {"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in owner.models
             ]
             self._json(200, {"object": "list", "data": data})
-        elif self.command == "POST" and path == "/v1/chat/completions":
+        elif self.command == "POST" and (
+            path == "/v1/chat/completions" or AZURE_CHAT.fullmatch(path) is not None
+        ):
             self._chat(request, fault)
         else:
             self._json(404, _error_body(f"Unknown path {path}", code="not_found"))
@@ -354,7 +370,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "empty":
             texts = ["" for _ in texts]
         model = str(body.get("model") or "fake-model")
-        usage = _usage(body, texts, owner.delta_size)
+        usage = owner.usage_override or _usage(body, texts, owner.delta_size)
         if not body.get("stream"):
             choices = [
                 {

@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from assistant import __version__
 from assistant.core.engine.host import HOST_FLAG
 
-COMMAND_MODULES = ("assistant.cli.run", "assistant.cli.models", "assistant.cli.history")
+COMMAND_MODULES = (
+    "assistant.cli.run",
+    "assistant.cli.models",
+    "assistant.cli.history",
+    "assistant.cli.providers",
+    "assistant.cli.usage",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

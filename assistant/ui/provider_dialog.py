@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 
 from assistant.core.config.store import SettingsStore
 from assistant.core.providers.client import Endpoint, list_server_models
+from assistant.core.providers.presets import preset, preset_for
 from assistant.core.providers.profiles import (
+    AZURE_API_VERSION,
     LM_STUDIO_EXAMPLE_URL,
     OLLAMA_EXAMPLE_URL,
     OPENAI_BASE_URL,
@@ -38,6 +40,7 @@ from assistant.core.providers.profiles import (
 )
 from assistant.core.providers.secrets import KeyStore
 from assistant.ui.background import run_in_background
+from assistant.ui.provider_presets import PresetPicker, key_hint
 
 
 class ProviderDialog(QDialog):
@@ -78,12 +81,23 @@ class ProviderDialog(QDialog):
         buttons.addWidget(add)
         buttons.addWidget(self.remove_button)
         left.addLayout(buttons)
+        self.preset_picker = PresetPicker()
+        self.preset_picker.sig_chosen.connect(self.add_preset)
+        left.addWidget(self.preset_picker)
 
         self.name = QLineEdit()
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Built-in engine"), "builtin")
         self.kind.addItem(self.tr("OpenAI"), "openai")
         self.kind.addItem(self.tr("OpenAI-compatible server"), "compatible")
+        self.kind.addItem(self.tr("Azure OpenAI"), "azure")
+        self.api_version = QLineEdit()
+        self.api_version.setObjectName("apiVersionEdit")
+        self.api_version.setPlaceholderText(AZURE_API_VERSION)
+        self.key_link = QLabel()
+        self.key_link.setObjectName("keyLink")
+        self.key_link.setWordWrap(True)
+        self.key_link.setOpenExternalLinks(True)
         self.base_url = QLineEdit()
         self.base_url.setPlaceholderText(OLLAMA_EXAMPLE_URL)
         presets = QHBoxLayout()
@@ -129,13 +143,16 @@ class ProviderDialog(QDialog):
         form.addRow(self.tr("Server URL"), self.base_url)
         form.addRow("", presets)
         form.addRow(self.tr("Model"), self.model)
+        form.addRow(self.tr("API version"), self.api_version)
         form.addRow("", self.needs_key)
         form.addRow(self.tr("API key"), self.api_key)
+        form.addRow("", self.key_link)
         form.addRow("", self.key_note)
         form.addRow(self.tr("Context window"), self.context)
         form.addRow(self.tr("Proxy"), self.proxy)
         form.addRow(self.test_button, self.test_result)
         self._url_rows = [self.base_url, self.needs_key, self.api_key, self.proxy]
+        self._form = form
 
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -152,7 +169,7 @@ class ProviderDialog(QDialog):
         outer.addLayout(top)
         outer.addWidget(box)
 
-        for widget in (self.name, self.base_url, self.api_key, self.proxy):
+        for widget in (self.name, self.base_url, self.api_key, self.proxy, self.api_version):
             widget.textEdited.connect(self._store_current)
         self.model.currentTextChanged.connect(self._store_current)
         self.kind.currentIndexChanged.connect(self._store_current)
@@ -204,6 +221,9 @@ class ProviderDialog(QDialog):
         self.key_note.setText(self._keys.status_message or "")
         self.context.setValue(profile.context_window or 0)
         self.proxy.setText(profile.proxy)
+        self.api_version.setText(profile.api_version)
+        self._show_kind(profile.kind)
+        self.key_link.setText(key_hint(self, preset_for(profile)))
         self.test_result.clear()
         builtin = profile.is_builtin
         for widget in (*self._url_rows, self.kind, self.name):
@@ -227,7 +247,9 @@ class ProviderDialog(QDialog):
             needs_key=self.needs_key.isChecked(),
             context_window=self.context.value() or None,
             proxy=self.proxy.text().strip(),
+            api_version=self.api_version.text().strip() if kind == "azure" else "",
         )
+        self._show_kind(kind)
         if self.api_key.text():
             self._pending_keys[updated.name] = self.api_key.text()
         self._profiles[row] = updated
@@ -249,6 +271,30 @@ class ProviderDialog(QDialog):
         self.list.setCurrentRow(len(self._profiles) - 1)
         self.name.setFocus()
         self.name.selectAll()
+
+    def add_preset(self, preset_id: str) -> ProviderProfile | None:
+        """Add a profile made from the preset ``preset_id`` and show it (paste the key next)."""
+        found = preset(preset_id)
+        if found is None:
+            return None
+        name, number = found.name, 2
+        while any(p.name == name for p in self._profiles):
+            name, number = f"{found.name} {number}", number + 1
+        profile = found.profile(name)
+        self._profiles.append(profile)
+        self._refill_list()
+        self.list.setCurrentRow(len(self._profiles) - 1)
+        self._show_profile(len(self._profiles) - 1)
+        self.api_key.setFocus()
+        return profile
+
+    def _show_kind(self, kind: str) -> None:
+        """Azure profiles name a deployment and an API version; other kinds a model."""
+        azure = kind == "azure"
+        self._form.setRowVisible(self.api_version, azure)
+        label = self._form.labelForField(self.model)
+        if isinstance(label, QLabel):
+            label.setText(self.tr("Deployment") if azure else self.tr("Model"))
 
     def _renames(self) -> dict[str, str]:
         """Stored name → new name of profiles renamed in this dialog (their keys follow them)."""
@@ -282,7 +328,10 @@ class ProviderDialog(QDialog):
         self.test_result.setText(self.tr("Connecting…"))
 
         def work() -> list[str]:
-            endpoint = self._resolve_endpoint(profile)
+            # a key pasted but not saved yet is the one to test (not "needs an API key")
+            endpoint = self._resolve_endpoint(
+                profile.with_changes(needs_key=False) if key else profile
+            )
             if key:
                 endpoint = replace(endpoint, api_key=key, max_retries=0)
             return list_server_models(endpoint)

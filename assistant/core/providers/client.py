@@ -287,11 +287,32 @@ class _ChatCall:
 
     def _add_usage(self, usage: Any) -> None:
         prev = self.usage or Usage(0, 0, 0)
+        cached = cached_tokens(usage)
+        if cached is not None or prev.cached_tokens is not None:
+            cached = (prev.cached_tokens or 0) + (cached or 0)
         self.usage = Usage(
             prev.prompt_tokens + int(usage.prompt_tokens or 0),
             prev.completion_tokens + int(usage.completion_tokens or 0),
             prev.total_tokens + int(usage.total_tokens or 0),
+            cached,
         )
+
+
+def cached_tokens(usage: Any) -> int | None:
+    """Prompt tokens served from the provider's cache, as each provider reports them.
+
+    OpenAI (and most compatible servers): ``prompt_tokens_details.cached_tokens``; DeepSeek:
+    ``prompt_cache_hit_tokens``; Moonshot: ``cached_tokens``. None when the usage says nothing.
+    """
+    details = getattr(usage, "prompt_tokens_details", None)
+    for value in (
+        getattr(details, "cached_tokens", None) if details is not None else None,
+        getattr(usage, "prompt_cache_hit_tokens", None),
+        getattr(usage, "cached_tokens", None),
+    ):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
 
 
 # -- SDK answers -----------------------------------------------------------------------------------

@@ -63,6 +63,9 @@ class Endpoint:
     repetition: float | None = None
     """Set only for llama.cpp's server (the built-in engine): its model's default Repetition
     strength; llama.cpp's sampler fields are then sent with every chat request (``sampling``)."""
+    api_version: str = ""
+    """Set only for Azure OpenAI: requests go to ``{base_url}/openai/deployments/{model}/...``
+    with ``?api-version=`` and an ``api-key`` header (the SDK's Azure client)."""
 
     def __repr__(self) -> str:  # never print the key or the proxy's password
         key = "None" if self.api_key is None else "'***'"
@@ -107,6 +110,15 @@ def open_client(endpoint: Endpoint) -> openai.OpenAI:
         )
     if http_client is None:
         raise _bad_proxy(endpoint)  # raised outside the handler: no chained ValueError
+    if endpoint.api_version:  # Azure: the deployment is the request's model (the SDK's routing)
+        return openai.AzureOpenAI(
+            api_key=endpoint.api_key or NO_KEY,
+            azure_endpoint=endpoint.base_url.rstrip("/"),
+            api_version=endpoint.api_version,
+            timeout=openai.Timeout(endpoint.read_timeout, connect=connect_timeout(endpoint)),
+            max_retries=0,
+            http_client=http_client,
+        )
     return openai.OpenAI(
         api_key=endpoint.api_key or NO_KEY,
         base_url=endpoint.base_url,
@@ -163,6 +175,8 @@ def request_headers(endpoint: Endpoint, attempt: int) -> dict[str, Any]:
         import openai
 
         headers["Authorization"] = openai.Omit()
+        if endpoint.api_version:  # Azure's key header
+            headers["api-key"] = openai.Omit()
     return headers
 
 

@@ -19,11 +19,16 @@ class Delta:
 
 @dataclass(frozen=True)
 class Usage:
-    """Token counts of the whole call (summed when variants were fetched one by one)."""
+    """Token counts of the whole call (summed when variants were fetched one by one).
+
+    ``cached_tokens``: how many of the prompt tokens the provider served from its prompt cache
+    (priced lower); None when the provider did not say.
+    """
 
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
+    cached_tokens: int | None = None
 
 
 @dataclass(frozen=True)

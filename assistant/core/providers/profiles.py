@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
-ProviderKind = Literal["builtin", "openai", "compatible"]
+ProviderKind = Literal["builtin", "openai", "compatible", "azure"]
 
 BUILTIN_NAME = "Built-in (local)"
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 OLLAMA_EXAMPLE_URL = "http://localhost:11434/v1"
 LM_STUDIO_EXAMPLE_URL = "http://localhost:1234/v1"
+AZURE_API_VERSION = "2024-10-21"
+"""Used when an Azure profile names none: the latest GA inference version (providers.toml)."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,11 @@ class ProviderProfile:
     ``proxy`` is a proxy URL for this profile only ('' = the system/environment proxy); loopback
     servers are always reached directly. Its ``user:password`` is kept in the keyring, not here
     (:func:`assistant.core.providers.secrets.keep_proxy_credentials`).
+
+    ``azure`` profiles: ``base_url`` is the resource's endpoint, ``model`` the deployment's name and
+    ``api_version`` the Azure API version. ``preset`` is the id of the preset the profile was made
+    from (:mod:`.presets`; '' = none), which also names its provider in the price table;
+    ``images``: whether its model takes images.
     """
 
     name: str
@@ -31,6 +38,13 @@ class ProviderProfile:
     needs_key: bool = False
     context_window: int | None = None
     proxy: str = ""
+    api_version: str = ""
+    preset: str = ""
+    images: bool = False
+
+    @property
+    def is_azure(self) -> bool:
+        return self.kind == "azure"
 
     @property
     def is_builtin(self) -> bool:

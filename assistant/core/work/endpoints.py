@@ -16,7 +16,7 @@ from assistant.core.base.i18n import tr
 from assistant.core.providers.connection import Endpoint
 from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.network_policy import check_allowed, split_proxy_credentials
-from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.providers.profiles import AZURE_API_VERSION, ProviderProfile
 
 if TYPE_CHECKING:
     from assistant.core.config.settings import Settings
@@ -77,7 +77,7 @@ class ProviderResolver:
                     "{provider}", profile.name
                 ),
             )
-        key = self._keys.get(profile.name)
+        key = self._keys.get(profile.name) or _key_from_environment(profile)
         if profile.needs_key and not key:
             raise ProviderError(
                 "auth",
@@ -93,6 +93,7 @@ class ProviderResolver:
             max_retries=self.max_retries,
             proxy=self._keys.proxy_with_credentials(profile.proxy),
             local_only=self.local_only,
+            api_version=(profile.api_version or AZURE_API_VERSION) if profile.is_azure else "",
         )
 
     @property
@@ -147,6 +148,16 @@ class ProviderResolver:
             engine, self._engine = self._engine, None
         if engine is not None:
             engine.stop()
+
+
+def _key_from_environment(profile: ProviderProfile) -> str | None:
+    """The key in the environment variable of the profile's preset (e.g. DEEPSEEK_API_KEY)."""
+    import os
+
+    from assistant.core.providers.presets import preset_for
+
+    found = preset_for(profile)
+    return (os.environ.get(found.key_env) or None) if found and found.key_env else None
 
 
 def _with_prompt_cache(config: EngineConfig, running: EngineConfig | None) -> EngineConfig:
