@@ -1,5 +1,12 @@
 """The one request builder: (mode, values, profile, parameters, overrides) -> a GenerationRequest.
 
+API note: :func:`build_request` makes a first request; :func:`build_follow_up` (thread,
+instruction[, selection]) makes a follow-up whose messages are the thread so far (system prompt,
+the original user message, the model's answer, …, the current version) plus the new instruction,
+and whose ``follow_up`` tells the history which turn and version to store
+(``ThreadStore(history).recorder(request.follow_up)`` in :mod:`assistant.core.storage.threads`).
+Threads, turns and versions are in :mod:`.threads`, quick actions in :mod:`.quick_actions`.
+
 The window's Generate, its crash recovery (Continue / Regenerate) and ``assistant run`` all build
 their requests here, so values are checked once and parameters are merged one way: the mode's
 defaults, then the person's saved parameters for the mode, then this request's overrides (the
@@ -16,7 +23,9 @@ from typing import Any
 
 from assistant.core.base.i18n import tr
 from assistant.core.prompts.modes import InvalidValues, Mode, render_messages
-from assistant.core.prompts.templates import TemplateError, render
+from assistant.core.prompts.selection import selection_message
+from assistant.core.prompts.templates import TemplateError, code_block, render
+from assistant.core.prompts.threads import FollowUp, Selection, Thread
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.profiles import ProviderProfile
 
@@ -34,6 +43,8 @@ class GenerationRequest:
     params: GenerationParams
     prefix: str = ""
     """Text already shown for variant 0 (continuing an interrupted answer); deltas extend it."""
+    follow_up: FollowUp | None = None
+    """Set for a follow-up: the turn it adds to a history record (stored as a new version)."""
 
     @property
     def model(self) -> str:
@@ -79,6 +90,60 @@ def build_request(
         raise RequestError([message.replace("{error}", str(exc))]) from exc
     params = merge_params(mode, parameters, overrides)
     return GenerationRequest(mode.id, dict(fields), messages, profile, params)
+
+
+FULL_TEXT_NOTE = "Here is the whole text as it is now:\n{text}\n\n{instruction}"
+"""Sent before an instruction whose base version was spliced from a selection reply (the model
+last wrote only the part)."""
+
+
+def build_follow_up(
+    mode: Mode,
+    thread: Thread,
+    instruction: str,
+    profile: ProviderProfile,
+    parameters: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    base_version: int | None = None,
+    selection: Selection | None = None,
+    kind: str | None = None,
+    action: str = "",
+    fields: Mapping[str, Any] | None = None,
+) -> GenerationRequest:
+    """The request that follows up on version ``base_version`` (default: the current one).
+
+    ``kind`` defaults to "selection" with a ``selection`` (rewrite only that span) and to
+    "instruction" without; "question" asks about the text (or the span) without rewriting it.
+    Parameters merge as in :func:`build_request`, always with one variant. Raises RequestError.
+    """
+    if not instruction.strip():
+        raise RequestError([tr("Type an instruction for the follow-up.", _CONTEXT)])
+    number = thread.current if base_version is None else base_version
+    try:
+        base = thread.version(number)
+    except KeyError:
+        message = tr("Version {number} does not exist in this thread.", _CONTEXT)
+        raise RequestError([message.replace("{number}", str(number))]) from None
+    kind = kind or ("selection" if selection is not None else "instruction")
+    if kind == "selection" and selection is None:
+        raise RequestError([tr("Select the part of the answer to refine.", _CONTEXT)])
+    if selection is not None:
+        if selection.end > len(base.text) or selection.start == selection.end:
+            raise RequestError([tr("The selection is not part of this version.", _CONTEXT)])
+        sent = selection_message(instruction, selection.of(base.text), rewrite=kind != "question")
+    else:
+        sent = instruction
+    if base.text != base.reply:  # the model last wrote only a part: give it the whole text
+        sent = FULL_TEXT_NOTE.format(text=code_block(base.text), instruction=sent)
+    messages = [*thread.messages_for(number), {"role": "user", "content": sent}]
+    follow_up = FollowUp(
+        thread.record_id, kind, instruction, sent, number, base.text, selection, action
+    )
+    params = merge_params(mode, parameters, overrides).merged(n=1)
+    return GenerationRequest(
+        thread.mode, dict(fields or {}), messages, profile, params, follow_up=follow_up
+    )
 
 
 def prepare_templates(modes: Iterable[Mode]) -> None:

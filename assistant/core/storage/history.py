@@ -261,10 +261,12 @@ class HistoryStore:
             )
 
     def mark_interrupted(self) -> list[int]:
-        """Mark 'streaming' records whose process is gone as 'interrupted'; returns their ids.
+        """Mark 'streaming' records and follow-up versions whose process is gone as
+        'interrupted'; returns the ids of their records.
 
         Records being written by a live process (this one or another instance) are left alone.
         """
+        now = time.time()
         with self.database.transaction() as connection:
             rows = connection.execute(
                 "SELECT id, owner FROM records WHERE status = ? ORDER BY id", (RunStatus.STREAMING,)
@@ -272,9 +274,22 @@ class HistoryStore:
             dead = [int(row[0]) for row in rows if not owner_alive(row[1])]
             connection.executemany(
                 "UPDATE records SET status = ?, updated_at = ? WHERE id = ?",
-                [(RunStatus.INTERRUPTED, time.time(), record_id) for record_id in dead],
+                [(RunStatus.INTERRUPTED, now, record_id) for record_id in dead],
             )
-        return dead
+            versions = connection.execute(
+                "SELECT record_id, number, owner FROM versions WHERE status = ?",
+                (RunStatus.STREAMING,),
+            ).fetchall()
+            gone = [(int(r[0]), int(r[1])) for r in versions if not owner_alive(r[2])]
+            connection.executemany(
+                "UPDATE versions SET status = ?, updated_at = ? WHERE record_id = ? AND number = ?",
+                [(RunStatus.INTERRUPTED, now, record_id, number) for record_id, number in gone],
+            )
+            connection.executemany(
+                "UPDATE records SET updated_at = ? WHERE id = ?",
+                [(now, record_id) for record_id, _ in gone],
+            )
+        return sorted(set(dead) | {record_id for record_id, _ in gone})
 
     # --- reading --------------------------------------------------------------------------------
 

@@ -93,6 +93,51 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         )
         """,
     ),
+    # v2: a record is a thread. Turn 0 and version 1 are the record itself; follow-ups add turns
+    # (what the person asked) and versions (the answers), numbered from 1 and 2 per record.
+    (
+        "ALTER TABLE records ADD COLUMN current_version INTEGER NOT NULL DEFAULT 1",
+        """
+        CREATE TABLE turns (
+            record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+            number INTEGER NOT NULL CHECK (number >= 1),
+            kind TEXT NOT NULL,
+            instruction TEXT NOT NULL,
+            sent TEXT NOT NULL,
+            action TEXT NOT NULL DEFAULT '',
+            base_version INTEGER NOT NULL,
+            selection_start INTEGER,
+            selection_end INTEGER,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (record_id, number)
+        )
+        """,
+        """
+        CREATE TABLE versions (
+            record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+            number INTEGER NOT NULL CHECK (number >= 2),
+            turn INTEGER NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            reply TEXT NOT NULL DEFAULT '',
+            provider TEXT NOT NULL DEFAULT '',
+            base_url TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            params TEXT NOT NULL DEFAULT '{}',
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            total_tokens INTEGER,
+            first_token_ms INTEGER,
+            total_ms INTEGER,
+            status TEXT NOT NULL DEFAULT 'streaming',
+            error TEXT,
+            owner TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (record_id, number)
+        )
+        """,
+        "CREATE INDEX versions_streaming ON versions (status) WHERE status = 'streaming'",
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -340,6 +340,7 @@ def continuation(request: GenerationRequest, partial: str) -> GenerationRequest:
         request.profile,
         request.params.merged(n=1),
         prefix=partial,
+        follow_up=request.follow_up,
     )
 
 

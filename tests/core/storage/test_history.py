@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import socket
 import sqlite3
@@ -486,7 +487,31 @@ def test_a_record_left_by_an_earlier_process_with_our_pid_is_interrupted(
 
 # Data a database of each earlier version may hold (v0: an empty file). When adding migration
 # v(N+1), add a seed for vN and a check in test_migrates_from_every_earlier_version.
-SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {0: lambda connection: None}
+
+
+def _seed_v1(connection: sqlite3.Connection) -> None:
+    """A v1 record with an answer (it becomes a thread: turn 0, version 1)."""
+    connection.execute(
+        "INSERT INTO records (uuid, created_at, updated_at, mode, title, fields, messages, "
+        "answers, status, fields_text, answer_text) VALUES (?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            "u1",
+            "article",
+            "Seeded",
+            json.dumps({"topic": "Seeded tides"}),
+            json.dumps([{"role": "user", "content": "Write {x} \\ 🌊"}], ensure_ascii=False),
+            json.dumps(["A seeded answer"]),
+            "complete",
+            "Seeded tides",
+            "A seeded answer",
+        ),
+    )
+
+
+SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    0: lambda connection: None,
+    1: _seed_v1,
+}
 
 
 @pytest.mark.parametrize("version", range(SCHEMA_VERSION))
@@ -503,6 +528,17 @@ def test_migrates_from_every_earlier_version(db_path: Path, version: int) -> Non
     assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     check.close()
+    if version >= 1:  # a v1 record is a thread of one turn and one version
+        from assistant.core.storage.threads import ThreadStore
+
+        thread = ThreadStore(history).thread(1)
+        assert thread is not None and thread.current == 1
+        assert [v.text for v in thread.versions] == ["A seeded answer"]
+        assert thread.turns[0].sent == "Write {x} \\ 🌊"
+        assert thread.messages_for() == [
+            {"role": "user", "content": "Write {x} \\ 🌊"},
+            {"role": "assistant", "content": "A seeded answer"},
+        ]
     record_id = start(history, topic="after migration")
     assert [r.id for r in history.search("migration")] == [record_id]
     DraftStore(history).save("code", {"code": "x"})

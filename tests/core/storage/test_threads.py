@@ -1,0 +1,221 @@
+"""Threads in the history: follow-ups against the loopback server into a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.core.prompts.modes import builtin_modes
+from assistant.core.prompts.request import build_follow_up
+from assistant.core.prompts.threads import FollowUp, Selection, Thread
+from assistant.core.providers.profiles import ProviderProfile
+from assistant.core.storage.history import HistoryStore
+from assistant.core.storage.threads import ThreadStore
+from assistant.core.work.generation import DoneEvent, GenerationRequest, GenerationRun
+from tests.fakeserver import FakeOpenAIServer, Fault
+from tests.fixtures.loopback_run import LoopbackResolver
+
+MODES = builtin_modes()
+PROFILE = ProviderProfile("Loopback", "compatible", "http://unused", "fake-model")
+FIRST = [
+    {"role": "system", "content": "Be {{ brief }}."},
+    {"role": "user", "content": "Write about tides {x} \\ 🌊"},
+]
+# What a person and a model may write: braces, backslashes, emoji, NULs, control characters.
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1).filter(
+    lambda text: bool(text.strip())
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[HistoryStore]:
+    history = HistoryStore(tmp_path / "h.sqlite3")
+    yield history
+    history.close()
+
+
+def first_record(store: HistoryStore, answer: str = "Tides rise {twice} a day.") -> int:
+    record_id = store.start("article", {"topic": "tides"}, FIRST, "Loopback", "", "m", {})
+    store.finish(record_id, "complete", answers=[answer])
+    return record_id
+
+
+def read(store: HistoryStore, record_id: int) -> Thread:
+    thread = ThreadStore(store).thread(record_id)
+    assert thread is not None
+    return thread
+
+
+def follow_up(
+    server: FakeOpenAIServer, store: HistoryStore, request: GenerationRequest
+) -> DoneEvent:
+    assert request.follow_up is not None
+    recorder = ThreadStore(store).recorder(request.follow_up)
+    return GenerationRun(request, LoopbackResolver(server), recorder).run(
+        lambda event: None, threading.Event()
+    )
+
+
+def test_follow_ups_send_the_earlier_turns_in_order_and_store_versions(
+    openai_server: FakeOpenAIServer, store: HistoryStore
+) -> None:
+    record_id = first_record(store)
+    openai_server.reply = "Tides: twice daily."
+    request = build_follow_up(MODES["article"], read(store, record_id), "shorter", PROFILE)
+    done = follow_up(openai_server, store, request)
+    assert done.status == "complete" and done.record_id == record_id
+    openai_server.reply = "Tides, Sir, occur twice daily."
+    request = build_follow_up(MODES["article"], read(store, record_id), "more formal", PROFILE)
+    follow_up(openai_server, store, request)
+
+    sent = openai_server.chat_requests[-1].body["messages"]
+    assert sent == [
+        *FIRST,
+        {"role": "assistant", "content": "Tides rise {twice} a day."},
+        {"role": "user", "content": "shorter"},
+        {"role": "assistant", "content": "Tides: twice daily."},
+        {"role": "user", "content": "more formal"},
+    ]
+    thread = read(store, record_id)
+    assert [v.text for v in thread.versions] == [
+        "Tides rise {twice} a day.",
+        "Tides: twice daily.",
+        "Tides, Sir, occur twice daily.",
+    ]
+    assert [v.status for v in thread.versions] == ["complete"] * 3
+    assert thread.current == 3
+    assert [t.instruction for t in thread.turns] == ["", "shorter", "more formal"]
+    assert [r.id for r in store.search("Sir")] == [record_id]  # later versions are searchable
+
+
+def test_any_version_can_be_made_current_and_followed_up(
+    openai_server: FakeOpenAIServer, store: HistoryStore
+) -> None:
+    record_id = first_record(store)
+    for reply in ("second", "third"):
+        openai_server.reply = reply
+        follow_up(
+            openai_server,
+            store,
+            build_follow_up(MODES["article"], read(store, record_id), reply, PROFILE),
+        )
+    threads = ThreadStore(store)
+    threads.set_current(record_id, 2)
+    assert read(store, record_id).current == 2
+    with pytest.raises(KeyError):
+        threads.set_current(record_id, 9)
+    request = build_follow_up(MODES["article"], read(store, record_id), "again", PROFILE)
+    assert [m["content"] for m in request.messages][-3:] == ["second", "second", "again"]
+
+
+def test_a_refined_selection_keeps_the_rest_byte_for_byte(
+    openai_server: FakeOpenAIServer, store: HistoryStore
+) -> None:
+    answer = "# Tides\n\nFirst {para}.\n\nSecond \\ para 🌊.\n\nThird para.\n"
+    record_id = first_record(store, answer)
+    start = answer.index("Second")
+    span = Selection(start, answer.index("\n\nThird"))
+    openai_server.reply = "```\nA better second paragraph.\n```"
+    request = build_follow_up(
+        MODES["article"], read(store, record_id), "punchier", PROFILE, selection=span
+    )
+    follow_up(openai_server, store, request)
+    sent = openai_server.chat_requests[-1].body["messages"][-1]["content"]
+    assert "Second \\ para 🌊." in sent and "First {para}" not in sent
+    version = read(store, record_id).current_version
+    assert version.reply == openai_server.reply
+    assert version.text == answer[:start] + "A better second paragraph." + answer[span.end :]
+
+
+def test_a_question_does_not_replace_the_current_version(
+    openai_server: FakeOpenAIServer, store: HistoryStore
+) -> None:
+    record_id = first_record(store)
+    openai_server.reply = "It explains tides."
+    request = build_follow_up(
+        MODES["article"], read(store, record_id), "explain", PROFILE, kind="question"
+    )
+    follow_up(openai_server, store, request)
+    thread = read(store, record_id)
+    assert thread.current == 1 and thread.version(2).text == "It explains tides."
+
+
+def test_a_failed_follow_up_without_text_gives_the_current_place_back(
+    openai_server: FakeOpenAIServer, store: HistoryStore
+) -> None:
+    record_id = first_record(store)
+    openai_server.fault = Fault.server_error(503)
+    request = build_follow_up(MODES["article"], read(store, record_id), "shorter", PROFILE)
+    done = follow_up(openai_server, store, request)
+    assert done.status == "failed"
+    thread = read(store, record_id)
+    assert thread.current == 1
+    assert thread.version(2).status == "failed" and thread.version(2).error == done.error
+
+
+def test_a_version_of_a_dead_process_becomes_interrupted(store: HistoryStore) -> None:
+    record_id = first_record(store)
+    threads = ThreadStore(store)
+    base = FollowUp(record_id, "instruction", "shorter", "shorter", 1, "x")
+    _, number = threads.start_version(base)
+    threads.update_version(record_id, number, "partial", "partial")
+    assert store.mark_interrupted() == []  # this process is alive
+    with store.database.connection() as connection:
+        connection.execute(
+            "UPDATE versions SET owner = ?",
+            (f"{socket.gethostname()}:{os.getpid()}:an-earlier-process",),
+        )
+    assert store.mark_interrupted() == [record_id]
+    version = read(store, record_id).current_version
+    assert (version.number, version.status, version.text) == (number, "interrupted", "partial")
+
+
+def test_deleting_a_record_deletes_its_turns_and_versions(store: HistoryStore) -> None:
+    record_id = first_record(store)
+    ThreadStore(store).start_version(FollowUp(record_id, "instruction", "a", "a", 1, "x"))
+    store.delete(record_id)
+    store.purge_deleted()
+    with store.database.connection() as connection:
+        assert connection.execute("SELECT count(*) FROM versions").fetchone()[0] == 0
+        assert connection.execute("SELECT count(*) FROM turns").fetchone()[0] == 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=4), TEXT)
+def test_every_turn_is_stored_exactly_and_survives_reopening(
+    turns: list[tuple[str, str]], first_answer: str
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "h.sqlite3"
+        store = HistoryStore(path)
+        record_id = first_record(store, first_answer)
+        threads = ThreadStore(store)
+        for instruction, reply in turns:
+            request = build_follow_up(
+                MODES["article"], read(store, record_id), instruction, PROFILE
+            )
+            assert request.follow_up is not None
+            recorder = threads.recorder(request.follow_up)
+            recorder.start("article", {}, request.messages, "p", "", "m", {})
+            recorder.update_answer(record_id, [reply[: len(reply) // 2]])
+            recorder.finish(record_id, "complete", answers=[reply])
+        store.close()
+
+        reopened = HistoryStore(path)
+        thread = read(reopened, record_id)
+        reopened.close()
+    expected = [*FIRST, {"role": "assistant", "content": first_answer}]
+    for instruction, reply in turns:
+        expected += [
+            {"role": "user", "content": instruction},
+            {"role": "assistant", "content": reply},
+        ]
+    assert thread.messages_for() == expected
