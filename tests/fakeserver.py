@@ -36,6 +36,7 @@ AZURE_CHAT = re.compile(r"/openai/deployments/[^/]+/chat/completions")
 
 FaultKind = Literal["status", "html", "malformed", "drop", "stall", "empty"]
 ReplyFunc = Callable[["RecordedRequest", int], str]
+FinishFunc = Callable[["RecordedRequest", int], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -137,9 +138,12 @@ class FakeOpenAIServer:
         self.reply: str | ReplyFunc = "Hello from the fake server."
         self.delta_size = 4
         self.delta_delay = 0.0
-        self.finish_reason: str | list[str | None] | None = "stop"
-        """The finish_reason of every choice, or one per choice index (None: never sent)."""
+        self.finish_reason: str | list[str | None] | FinishFunc | None = "stop"
+        """The finish_reason of every choice, one per choice index, or one per (request, index)
+        (None: never sent)."""
         self.refuse_n = False
+        self.ignore_n = False
+        """Answer one choice whatever ``n`` asks for (as some compatible servers do)."""
         self.reject_stream_options = False
         self.api_key: str | None = None
         self.echo_key_in_errors = False
@@ -239,8 +243,10 @@ class FakeOpenAIServer:
                     self.fault = None
             return fault
 
-    def _finish_reason(self, index: int) -> str | None:
+    def _finish_reason(self, index: int, request: RecordedRequest | None = None) -> str | None:
         reason = self.finish_reason
+        if callable(reason):
+            return reason(request, index)  # type: ignore[arg-type]
         return reason[index] if isinstance(reason, list) else reason
 
     def _text_for(self, request: RecordedRequest, index: int) -> str:
@@ -349,7 +355,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _chat(self, request: RecordedRequest, fault: Fault | None) -> None:
         owner = self.owner
         body = request.body if isinstance(request.body, dict) else {}
-        n = int(body.get("n") or 1)
+        n = 1 if owner.ignore_n else int(body.get("n") or 1)
         if n > 1 and owner.refuse_n:
             self._json(
                 400,
@@ -376,7 +382,7 @@ class _Handler(BaseHTTPRequestHandler):
                 {
                     "index": i,
                     "message": {"role": "assistant", "content": text},
-                    "finish_reason": owner._finish_reason(i),
+                    "finish_reason": owner._finish_reason(i, request),
                 }
                 for i, text in enumerate(texts)
             ]
@@ -386,7 +392,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         try:
-            self._stream(model, texts, usage if include_usage else None, fault)
+            self._stream(request, model, texts, usage if include_usage else None, fault)
         except _ClientGone:
             owner._count_disconnect()
             self.close_connection = True
@@ -394,7 +400,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop()
 
     def _stream(
-        self, model: str, texts: list[str], usage: dict[str, int] | None, fault: Fault | None
+        self,
+        request: RecordedRequest,
+        model: str,
+        texts: list[str],
+        usage: dict[str, int] | None,
+        fault: Fault | None,
     ) -> None:
         owner = self.owner
         self.send_response(200)
@@ -428,7 +439,7 @@ class _Handler(BaseHTTPRequestHandler):
         if pending is not None and not self._misbehave(pending):
             return
         finals = [
-            {"index": i, "delta": {}, "finish_reason": owner._finish_reason(i)}
+            {"index": i, "delta": {}, "finish_reason": owner._finish_reason(i, request)}
             for i in range(len(texts))
         ]
         self._chunk(event(finals))

@@ -32,6 +32,10 @@ def _serve(protocol: IO[bytes]) -> int:
     params.cpuparams.n_threads = int(request["n_threads"])
     params.cpuparams_batch.n_threads = int(request["n_threads"])
     params.n_gpu_layers = int(request["gpu_layers"])
+    # Slots answer requests at once (variants sent apart); one KV cache of n_ctx shared by all,
+    # so each request may still use the whole context.
+    params.n_parallel = int(request.get("slots", 1))
+    params.kv_unified = True
     if int(request.get("cache_ram_mib", -1)) >= 0:
         params.cache_ram_mib = int(request["cache_ram_mib"])
     params.port = 0

@@ -41,6 +41,7 @@ from assistant.core.engine.host_process import (
     open_log,
     spawn_host,
 )
+from assistant.core.providers.variants import MAX_PARALLEL_REQUESTS
 
 if TYPE_CHECKING:
     from assistant.core.engine.models import ModelInfo
@@ -357,4 +358,5 @@ def _host_request(config: EngineConfig, api_key: str) -> dict[str, Any]:
         "api_key": api_key,
         "verbosity": LOG_VERBOSITY,
         "alias": config.model_path.stem,
+        "slots": MAX_PARALLEL_REQUESTS,
     }

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,13 @@ from assistant.core.providers.errors import (
     empty_answer_error,
     provider_error,
 )
-from assistant.core.providers.events import Delta, Finished, StreamEvent, Usage
+from assistant.core.providers.events import (
+    Delta,
+    Finished,
+    SeparateRequests,
+    StreamEvent,
+    Usage,
+)
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.retries import (
     RetryCallback,
@@ -48,10 +54,13 @@ from assistant.core.providers.retries import (
     call_with_retries,
 )
 from assistant.core.providers.sampling import llama_sampler_fields
+from assistant.core.providers.variants import separate_requests
 
 if TYPE_CHECKING:
     import openai
 
+VARIANT_HEADER = "X-Assistant-Variant"
+"""Sent with each separate request of several variants: which one it is (from 1)."""
 TAIL_GRACE_SECONDS = 2.0
 """After every choice's ``finish_reason``: how long to wait for the usage event and ``[DONE]``."""
 
@@ -61,6 +70,7 @@ __all__ = [
     "Finished",
     "RetryCallback",
     "RetryNotice",
+    "SeparateRequests",
     "StreamEvent",
     "Usage",
     "forget_capabilities",
@@ -74,6 +84,7 @@ class _Capabilities:
     """What a server was seen to refuse (remembered per base URL for the life of the process)."""
 
     refuses_n: bool = False
+    ignores_n: bool = False
     refuses_stream_options: bool = False
 
 
@@ -116,21 +127,57 @@ def stream_chat(
     n = max(1, params.n)
     call = _ChatCall(endpoint, list(messages), params, model, cancel, on_retry)
     try:
-        if n > 1 and not caps.refuses_n:
+        missing = list(range(n))
+        reason = _separate_reason(endpoint, caps) if n > 1 else ""
+        if not reason:
             try:
-                yield from call.request(n=n, index_offset=0)
+                missing = yield from call.request(n=n, index_offset=0)
             except _Refused:
                 caps.refuses_n = True
+                reason = "refused"
             else:
-                yield from call.finish()
-                return
-        for index in range(n):
-            if cancel.is_set():
-                return
-            yield from call.request(n=1, index_offset=index)
+                if missing:  # one choice came back for n > 1: the server ignores n
+                    caps.ignores_n = True
+                    reason = "ignored"
+        if missing:
+            yield SeparateRequests(len(missing), reason)
+            yield from _variants_apart(call, missing)
         yield from call.finish()
     finally:
         call.close()
+
+
+def _separate_reason(endpoint: Endpoint, caps: _Capabilities) -> str:
+    """Why variants go as separate requests from the start ('' when ``n`` is worth a try)."""
+    if endpoint.repetition is not None:  # llama.cpp's server (the built-in engine) refuses n
+        return "engine"
+    return "refused" if caps.refuses_n else "ignored" if caps.ignores_n else ""
+
+
+def _variants_apart(call: _ChatCall, indices: list[int]) -> Iterator[StreamEvent]:
+    """Each variant of ``indices`` in its own single request, several at once; ``call`` sums
+    their usage. A variant whose request failed is cut short; if none brought text, the first
+    error is raised."""
+    calls: dict[int, _ChatCall] = {}
+
+    def one(index: int, stop: threading.Event) -> Iterator[StreamEvent]:
+        single = calls[index] = call.sibling(index, stop)
+        try:
+            yield from single.request(n=1, index_offset=index)
+        finally:
+            single.close()
+
+    errors = yield from separate_requests(one, indices, call.cancel)
+    for single in calls.values():
+        call.got_text = call.got_text or single.got_text
+        if single.usage is not None:
+            call.add_usage(single.usage)
+    if errors and not call.got_text and not call.cancel.is_set():
+        raise errors[min(errors)]
+    for index in sorted(errors):
+        if not isinstance(errors[index], Exception):  # KeyboardInterrupt and the like
+            raise errors[index]
+        yield Finished(index, None)
 
 
 def list_server_models(endpoint: Endpoint) -> list[str]:
@@ -185,6 +232,8 @@ class _ChatCall:
         self.caps = _caps(endpoint.base_url)
         self.got_text = False
         self.usage: Usage | None = None
+        self.variant: int | None = None
+        """The one variant this call carries, when variants go as separate requests."""
 
     def close(self) -> None:
         self.client.close()
@@ -198,19 +247,33 @@ class _ChatCall:
         if self.usage is not None:
             yield self.usage
 
-    def request(self, n: int, index_offset: int) -> Iterator[StreamEvent]:
-        """One streaming request; its variant indices are shifted by ``index_offset``."""
+    def sibling(self, index: int, cancel: threading.Event) -> _ChatCall:
+        """A call like this one for variant ``index`` alone, with its own client and ``cancel``."""
+        call = _ChatCall(
+            self.endpoint, self.messages, self.params, self.model, cancel, self.on_retry
+        )
+        call.variant = index
+        return call
+
+    def request(self, n: int, index_offset: int) -> Generator[StreamEvent, None, list[int]]:
+        """One streaming request; its variant indices are shifted by ``index_offset``.
+
+        Returns the variants the server never mentioned although the request asked for them
+        (``n`` > 1 answered with one choice), which are then still to be fetched.
+        """
         stream = self._open(n)
         if stream is None:
-            return
+            return []
         unfinished = set(range(n))
+        seen: set[int] = set()
         mid_stream = False
         try:
             with CancelWatch(self.cancel, stream.response) as watch:
                 for chunk in stream:
                     if self.cancel.is_set():
-                        return
+                        return []
                     for choice in chunk.choices or ():
+                        seen.add(choice.index)
                         text = choice.delta.content if choice.delta else None
                         if text:
                             mid_stream = self.got_text = True
@@ -223,17 +286,19 @@ class _ChatCall:
                                     min(TAIL_GRACE_SECONDS, self.endpoint.read_timeout)
                                 )
                     if chunk.usage is not None:
-                        self._add_usage(chunk.usage)
+                        self.add_usage(chunk.usage)
         except ProviderError:
             raise
         except Exception as exc:
             if self.cancel.is_set() or not unfinished:
-                return  # closed on cancel, or the tail after every finish_reason went wrong
+                return []  # closed on cancel, or the tail after every finish_reason went wrong
             raise _mapped(exc, self.ctx, mid_stream=mid_stream) from exc
         finally:
             stream.close()
-        for index in sorted(unfinished):  # the stream ended without the server saying it was done
+        never_seen = sorted(unfinished - seen) if n > 1 and seen and 0 not in unfinished else []
+        for index in sorted(unfinished - set(never_seen)):  # ended without the server's finish
             yield Finished(index + index_offset, None)
+        return [index + index_offset for index in never_seen]
 
     def _open(self, n: int) -> openai.Stream[Any] | None:
         """Send the request (with retries); once more without optional fields the server refuses.
@@ -273,6 +338,8 @@ class _ChatCall:
             "stream": True,
             "extra_headers": request_headers(self.endpoint, attempt),
         }
+        if self.variant is not None:  # tells the requests of one generation apart in logs
+            kwargs["extra_headers"][VARIANT_HEADER] = str(self.variant + 1)
         if p.stop:
             kwargs["stop"] = list(p.stop)
         if not self.caps.refuses_stream_options:
@@ -285,7 +352,7 @@ class _ChatCall:
         stream: openai.Stream[Any] = raw.parse()
         return stream
 
-    def _add_usage(self, usage: Any) -> None:
+    def add_usage(self, usage: Any) -> None:
         prev = self.usage or Usage(0, 0, 0)
         cached = cached_tokens(usage)
         if cached is not None or prev.cached_tokens is not None:

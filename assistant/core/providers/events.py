@@ -43,4 +43,16 @@ class Finished:
     reason: str | None
 
 
-StreamEvent = Delta | Usage | Finished
+@dataclass(frozen=True)
+class SeparateRequests:
+    """The server does not answer several variants in one request: ``count`` requests carry them.
+
+    ``reason``: "refused" (a 400 about ``n``), "ignored" (one choice came back) or "engine" (the
+    built-in engine, llama.cpp's server, answers them with its parallel slots).
+    """
+
+    count: int
+    reason: str
+
+
+StreamEvent = Delta | Usage | Finished | SeparateRequests

@@ -10,15 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.core.providers.errors import ErrorKind
-from assistant.core.providers.events import Delta, Usage
+from assistant.core.providers.events import Delta, Finished, Usage
 from assistant.core.work.status import RunStatus
 
 
 @dataclass(frozen=True)
 class StatusEvent:
-    """A short, translated line for the status bar ("Loading model…", "Connecting…")."""
+    """A short, translated line for the status bar ("Loading model…", "Connecting…").
+
+    ``sticky``: said once and kept beside the progress until the run ends (variants sent as
+    separate requests).
+    """
 
     text: str
+    sticky: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,4 +53,5 @@ class DoneEvent:
     """Why a complete answer stopped when the model did not end it (Max tokens, content filter)."""
 
 
-RunEvent = StatusEvent | Delta | ProgressEvent | Usage | DoneEvent
+RunEvent = StatusEvent | Delta | Finished | ProgressEvent | Usage | DoneEvent
+"""``Finished`` comes after the last text of its variant (a view may then show it whole)."""

@@ -21,6 +21,7 @@ from assistant.core.providers.client import (
     Endpoint,
     Finished,
     RetryNotice,
+    SeparateRequests,
     Usage,
     stream_chat,
 )
@@ -182,6 +183,10 @@ class GenerationRun:
                         emit(event)
                     elif isinstance(event, Finished):
                         reasons[event.index] = event.reason
+                        show(event)  # after the variant's text: a view may print it whole
+                    elif isinstance(event, SeparateRequests) and event.reason != "engine":
+                        text = separate_message(event.count, endpoint.provider_name)
+                        emit(StatusEvent(text, sticky=True))
             except ProviderError as exc:
                 if not (exc.kind == "empty" and _nothing_left(request, reasons)):
                     raise
@@ -313,6 +318,12 @@ def retry_message(notice: RetryNotice, provider: str) -> str:
         .replace("{attempt}", str(notice.attempt))
         .replace("{total}", str(notice.max_retries))
     )
+
+
+def separate_message(count: int, provider: str) -> str:
+    """The one status line saying that variants go as separate requests."""
+    text = tr("{provider} answers one variant per request: sending {count} requests in parallel.")
+    return text.replace("{provider}", provider).replace("{count}", str(count))
 
 
 def repetition_message(chars: int) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from assistant.core.base.i18n import tr
 from assistant.core.prompts.request import GenerationRequest
 from assistant.core.providers.errors import ErrorKind
-from assistant.core.providers.events import Delta, Usage
+from assistant.core.providers.events import Delta, Finished, Usage
 from assistant.core.work.events import DoneEvent, ProgressEvent, RunEvent, StatusEvent
 from assistant.core.work.status import RunStatus
 
@@ -63,6 +63,10 @@ class Run:
     status: RunStatus = RunStatus.QUEUED
     status_text: str = ""
     """The last status line ("Loading model…", "Waiting for …")."""
+    note: str = ""
+    """A status line kept beside the progress while the run streams (see StatusEvent.sticky)."""
+    finished: dict[int, str | None] = field(default_factory=dict)
+    """The variants that ended so far, with the server's finish_reason (None: cut short)."""
     tokens: int = 0
     tokens_per_s: float = 0.0
     usage: Usage | None = None
@@ -128,6 +132,10 @@ class Run:
             self.elapsed_s = event.elapsed_s
         elif isinstance(event, StatusEvent):
             self.status_text = event.text
+            if event.sticky:
+                self.note = event.text
+        elif isinstance(event, Finished):
+            self.finished[event.index] = event.reason
         elif isinstance(event, Usage):
             self.usage = event
         return True

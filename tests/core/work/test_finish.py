@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from assistant.core.prompts.request import GenerationRequest
+from assistant.core.providers.client import VARIANT_HEADER
 from assistant.core.providers.params import GenerationParams
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.finish import judge
 from assistant.core.work.generation import DoneEvent, GenerationRun, continuation
 from assistant.core.work.runs import RunStatus
 from tests.core.work.test_generation import LoopbackResolver, request
-from tests.fakeserver import FakeOpenAIServer
+from tests.fakeserver import FakeOpenAIServer, RecordedRequest
 
 REPLY = "Otters hold hands — 手をつなぐ 🦦 while they sleep."
 
@@ -88,15 +89,14 @@ def test_each_variant_carries_its_own_finish_state(
     openai_server.reply = REPLY
     openai_server.refuse_n = refuse_n
     reasons: list[str | None] = ["stop", None, "length"]
-    if refuse_n:  # each single request is choice 0 of its own stream
-        replies = iter(reasons)
-        openai_server.finish_reason = None
-        server_reason = openai_server._finish_reason
+    if refuse_n:  # each single request is choice 0 of its own stream, sent in parallel
 
-        def per_request(index: int) -> str | None:
-            return next(replies) if index == 0 else server_reason(index)
+        def per_request(request: RecordedRequest | None, index: int) -> str | None:
+            if request is None or request.body.get("n", 1) > 1:
+                return None  # the refused request streams nothing
+            return reasons[int(request.headers[VARIANT_HEADER.lower()]) - 1]
 
-        openai_server._finish_reason = per_request  # type: ignore[method-assign]
+        openai_server.finish_reason = per_request
     else:
         openai_server.finish_reason = reasons
     store = HistoryStore(tmp_path / "h.sqlite3")
