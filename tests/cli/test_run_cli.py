@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from assistant.core.prompts.modes import BUILTIN_ORDER
 from tests.fakeserver import FakeOpenAIServer, Fault
 
-MODES = ["article", "ad-copy", "code-complete", "code-explain"]
+MODES = list(BUILTIN_ORDER)
 
 
 def assistant(
