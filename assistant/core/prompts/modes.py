@@ -68,6 +68,7 @@ BUILTIN_ORDER = (
     "classify",
     "reply",
     "script",
+    "chat",
 )
 
 
