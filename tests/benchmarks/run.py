@@ -31,6 +31,7 @@ BENCHMARKS = (
     "memory",
     "soak",
     "history",
+    "diffs",
 )
 ENGINE_RATIO_TARGET = 0.95
 ENGINE_COLD_LIMIT_S = 1.0

@@ -38,6 +38,9 @@ EXPECTED = {
     "history_search_ms",
     "history_scroll_stall_max_ms",
     "history_scroll_stall_p99_ms",
+    "diff_prose_50k_ms",
+    "diff_code_5000_lines_ms",
+    "diff_stall_max_ms",
 }
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from assistant.core.text.sequence_match import grouped, opcodes
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 # A sentence ends at a newline, at .!? followed by blanks, or at CJK full stops.
@@ -155,30 +156,13 @@ def _slice(tokens: list[str], part: int, parts: int) -> list[str]:
 
 def _spans(old: Sequence[str], new: Sequence[str], old_base: int, new_base: int) -> list[Span]:
     """The changed spans between two token lists, as character offsets (plus the bases)."""
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
     old_offsets = _offsets(old, old_base)
     new_offsets = _offsets(new, new_base)
-    matcher = SequenceMatcher(None, old[start:end_old], new[start:end_new], autojunk=True)
-    spans: list[Span] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            spans.append(
-                (
-                    tag,
-                    old_offsets[start + i1],
-                    old_offsets[start + i2],
-                    new_offsets[start + j1],
-                    new_offsets[start + j2],
-                )
-            )
-    return spans
+    return [
+        (tag, old_offsets[i1], old_offsets[i2], new_offsets[j1], new_offsets[j2])
+        for tag, i1, i2, j1, j2 in opcodes(old, new)
+        if tag != "equal"
+    ]
 
 
 def _offsets(tokens: Sequence[str], base: int) -> list[int]:
@@ -220,9 +204,8 @@ def deleted_line_share(old: str, new: str) -> float:
     old_lines = split_lines(old)
     if not old_lines:
         return 0.0
-    matcher = SequenceMatcher(None, old_lines, split_lines(new), autojunk=True)
     dropped = 0
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old_lines, split_lines(new)):
         if tag == "delete":
             dropped += i2 - i1
         elif tag == "replace":
@@ -233,9 +216,8 @@ def deleted_line_share(old: str, new: str) -> float:
 def unified_diff(old: str, new: str, path: str, context: int = 3) -> str:
     """A unified diff (``--- a/PATH``, ``+++ b/PATH``) that ``patch -p1`` applies; "" if equal."""
     old_lines, new_lines = split_lines(old), split_lines(new)
-    matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=True)
     out: list[str] = []
-    for group in matcher.get_grouped_opcodes(context):
+    for group in grouped(opcodes(old_lines, new_lines), context):
         if not out:
             end = "\t\n" if any(c.isspace() for c in path) else "\n"  # as git: patch reads to a tab
             out += [f"--- a/{path}{end}", f"+++ b/{path}{end}"]

@@ -1,0 +1,361 @@
+"""The one diff view of the app: coloured hunks, inline or side by side, optionally with an
+accept/reject choice per hunk.
+
+``show_diff(old, new, by_lines)`` diffs and lays the documents out on a :class:`Worker` (the one
+worker abstraction), so a 5 000-line file or two 50 000-character versions never block the GUI;
+``sig_shown`` says when the diff is on screen. A newer ``show_diff`` wins over a slower older one.
+Accepted hunks show what changes (deleted text struck through in red, new text in green);
+rejected ones show what stays (the old text plain, the new text greyed and struck through).
+``result()`` is the old text with the accepted hunks applied.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QGuiApplication,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.core.text.diffs import TextDiff
+from assistant.ui import diff_layout
+from assistant.ui.diff_layout import DELETED, FILLER, INSERTED, SAME, DiffLayout, Run
+from assistant.ui.qt_keys import set_keys
+from assistant.ui.theme import is_dark_palette, monospace_font
+from assistant.ui.worker import Worker
+
+_COLOURS = {  # (light, dark) backgrounds
+    DELETED: ("#ffd7d5", "#5c2326"),
+    INSERTED: ("#ccf2d4", "#1f4a2b"),
+    FILLER: ("#f0f0f0", "#2a2a2a"),
+    "rejected": ("#eeeeee", "#333333"),
+}
+
+
+class _Pane(QPlainTextEdit):
+    """One read-only document of the diff, knowing where each hunk's runs went."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        set_keys(self, "lineWrapMode", "NoWrap")
+        self.spans: dict[int, list[tuple[int, int, str]]] = {}  # hunk -> (start, end, kind)
+        self.starts: list[int] = []  # first position of each hunk, in hunk order
+        self.hunk_ids: list[int] = []
+
+    def fill(self, runs: list[Run], by_lines: bool, dark: bool) -> None:
+        """Insert the runs (one edit block), every hunk coloured as accepted; remember the
+        ranges of each hunk."""
+        self.clear()
+        self.spans.clear()
+        self.starts.clear()
+        self.hunk_ids.clear()
+        self.setFont(monospace_font() if by_lines else QGuiApplication.font())
+        self.setTabStopDistance(QFontMetricsF(monospace_font()).horizontalAdvance(" ") * 4)
+        set_keys(self, "lineWrapMode", "NoWrap" if by_lines else "WidgetWidth")
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        for run in runs:
+            start = cursor.position()
+            if by_lines:  # the blocks that the run's newlines make inherit the format
+                cursor.setBlockFormat(_block_format(run.kind, True, dark))
+            cursor.insertText(run.text, _char_format(run.kind, True, by_lines, dark))
+            if run.hunk >= 0:
+                if run.hunk not in self.spans:
+                    self.spans[run.hunk] = []
+                    self.starts.append(start)
+                    self.hunk_ids.append(run.hunk)
+                self.spans[run.hunk].append((start, cursor.position(), run.kind))
+        cursor.endEditBlock()
+
+    def hunk_at(self, position: int) -> int | None:
+        """The hunk whose text holds ``position``, if any."""
+        slot = bisect_right(self.starts, position) - 1
+        if slot < 0:
+            return None
+        hunk = self.hunk_ids[slot]
+        return hunk if any(s <= position <= e for s, e, _k in self.spans[hunk]) else None
+
+    def show_hunk(self, hunk: int) -> None:
+        """Scroll to the hunk and put the cursor at its start."""
+        spans = self.spans.get(hunk)
+        if spans:
+            cursor = self.textCursor()
+            cursor.setPosition(spans[0][0])
+            self.setTextCursor(cursor)
+            self.centerCursor()
+
+
+class DiffView(QWidget):
+    """Shows one diff; with ``choosable`` each hunk can be accepted or rejected."""
+
+    sig_shown = Signal()
+    """The diff asked for last is on screen."""
+    sig_choice_changed = Signal()
+    """A hunk was accepted or rejected."""
+
+    def __init__(self, parent: QWidget | None = None, *, choosable: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("diffView")
+        self._layout: DiffLayout | None = None
+        self._accepted: set[int] = set()
+        self._by_lines = True
+        self._asked = 0
+        self._worker: Worker | None = None
+        self._sides_filled = False
+        self.choosable = choosable
+        self._build()
+
+    def _build(self) -> None:
+        self.layout_box = QComboBox()
+        self.layout_box.setObjectName("diffLayoutBox")
+        self.layout_box.addItems([self.tr("Inline"), self.tr("Side by side")])
+        self.layout_box.currentIndexChanged.connect(self._layout_chosen)
+        self.summary = QLabel()
+        self.summary.setObjectName("diffSummary")
+        self.accept_all_button = QPushButton(self.tr("Accept all"))
+        self.accept_all_button.clicked.connect(lambda: self.set_all(True))
+        self.reject_all_button = QPushButton(self.tr("Reject all"))
+        self.reject_all_button.clicked.connect(lambda: self.set_all(False))
+        top = QHBoxLayout()
+        top.addWidget(self.layout_box)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.accept_all_button)
+        top.addWidget(self.reject_all_button)
+        self.inline = _Pane("diffInline")
+        self.left = _Pane("diffLeft")
+        self.right = _Pane("diffRight")
+        sides = QSplitter()
+        sides.addWidget(self.left)
+        sides.addWidget(self.right)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.inline)
+        self.stack.addWidget(sides)
+        self.hunk_list = QListWidget()
+        self.hunk_list.setObjectName("hunkList")
+        self.hunk_list.itemChanged.connect(self._item_changed)
+        self.hunk_list.currentRowChanged.connect(self._go_to_hunk)
+        body = QSplitter()
+        body.addWidget(self.hunk_list)
+        body.addWidget(self.stack)
+        body.setStretchFactor(1, 3)
+        body.setSizes([220, 660])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(body, 1)
+        for pane in (self.inline, self.left, self.right):
+            pane.cursorPositionChanged.connect(lambda pane=pane: self._cursor_moved(pane))
+        self.left.verticalScrollBar().valueChanged.connect(lambda v: self._follow(self.right, v))
+        self.right.verticalScrollBar().valueChanged.connect(lambda v: self._follow(self.left, v))
+        for widget in (self.accept_all_button, self.reject_all_button):
+            widget.setVisible(self.choosable)
+
+    # --- the diff ------------------------------------------------------------------------------
+
+    def show_diff(self, old: str, new: str, *, by_lines: bool) -> None:
+        """Diff ``old`` against ``new`` off the GUI thread, then show it (``sig_shown``)."""
+        self._asked += 1
+        asked = self._asked
+        self._by_lines = by_lines
+        self.summary.setText(self.tr("Comparing…"))
+        if self._worker is not None:
+            self._worker.quit()
+        worker = Worker(lambda _report, _abort: diff_layout.lay_out(old, new, by_lines), self)
+        worker.sig_returned.connect(lambda layout: self._laid_out(asked, layout))
+        worker.sig_errored.connect(lambda error: self.summary.setText(str(error)))
+        self._worker = worker
+        worker.start()
+
+    def is_busy(self) -> bool:
+        """True while a diff asked for is still being computed."""
+        return self._worker is not None and self._worker.is_running
+
+    @property
+    def diff(self) -> TextDiff | None:
+        """The diff on screen (None before the first one is shown)."""
+        return self._layout.diff if self._layout else None
+
+    def _laid_out(self, asked: int, layout: DiffLayout) -> None:
+        if asked != self._asked:
+            return  # a newer diff was asked for meanwhile
+        self._layout = layout
+        self._accepted = {hunk.index for hunk in layout.diff.hunks}
+        self._sides_filled = False
+        self.inline.fill(layout.inline, self._by_lines, is_dark_palette(self.palette()))
+        if self.stack.currentIndex() == 1:
+            self._fill_sides()
+        else:  # filled when first shown
+            for pane in (self.left, self.right):
+                pane.fill([], self._by_lines, False)
+        self._fill_list()
+        self._update_summary()
+        self.sig_shown.emit()
+
+    def _fill_list(self) -> None:
+        assert self._layout is not None
+        self.hunk_list.blockSignals(True)
+        self.hunk_list.clear()
+        for hunk in self._layout.diff.hunks:
+            removed, added, old, new = diff_layout.hunk_summary(hunk, self._by_lines)
+            if self._by_lines:
+                where = self.tr("Line {0}: −{1} +{2}").format(hunk.old_line, removed, added)
+            else:
+                where = self.tr("Line {0}").format(hunk.old_line)
+            text = f"{where}\n{old or '∅'} → {new or '∅'}"
+            item = QListWidgetItem(text)
+            if self.choosable:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked)
+            self.hunk_list.addItem(item)
+        self.hunk_list.blockSignals(False)
+
+    # --- choosing hunks ------------------------------------------------------------------------
+
+    def accepted(self) -> set[int]:
+        """Indexes of the accepted hunks."""
+        return set(self._accepted)
+
+    def set_accepted(self, index: int, accepted: bool) -> None:
+        """Accept or reject one hunk."""
+        item = self.hunk_list.item(index)
+        if item is not None and self.choosable:
+            state = Qt.CheckState.Checked if accepted else Qt.CheckState.Unchecked
+            item.setCheckState(state)  # -> _item_changed
+
+    def set_all(self, accepted: bool) -> None:
+        """Accept or reject every hunk."""
+        for index in range(self.hunk_list.count()):
+            self.set_accepted(index, accepted)
+
+    def result(self) -> str:
+        """The old text with the accepted hunks applied."""
+        return self._layout.diff.apply(self._accepted) if self._layout else ""
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        index = self.hunk_list.row(item)
+        accepted = item.checkState() == Qt.CheckState.Checked
+        if accepted == (index in self._accepted):
+            return
+        if accepted:
+            self._accepted.add(index)
+        else:
+            self._accepted.discard(index)
+        self._paint(index)
+        self._update_summary()
+        self.sig_choice_changed.emit()
+
+    def _update_summary(self) -> None:
+        hunks = len(self._layout.diff.hunks) if self._layout else 0
+        if not hunks:
+            self.summary.setText(self.tr("No changes."))
+        elif self.choosable:
+            self.summary.setText(
+                self.tr("{0} of {1} changes accepted").format(len(self._accepted), hunks)
+            )
+        else:
+            self.summary.setText(self.tr("%n change(s)", "", hunks))
+
+    def _paint(self, index: int) -> None:
+        """Colour the hunk's runs in the three documents as accepted or rejected."""
+        dark = is_dark_palette(self.palette())
+        accepted = index in self._accepted
+        for pane in (self.inline, self.left, self.right):
+            for start, end, kind in pane.spans.get(index, ()):
+                cursor = QTextCursor(pane.document())
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(_char_format(kind, accepted, self._by_lines, dark))
+                if self._by_lines:  # not the block after the run's last newline
+                    cursor.setPosition(start)
+                    cursor.setPosition(max(start, end - 1), QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setBlockFormat(_block_format(kind, accepted, dark))
+
+    # --- navigation and layout -----------------------------------------------------------------
+
+    def _layout_chosen(self, index: int) -> None:
+        if index == 1 and not self._sides_filled:
+            self._fill_sides()
+        self.stack.setCurrentIndex(index)
+
+    def _fill_sides(self) -> None:
+        """The side-by-side documents, filled when first shown."""
+        if self._layout is None:
+            return
+        dark = is_dark_palette(self.palette())
+        self.left.fill(self._layout.left, self._by_lines, dark)
+        self.right.fill(self._layout.right, self._by_lines, dark)
+        self._sides_filled = True
+        for index in set(range(len(self._layout.diff.hunks))) - self._accepted:
+            self._paint(index)
+
+    def set_side_by_side(self, side_by_side: bool) -> None:
+        """Show the two texts side by side (True) or one inline document (False)."""
+        self.layout_box.setCurrentIndex(1 if side_by_side else 0)
+
+    def _go_to_hunk(self, index: int) -> None:
+        if index >= 0:
+            for pane in (self.inline, self.left, self.right):
+                pane.blockSignals(True)
+                pane.show_hunk(index)
+                pane.blockSignals(False)
+
+    def _cursor_moved(self, pane: _Pane) -> None:
+        hunk = pane.hunk_at(pane.textCursor().position())
+        if hunk is not None and hunk != self.hunk_list.currentRow():
+            self.hunk_list.setCurrentRow(hunk)
+
+    def _follow(self, pane: _Pane, value: int) -> None:
+        """Keep the two sides scrolled together (line diffs line up; prose by proportion)."""
+        bar = pane.verticalScrollBar()
+        source = self.left if pane is self.right else self.right
+        if self._by_lines:
+            bar.setValue(value)
+        elif source.verticalScrollBar().maximum():
+            bar.setValue(round(value * bar.maximum() / source.verticalScrollBar().maximum()))
+
+
+def _char_format(kind: str, accepted: bool, by_lines: bool, dark: bool) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    if kind in (SAME, FILLER):
+        return fmt
+    if kind == INSERTED and not accepted:
+        fmt.setForeground(QColor("#8a8a8a"))
+        fmt.setFontStrikeOut(True)
+    elif kind == DELETED and accepted:
+        fmt.setFontStrikeOut(not by_lines)
+    if not by_lines and (accepted or kind == INSERTED):
+        fmt.setBackground(QColor(_COLOURS[kind if accepted else "rejected"][dark]))
+    return fmt
+
+
+def _block_format(kind: str, accepted: bool, dark: bool) -> QTextBlockFormat:
+    fmt = QTextBlockFormat()
+    if kind == SAME:
+        return fmt
+    if kind == FILLER or accepted:
+        fmt.setBackground(QColor(_COLOURS[kind][dark]))
+    elif kind == INSERTED:
+        fmt.setBackground(QColor(_COLOURS["rejected"][dark]))
+    return fmt
