@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "assistant.cli.history",
     "assistant.cli.providers",
     "assistant.cli.usage",
+    "assistant.cli.batch",
 )
 
 

@@ -115,8 +115,12 @@ def stream_chat(
     model: str,
     cancel: threading.Event | None = None,
     on_retry: RetryCallback | None = None,
+    client: openai.OpenAI | None = None,
 ) -> Iterator[StreamEvent]:
     """Stream a chat completion as events; ``params.n`` > 1 yields variants 0..n-1.
+
+    ``client`` (from :func:`.connection.open_client` for this endpoint) is reused and left open,
+    so many requests share its connections (batch jobs); without it one is made and closed.
 
     Ends quietly when ``cancel`` is set (the HTTP connection is closed at once, also during a
     wait before a retry). Raises :class:`ProviderError` on any failure, including an answer
@@ -125,7 +129,7 @@ def stream_chat(
     cancel = cancel or threading.Event()
     caps = _caps(endpoint.base_url)
     n = max(1, params.n)
-    call = _ChatCall(endpoint, list(messages), params, model, cancel, on_retry)
+    call = _ChatCall(endpoint, list(messages), params, model, cancel, on_retry, client)
     try:
         missing = list(range(n))
         reason = _separate_reason(endpoint, caps) if n > 1 else ""
@@ -220,6 +224,7 @@ class _ChatCall:
         model: str,
         cancel: threading.Event,
         on_retry: RetryCallback | None,
+        client: openai.OpenAI | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.ctx = error_context(endpoint, model)
@@ -228,7 +233,8 @@ class _ChatCall:
         self.model = model
         self.cancel = cancel
         self.on_retry = on_retry
-        self.client = open_client(endpoint)
+        self._owns_client = client is None
+        self.client = open_client(endpoint) if client is None else client
         self.caps = _caps(endpoint.base_url)
         self.got_text = False
         self.usage: Usage | None = None
@@ -236,7 +242,8 @@ class _ChatCall:
         """The one variant this call carries, when variants go as separate requests."""
 
     def close(self) -> None:
-        self.client.close()
+        if self._owns_client:
+            self.client.close()
 
     def finish(self) -> Iterator[StreamEvent]:
         """The summed usage, or the 'empty answer' error when no text came at all."""

@@ -1,0 +1,126 @@
+"""What `assistant batch` says on stderr: a bar with rate and ETA on a terminal, plain lines
+otherwise (at most one a second, plus every failed row and every notice), and the summary."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+BAR_WIDTH = 28
+TTY_REDRAW_S = 0.1
+PLAIN_EVERY_S = 1.0
+
+
+def say(message: str, stream: TextIO | None = None) -> None:
+    """One line on stderr, prefixed like every message of the command."""
+    import sys
+
+    print(f"assistant: {message}", file=stream or sys.stderr, flush=True)
+
+
+class Progress:
+    """Follows the job's events (from its worker threads) and draws the progress."""
+
+    def __init__(self, total: int, done: int, failed: int, stream: TextIO) -> None:
+        self.total = total
+        self.done = done
+        self.failed = failed
+        self._finished_now = 0
+        self._stream = stream
+        self._tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._started = time.monotonic()
+        self._last_draw = 0.0
+        self._bar_shown = False
+        self._lock = threading.Lock()
+
+    def event(self, event: object) -> None:
+        """A batch event (row started or finished, notice, batch-API progress)."""
+        from assistant.core.work.batch_runner import JobNotice, RowFinished
+
+        with self._lock:
+            if isinstance(event, RowFinished):
+                result = event.result
+                self._finished_now += 1
+                if result.status == "done":
+                    self.done += 1
+                else:
+                    self.failed += 1
+                    self._line(f"row {result.number} failed: {result.error}")
+                self._draw(force=self.done + self.failed >= self.total)
+            elif isinstance(event, JobNotice):
+                self._line(event.text)
+
+    def close(self) -> None:
+        """End the bar's line (a terminal) or print the last progress line."""
+        with self._lock:
+            if self._tty and self._bar_shown:
+                self._stream.write("\n")
+                self._stream.flush()
+                self._bar_shown = False
+
+    def _line(self, text: str) -> None:
+        if self._tty and self._bar_shown:
+            self._stream.write("\r\x1b[K")
+            self._bar_shown = False
+        say(text, self._stream)
+
+    def _draw(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        every = TTY_REDRAW_S if self._tty else PLAIN_EVERY_S
+        if not force and now - self._last_draw < every:
+            return
+        self._last_draw = now
+        elapsed = now - self._started
+        rate = self._finished_now / elapsed if elapsed > 0 else 0.0
+        left = max(0, self.total - self.done - self.failed)
+        eta = _duration(left / rate) if rate > 0 else "?"
+        count = f"{self.done + self.failed}/{self.total}"
+        failed = f", {self.failed} failed" if self.failed else ""
+        if self._tty:
+            share = (self.done + self.failed) / self.total if self.total else 1.0
+            filled = round(share * BAR_WIDTH)
+            bar = "#" * filled + "." * (BAR_WIDTH - filled)
+            text = f"\r[{bar}] {count} rows{failed}  {rate:.1f} rows/s  ETA {eta}\x1b[K"
+            self._stream.write(text)
+            self._stream.flush()
+            self._bar_shown = True
+        else:
+            say(f"batch: {count} rows{failed}, {rate:.1f} rows/s, ETA {eta}", self._stream)
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def summary_lines(
+    summary: Any, counts: dict[str, int], total: int, output: Path, plan: Any
+) -> list[str]:
+    """The summary at the end: done, failed, tokens, cost, time; why it stopped; where the
+    failures are."""
+    from assistant.core.work.batch_cost import cost_text
+
+    done, failed = counts.get("done", 0), counts.get("failed", 0)
+    left = total - done - failed
+    cost = cost_text(plan.profile, plan.overrides, summary.tokens_in, summary.tokens_out)
+    lines = [
+        f"batch: done {done}, failed {failed}"
+        + (f", not sent {left}" if left else "")
+        + f" (of {total}); tokens {summary.tokens}; cost {cost}; time {summary.elapsed_s:.1f} s"
+        + (f"; {summary.requests} requests" if summary.requests else "")
+    ]
+    if summary.stopped and summary.stopped != "stopped":
+        lines.append(f"the job stopped early: {summary.stopped}")
+    if failed:
+        lines.append(f"failed rows are in {output} (status failed, with the error)")
+    if left and not failed and summary.stopped:
+        lines.append("run the same command again to send the rest")
+    return lines
