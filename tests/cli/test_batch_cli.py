@@ -1,0 +1,150 @@
+"""`assistant batch` as a real process against the loopback server: exit codes, malformed rows,
+and a job killed with SIGKILL mid-run then resumed by the same command."""
+
+from __future__ import annotations
+
+import collections
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fakeserver import FakeOpenAIServer, RecordedRequest
+
+
+def batch_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "assistant", "batch", *args]
+
+
+def assistant_batch(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        batch_command(*args), capture_output=True, text=True, timeout=timeout, env=dict(os.environ)
+    )
+
+
+def product_of(request: RecordedRequest) -> str:
+    text = request.body["messages"][-1]["content"]
+    return next(word for word in text.split() if word.startswith("product-"))
+
+
+def products(path: Path, count: int) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "product"])
+        for i in range(1, count + 1):
+            writer.writerow([i, f"product-{i:03d}"])
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as data:
+        return list(csv.DictReader(data))
+
+
+def test_every_row_answered_exit_0_jsonl_output(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    openai_server.reply = lambda request, index: f"Copy for {product_of(request)}"
+    source = products(tmp_path / "in.csv", 6)
+    output = tmp_path / "out.jsonl"
+    args = ["ad-copy", "--input", str(source), "--output", str(output)]
+    args += ["--field", "channel=email subject", "--base-url", openai_server.base_url]
+    result = assistant_batch(*args, "--concurrency", "3")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["id"] for line in lines) == [str(i) for i in range(1, 7)]
+    assert all(line["answer"] == f"Copy for {line['product']}" for line in lines)
+    assert all(line["status"] == "done" and line["error"] == "" for line in lines)
+    assert all(isinstance(line["tokens"], int) and line["tokens"] > 0 for line in lines)
+    assert list(lines[0]) == ["id", "product", "answer", "status", "tokens", "error"]
+    prompts = [r.body["messages"][-1]["content"] for r in openai_server.chat_requests]
+    assert all("Channel: email subject" in prompt for prompt in prompts)
+    assert "done 6, failed 0" in result.stderr and "tokens" in result.stderr
+    assert "cost" in result.stderr and "time" in result.stderr
+    again = assistant_batch(*args)
+    assert again.returncode == 0, again.stderr
+    assert len(openai_server.chat_requests) == 6  # nothing sent twice
+    assert len(output.read_text(encoding="utf-8").splitlines()) == 6
+
+
+def test_malformed_rows_are_reported_with_their_line_and_the_others_run(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    openai_server.reply = lambda request, index: f"Copy for {product_of(request)}"
+    source = tmp_path / "in.csv"
+    source.write_bytes(
+        b"id;product\n1;product-001\n2;product-002;oops\n3;product-\xe9\n4;product-004\n"
+    )
+    output = tmp_path / "out.csv"
+    result = assistant_batch(
+        "ad-copy", "--input", str(source), "--output", str(output), "--base-url",
+        openai_server.base_url,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "line 3: 3 values, but the header has 2 columns" in result.stderr
+    assert "line 4: bytes that are not UTF-8" in result.stderr
+    rows = {row["id"]: row for row in read_csv(output)}
+    assert rows["1"]["status"] == rows["4"]["status"] == "done"
+    assert rows["2"]["status"] == rows["3"]["status"] == "failed"
+    assert rows["2"]["error"].startswith("line 3:")
+    assert sorted(product_of(r) for r in openai_server.chat_requests) == [
+        "product-001",
+        "product-004",
+    ]
+
+
+def test_an_output_of_another_job_is_refused(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    output = tmp_path / "out.csv"
+    output.write_text("someone's file\n")
+    source = products(tmp_path / "in.csv", 2)
+    result = assistant_batch(
+        "ad-copy", "-i", str(source), "-o", str(output), "--base-url", openai_server.base_url
+    )
+    assert result.returncode == 2
+    assert "already exists" in result.stderr
+    assert output.read_text() == "someone's file\n"
+
+
+def test_killed_mid_job_and_resumed_sends_only_rows_in_flight_again(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    rows, concurrency = 40, 4
+    openai_server.reply = lambda request, index: f"Copy for {product_of(request)}, " * 5
+    openai_server.delta_size = 8
+    openai_server.delta_delay = 0.01  # each answer takes a while: rows are in flight at the kill
+    source = products(tmp_path / "in.csv", rows)
+    output = tmp_path / "out.csv"
+    args = ["ad-copy", "-i", str(source), "-o", str(output), "--base-url", openai_server.base_url]
+    args += ["--concurrency", str(concurrency)]
+    process = subprocess.Popen(
+        batch_command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        assert openai_server.wait_for_requests(15, timeout=60)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+    before = collections.Counter(product_of(r) for r in openai_server.chat_requests)
+    with output.open("ab") as torn:  # as if the kill had cut a line in half
+        torn.write(b'99,product-099,"half an ans')
+    result = assistant_batch(*args)
+    assert result.returncode == 0, result.stderr
+    assert "going on with the job" in result.stderr
+
+    sent = collections.Counter(product_of(r) for r in openai_server.chat_requests)
+    assert set(sent) == {f"product-{i:03d}" for i in range(1, rows + 1)}
+    twice = [name for name, count in sent.items() if count > 1]
+    assert all(count <= 2 for count in sent.values())
+    assert set(twice) <= set(before)  # only rows already sent before the kill
+    assert len(twice) <= concurrency  # at most the rows that were in flight
+    written = read_csv(output)
+    ids = [row["id"] for row in written]
+    assert sorted(ids, key=int) == [str(i) for i in range(1, rows + 1)]  # unique and complete
+    assert all(row["status"] == "done" for row in written)
+    assert all(row["answer"] == f"Copy for {row['product']}, " * 5 for row in written)
+    assert output.read_bytes().endswith(b"\r\n")
