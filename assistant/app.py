@@ -43,6 +43,7 @@ def _install_translations(app: QApplication, language: str) -> None:
         if ours.load(locale, APP_NAME, "_", str(path)):
             app.installTranslator(ours)
     i18n.install(lambda context, text: QCoreApplication.translate(context, text))
+    i18n.set_language(locale.name())
 
 
 def create_app(argv: Sequence[str] | None = None) -> QApplication:

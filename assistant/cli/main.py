@@ -15,6 +15,7 @@ from assistant import __version__
 from assistant.core.engine.host import HOST_FLAG
 
 COMMAND_MODULES = (
+    "assistant.cli.modes",
     "assistant.cli.run",
     "assistant.cli.models",
     "assistant.cli.history",

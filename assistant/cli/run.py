@@ -1,4 +1,4 @@
-"""`assistant modes` and `assistant run MODE`: the modes from a terminal.
+"""`assistant run MODE`: a mode from a terminal (`assistant modes` lists them: cli/modes.py).
 
 `run` reads the mode's main text from stdin and streams the answer to stdout as it arrives.
 It exits 0 on success; on failure it prints one clear line to stderr and exits non-zero
@@ -40,10 +40,6 @@ exit codes:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    modes = subparsers.add_parser("modes", help="list the mode ids, one per line")
-    modes.add_argument("--verbose", "-v", action="store_true", help="show titles and fields")
-    modes.set_defaults(handler=list_modes)
-
     run = subparsers.add_parser(
         "run",
         help="run a mode: main text on stdin, answer on stdout",
@@ -81,22 +77,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="send even when the prompt looks longer than the model's context window",
     )
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the messages that would be sent (JSON) and send nothing",
+    )
     run.set_defaults(handler=run_mode)
-
-
-def list_modes(args: argparse.Namespace) -> int:
-    from assistant.core.prompts.modes import load_modes
-
-    catalog = load_modes()
-    for problem in catalog.errors:  # the valid modes are still listed; exit 0
-        print(f"assistant: {problem.describe()} (mode file skipped)", file=sys.stderr)
-    for mode in catalog.values():
-        if args.verbose:
-            names = ", ".join(f.name + ("*" if f.required else "") for f in mode.fields)
-            print(f"{mode.id}\t{mode.title}\t{names}")
-        else:
-            print(mode.id)
-    return 0
 
 
 def _say(message: str) -> None:
@@ -162,6 +148,11 @@ def run_mode(args: argparse.Namespace) -> int:
         request = build_request(mode, given, profile, settings.mode_params.get(mode.id), flags)
     except RequestError as exc:
         return _fail("; ".join(exc.problems), EXIT_USAGE)
+    if args.dry_run:
+        import json
+
+        print(json.dumps(request.messages, ensure_ascii=False, indent=2))
+        return 0
     over = _context_overflow(request, settings)
     if over and not args.force:
         return _fail(over, EXIT_USAGE)

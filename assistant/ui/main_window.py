@@ -152,6 +152,21 @@ class MainWindow(QMainWindow):
         """Field values, with the code split at the cursor where the mode declares it."""
         return self.current_form().values_at_cursor()
 
+    def template_builtins(self) -> dict[str, str]:
+        """The templates' built-in variables now: date, UI language, clipboard, selection."""
+        from PySide6.QtWidgets import QApplication
+
+        from assistant.core.base.i18n import language
+        from assistant.core.prompts.templates import builtin_values
+
+        editor = self.current_form().main_editor()
+        selection = editor.textCursor().selectedText() if editor is not None else ""
+        return builtin_values(
+            locale=language(),
+            clipboard=QApplication.clipboard().text(),
+            selection=selection.replace("\u2029", "\n"),  # Qt's paragraph separator
+        )
+
     # --- generation ----------------------------------------------------------------------------
 
     @Slot()
@@ -168,7 +183,9 @@ class MainWindow(QMainWindow):
         overrides["model"] = self.provider_bar.model_name()
         try:
             saved = self.settings.mode_params.get(mode.id)
-            request = build_request(mode, values, self.current_profile(), saved, overrides)
+            request = build_request(
+                mode, values, self.current_profile(), saved, overrides, self.template_builtins()
+            )
         except RequestError as exc:
             self.answer_panel.show_error("\n".join(exc.problems))
             self.current_form().focus_first_empty()

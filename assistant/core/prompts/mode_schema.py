@@ -49,7 +49,12 @@ from assistant.core.prompts.mode_types import (
     FieldValue,
     Mode,
 )
-from assistant.core.prompts.templates import TEMPLATE_GLOBALS, TemplateError, check_template
+from assistant.core.prompts.templates import (
+    BUILTIN_VARIABLES,
+    TEMPLATE_GLOBALS,
+    TemplateError,
+    check_template,
+)
 from assistant.core.prompts.toml_lines import KeyPath, dotted, key_line
 from assistant.core.providers.params import GenerationParams
 from assistant.core.text import languages
@@ -278,7 +283,7 @@ class _ModeParser:
         for key, template in (("system", system), ("user", user)):
             try:
                 if check_templates:
-                    check_template(template, names)
+                    check_template(template, [*names, *BUILTIN_VARIABLES])
             except TemplateError as exc:
                 raise _SchemaError(f"prompt.{key}: {exc}", ("prompt", key)) from exc
         return system, user

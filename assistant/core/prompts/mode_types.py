@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-from assistant.core.base.i18n import tr
-from assistant.core.prompts.templates import render
+from assistant.core.base.i18n import language, tr
+from assistant.core.prompts.templates import builtin_values, render
 from assistant.core.providers.params import GenerationParams
 from assistant.core.text import languages
 
@@ -256,18 +256,22 @@ class Mode:
         return self.code_language(values) or "text"
 
 
-def render_messages(mode: Mode, values: Mapping[str, object]) -> list[dict[str, str]]:
+def render_messages(
+    mode: Mode, values: Mapping[str, object], builtins: Mapping[str, object] | None = None
+) -> list[dict[str, str]]:
     """The chat messages for ``values``: a system message (omitted if it renders empty) and the
-    user message. Raises InvalidValues for bad values, TemplateError for a broken template."""
+    user message. Raises InvalidValues for bad values, TemplateError for a broken template.
+    ``builtins``: the built-in variables (default: :func:`.templates.builtin_values` now)."""
     clean = mode.coerce(values)
     errors = mode.validate(clean)
     if errors:
         raise InvalidValues(errors)
     if mode.language_field and not str(clean.get(mode.language_field, "")).strip():
         clean[mode.language_field] = mode.code_language(clean) or ""
+    context = {**(builtin_values(locale=language()) if builtins is None else builtins), **clean}
     messages = []
-    system = render(mode.system, clean)
+    system = render(mode.system, context)
     if system.strip():
         messages.append({"role": "system", "content": system})
-    messages.append({"role": "user", "content": render(mode.template, clean)})
+    messages.append({"role": "user", "content": render(mode.template, context)})
     return messages

@@ -75,14 +75,16 @@ def build_request(
     profile: ProviderProfile,
     parameters: Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    builtins: Mapping[str, object] | None = None,
 ) -> GenerationRequest:
     """The request for ``values`` in ``mode``, sent to ``profile``; raises RequestError.
 
     ``values`` may be strings (the CLI): they are converted to the fields' types first.
+    ``builtins``: the templates' built-in variables (default: now, no clipboard or selection).
     """
     fields = mode.coerce(values)
     try:
-        messages = render_messages(mode, fields)  # checks the values (the one validation)
+        messages = render_messages(mode, fields, builtins)  # checks the values (the one validation)
     except InvalidValues as exc:
         raise RequestError(list(exc.errors)) from exc
     except TemplateError as exc:

@@ -6,13 +6,16 @@ internals (``__class__``, ``mro`` …), cannot mutate values, and have no loader
 files). Every failure surfaces as :class:`TemplateError` with a message fit to show a person.
 
 Globals available to templates: ``fence(text)``, ``code_block(text, info="")`` and
-``language_name(alias)``.
+``language_name(alias)``. Built-in variables (:data:`BUILTIN_VARIABLES`, :func:`builtin_values`):
+``today``, ``now``, ``weekday``, ``locale`` (the UI language), and ``clipboard`` and ``selection``
+(the window fills them in; elsewhere they are empty). A field of the same name wins.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +50,27 @@ def code_block(text: str, info: str = "") -> str:
     tag = _UNSAFE_INFO.split(info.strip(), maxsplit=1)[0] if info.strip() else ""
     newline = "" if text.endswith("\n") else "\n"
     return f"{marker}{tag}\n{text}{newline}{marker}"
+
+
+BUILTIN_VARIABLES: tuple[str, ...] = ("today", "now", "weekday", "locale", "clipboard", "selection")
+"""Names every template may read besides its mode's fields."""
+
+
+def builtin_values(
+    now: datetime | None = None, locale: str = "", clipboard: str = "", selection: str = ""
+) -> dict[str, str]:
+    """The built-in variables at ``now`` (default: this moment, local time)."""
+    moment = now or datetime.now().astimezone()
+    return {
+        "today": moment.date().isoformat(),
+        "now": moment.strftime("%Y-%m-%d %H:%M"),
+        "weekday": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[
+            moment.weekday()
+        ],
+        "locale": locale or "en",
+        "clipboard": clipboard,
+        "selection": selection,
+    }
 
 
 TEMPLATE_GLOBALS: dict[str, Any] = {
@@ -85,6 +109,11 @@ def _compile(source: str) -> jinja2.Template:
                 line=exc.lineno, message=exc.message or ""
             )
         ) from exc
+
+
+def parse_template(source: str) -> None:
+    """Parse ``source`` only; raises jinja2's ``TemplateSyntaxError`` (with its ``lineno``)."""
+    _environment().parse(source)
 
 
 def template_names(source: str) -> set[str]:

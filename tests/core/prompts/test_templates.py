@@ -136,3 +136,29 @@ def test_compiled_templates_are_cached() -> None:
     before = templates._compile.cache_info().hits
     render(source, {"value": 2})
     assert templates._compile.cache_info().hits == before + 1
+
+
+def test_builtin_variables_render_and_a_field_of_the_same_name_wins() -> None:
+    from datetime import datetime
+
+    from assistant.core.prompts.mode_schema import parse_mode
+    from assistant.core.prompts.mode_types import render_messages
+    from assistant.core.prompts.templates import builtin_values
+
+    moment = datetime(2026, 11, 30, 8, 5)
+    values = builtin_values(moment, "zh_CN", clipboard="copied", selection="chosen")
+    assert values == {
+        "today": "2026-11-30",
+        "now": "2026-11-30 08:05",
+        "weekday": "Monday",
+        "locale": "zh_CN",
+        "clipboard": "copied",
+        "selection": "chosen",
+    }
+    text = (
+        'title = "T"\n[prompt]\nuser = "{{ today }}|{{ weekday }}|{{ locale }}|{{ clipboard }}'
+        '|{{ selection }}|{{ now }}"\n[[fields]]\nname = "now"\n'
+    )
+    mode = parse_mode(text, source="t")
+    [message] = render_messages(mode, {"now": "{{ field }}"}, values)
+    assert message["content"] == "2026-11-30|Monday|zh_CN|copied|chosen|{{ field }}"
