@@ -33,10 +33,29 @@ class AnswerArea(QTabWidget):
             if widget is not None:
                 widget.deleteLater()
 
+    def swap_view(self, index: int, view: AnswerView) -> AnswerView:
+        """Show ``view`` as variant ``index`` instead of the view there (kept, not deleted: a
+        version's highlighted view, see ui/version_views.py); returns the view taken out."""
+        old = self.views[index]
+        current = self.currentIndex()
+        view.setObjectName(old.objectName())
+        self.removeTab(index)
+        self.insertTab(index, view, self.tr("Variant %n", "", index + 1))
+        self.setCurrentIndex(current)
+        return old
+
+    def _release_kept(self) -> None:
+        """A view kept for a version is never cleared for another answer: a fresh one takes its
+        place (the kept one stays with its owner)."""
+        for index, view in enumerate(self.views):
+            if view.property("keptVersion"):
+                self.swap_view(index, AnswerView())
+
     def begin(self, request_id: str, language: str, variants: int) -> None:
         """Clear and prepare ``variants`` panes for a new request."""
         self._request_id = request_id
         self._language = language
+        self._release_kept()
         self._ensure_views(max(1, variants))
         for index, view in enumerate(self.views):
             view.begin(self._view_id(index), language)
@@ -73,6 +92,7 @@ class AnswerArea(QTabWidget):
         """Show finished answers (reopened from history or restored after a crash)."""
         self._request_id = ""
         self._language = language
+        self._release_kept()
         self._ensure_views(len(answers) or 1)
         for view, answer in zip(self.views, answers, strict=False):
             view.set_answer(answer, language)

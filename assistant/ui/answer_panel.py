@@ -8,7 +8,7 @@ stopped, so a stopped run ends exactly like a finished one (its record, its stat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -155,6 +155,19 @@ class AnswerPanel(QWidget):
         layout.addWidget(self.error_banner)
         layout.addWidget(self.recovery_bar)
         layout.addWidget(self.answer_area, 1)
+
+    def add_around_answer(
+        self, above: Sequence[tuple[QWidget, int]], below: Sequence[QWidget]
+    ) -> None:
+        """Place other views' widgets just above the answer ((widget, stretch)) and below it
+        (the follow-up box, the version stepper, chat mode's thread)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        index = layout.indexOf(self.answer_area)
+        for offset, (widget, stretch) in enumerate(above):
+            layout.insertWidget(index + offset, widget, stretch)
+        for widget in below:
+            layout.addWidget(widget)
 
     def buttons(self) -> QHBoxLayout:
         """Stop and Generate, right-aligned (placed under the form by the window)."""

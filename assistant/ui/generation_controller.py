@@ -88,14 +88,21 @@ class GenerationController(QObject):
             self._book.subscribe(self._forward)
         return self._book
 
-    def start(self, request: GenerationRequest) -> str:
-        """Start a run of ``request`` in the background; returns its id (see ``book``)."""
+    def start(self, request: GenerationRequest, *, record: bool = True) -> str:
+        """Start a run of ``request`` in the background; returns its id (see ``book``). A
+        follow-up is stored as the next version of its record; ``record=False`` stores nothing
+        (a summary of a thread's oldest turns)."""
         from assistant.core.work.generation import GenerationRun
 
         run = self.book.add(request)
-        generation = GenerationRun(
-            request, self._resolver, self._recorder, stop_loops=self._stop_loops()
-        )
+        recorder = self._recorder if record else None
+        if recorder is not None and request.follow_up is not None:
+            from assistant.core.storage.history import HistoryStore
+            from assistant.core.storage.threads import ThreadStore
+
+            if isinstance(recorder, HistoryStore):
+                recorder = ThreadStore(recorder).recorder(request.follow_up)
+        generation = GenerationRun(request, self._resolver, recorder, stop_loops=self._stop_loops())
         worker = Worker(partial(_generate, generation), self, pool=self._pool, abort=run.cancel)
         worker.sig_started.connect(partial(self.book.begin, run.id))
         worker.sig_yielded.connect(partial(self._apply, run.id))

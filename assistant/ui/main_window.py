@@ -20,6 +20,7 @@ from assistant.core.storage.drafts import DraftStore
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.endpoints import ProviderResolver
 from assistant.ui.answer_panel import AnswerPanel
+from assistant.ui.followups import FollowUps
 from assistant.ui.font_check import GlyphWarning
 from assistant.ui.generation_controller import GenerationController
 from assistant.ui.history_dock import HistoryDock
@@ -82,6 +83,9 @@ class MainWindow(QMainWindow):
         titles = {mode.id: tr_mode(mode.title) for mode in services.modes.values()}
         self.history_view = HistoryDock(self, services.history, titles)
         self._connect_panels()
+        self.followups = FollowUps(self)
+        """Follow-ups, versions and chat's thread around the answer."""
+        self.addActions(self.followups.actions())
         self.local_only_action = build_menus(self)
         self._restore_state()
 
@@ -218,6 +222,8 @@ class MainWindow(QMainWindow):
 
     def continue_interrupted(self) -> None:
         """Go on from the interrupted answer's text."""
+        if self.followups.recover(go_on=True):
+            return
         request = self._recovered_request()
         if request is not None and self.answer_panel.recovered is not None:
             from assistant.core.work.generation import continuation
@@ -231,6 +237,8 @@ class MainWindow(QMainWindow):
 
     def regenerate_interrupted(self) -> None:
         """Send the interrupted request again from the start."""
+        if self.followups.recover(go_on=False):
+            return
         request = self._recovered_request()
         if request is not None:
             self._send(request)
@@ -249,6 +257,7 @@ class MainWindow(QMainWindow):
         if not keep_input:
             self.mode_panel.form(record.mode).set_values(dict(record.fields))
         self.answer_panel.show_record(record, self.services.modes[record.mode], note)
+        self.followups.record_opened(record)
         self.status.set_status(self.tr("Opened “{0}” from the history.").format(record.title))
 
     def _recover_interrupted(self) -> None:

@@ -34,6 +34,8 @@ def build_menus(window: MainWindow) -> QAction:
     edit_menu.addActions([answers.copy_action, answers.insert_action])
     run_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Generate"))
     run_menu.addActions([answers.generate_action, answers.stop_action])
+    run_menu.addSeparator()
+    run_menu.addActions(window.followups.actions())
     view_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
     view_menu.addAction(window.history_view.action)
     view_menu.addMenu(ThemeMenu(window.settings_qt, window))

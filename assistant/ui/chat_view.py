@@ -1,0 +1,74 @@
+"""Chat mode's thread above the answer: the turns so far (the person's messages and the model's
+replies), the context meter and the notice when the next turn would not fit.
+
+The newest reply is the answer pane below (it streams there, highlighted); this view shows the
+conversation that led to it. Text is shown as plain text (escaped), never fetched from anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from assistant.ui.chat_bars import ContextMeter, OverflowBar
+
+_CSS = (
+    "p.who { margin: 8px 0 2px 0; font-weight: 600; }"
+    " div.you { background: rgba(90, 130, 220, 0.10); padding: 4px; }"
+    " div.model { padding: 4px; }"
+)
+
+
+def transcript_html(exchanges: Sequence[tuple[str, str]], you: str, model: str) -> str:
+    """The turns as HTML: (person's message, model's reply) pairs; an empty reply is left out."""
+    parts = [f"<style>{_CSS}</style>"]
+    for message, reply in exchanges:
+        parts.append(f"<p class='who'>{escape(you)}</p>")
+        parts.append(f"<div class='you' style='white-space: pre-wrap'>{escape(message)}</div>")
+        if reply:
+            parts.append(f"<p class='who'>{escape(model)}</p>")
+            parts.append(f"<div class='model' style='white-space: pre-wrap'>{escape(reply)}</div>")
+    return "".join(parts)
+
+
+class ChatView(QWidget):
+    """The conversation so far, with the context meter; hidden outside chat mode."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatView")
+        self.transcript = QTextBrowser()
+        self.transcript.setObjectName("chatTranscript")
+        self.transcript.setOpenLinks(False)
+        self.transcript.setOpenExternalLinks(False)
+        self.transcript.setPlaceholderText(
+            self.tr("The conversation appears here. Send the first message with Generate.")
+        )
+        self.title = QLabel(self.tr("Conversation"))
+        self.meter = ContextMeter()
+        self.overflow = OverflowBar()
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.meter)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(header)
+        column.addWidget(self.transcript, 1)
+        column.addWidget(self.overflow)
+        self.exchanges: list[tuple[str, str]] = []
+        self.setVisible(False)
+
+    def show_turns(self, exchanges: Sequence[tuple[str, str]]) -> None:
+        """Show the turns (message, reply) that came before the reply in the answer pane."""
+        self.exchanges = list(exchanges)
+        html = transcript_html(self.exchanges, self.tr("You"), self.tr("Assistant"))
+        self.transcript.setHtml(html)
+        bar = self.transcript.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def transcript_text(self) -> str:
+        """What the transcript shows, as plain text."""
+        return self.transcript.toPlainText()

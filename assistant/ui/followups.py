@@ -1,0 +1,457 @@
+"""Iterating on the answer on screen: follow-ups (typed or quick actions, on the whole answer or
+only the selection), its versions (step, compare, restore), chat mode's thread, and Continue /
+Regenerate of a follow-up cut short by a crash.
+
+A view over core's threads (``core/prompts/threads.py``, ``core/storage/threads.py``,
+``core/work/follow_ups.py``): the thread is read back from the history whenever it changed, and
+the window keeps no copy of it beyond the one on screen. Each version's highlighted view is kept
+(``ui/version_views.py``), so stepping between versions swaps views instead of re-highlighting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction, QKeySequence
+
+from assistant.core.prompts.quick_actions import QuickAction, quick_actions
+from assistant.core.prompts.request import GenerationRequest, RequestError, build_follow_up
+from assistant.core.prompts.threads import Thread, Version
+from assistant.core.storage.history import Record
+from assistant.core.storage.threads import ThreadStore
+from assistant.core.work.status import RunStatus
+from assistant.ui.answer_panel import answer_language
+from assistant.ui.chat_bars import OverflowBar
+from assistant.ui.chat_view import ChatView
+from assistant.ui.followup_box import FollowUpBox
+from assistant.ui.qt_keys import set_keys
+from assistant.ui.selection_span import selection_of
+from assistant.ui.version_stepper import VersionStepper
+from assistant.ui.version_views import VersionViews
+
+if TYPE_CHECKING:
+    from assistant.core.work.events import DoneEvent
+    from assistant.ui.main_window import MainWindow
+
+CHAT_MODE = "chat"
+UNFINISHED = (RunStatus.INTERRUPTED, RunStatus.CUT_SHORT)
+
+
+class FollowUps(QObject):
+    """The follow-up box, the version stepper and chat's thread around the answer panel."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.panel = window.answer_panel
+        history = window.services.history
+        self.threads = ThreadStore(history) if history is not None else None
+        self.shown_thread: Thread | None = None
+        """The thread on screen (as last read from the history)."""
+        self.shown = 0
+        """The number of the version on screen (0: none)."""
+        self._pending: GenerationRequest | None = None  # waits for the overflow choice
+        self._summaries: dict[str, tuple[GenerationRequest, int]] = {}  # run id -> (request, n)
+        self._recovering: Version | None = None
+        self._launching = False  # the run being started is a follow-up
+        self.box = FollowUpBox()
+        self.stepper = VersionStepper()
+        self.chat = ChatView()
+        self.overflow = OverflowBar()
+        self.panel.add_around_answer([(self.chat, 1), (self.stepper, 0)], [self.overflow, self.box])
+        self.views = VersionViews(self.panel.answer_area)
+        self._build_actions()
+        self.box.sig_send.connect(self.send)
+        self.stepper.sig_show.connect(self.show_index)
+        self.stepper.sig_compare.connect(self.compare)
+        self.stepper.sig_restore.connect(self.restore)
+        self.overflow.sig_drop.connect(self.drop_oldest)
+        self.overflow.sig_summarise.connect(self.summarise_oldest)
+        self.panel.sig_running.connect(self._running)
+        window.controller.sig_done.connect(self._run_done)  # after the panel has shown the end
+        window.mode_panel.sig_mode_changed.connect(self._mode_changed)
+        self._set_thread(None)
+
+    def _build_actions(self) -> None:
+        def action(text: str, keys: list[str], slot: object) -> QAction:
+            made = QAction(text, self.window)
+            made.setShortcuts([QKeySequence(key) for key in keys])
+            set_keys(made, "shortcutContext", "WindowShortcut")
+            made.triggered.connect(slot)
+            return made
+
+        self.focus_action = action(self.tr("Follow up"), ["Ctrl+L"], self.box.focus)
+        self.focus_action.setToolTip(self.tr("Type a follow-up instruction (Ctrl+L)"))
+        self.send_action = action(self.tr("Send follow-up"), ["Ctrl+Shift+Return"], self.box.send)
+        self.previous_action = action(
+            self.tr("Previous version"), ["Alt+Left"], self.stepper.previous
+        )
+        self.next_action = action(self.tr("Next version"), ["Alt+Right"], self.stepper.next)
+        self.compare_action = action(
+            self.tr("Compare with previous version"),
+            ["Ctrl+Shift+D"],
+            self.stepper.compare_with_previous,
+        )
+        self.restore_action = action(
+            self.tr("Restore this version"), [], lambda: self.restore(self.stepper.index)
+        )
+
+    def actions(self) -> list[QAction]:
+        """The follow-up and version actions (for the window's menus and shortcuts)."""
+        return [
+            self.focus_action,
+            self.send_action,
+            self.previous_action,
+            self.next_action,
+            self.compare_action,
+            self.restore_action,
+        ]
+
+    # --- what is on screen ---------------------------------------------------------------------
+
+    def _set_thread(self, thread: Thread | None, shown: int | None = None) -> None:
+        """Show ``thread``'s stepper, quick actions and chat turns (None: no answer to follow)."""
+        if (
+            thread is None
+            or self.shown_thread is None
+            or thread.record_id != self.shown_thread.record_id
+        ):
+            self.views.forget()
+        self.shown_thread = thread
+        self.shown = 0 if thread is None else (shown or thread.current)
+        chat = self._is_chat()
+        if thread is None:
+            self.stepper.set_versions(0, 0)
+        else:
+            numbers = [v.number for v in thread.versions]
+            self.stepper.set_versions(
+                len(numbers), numbers.index(self.shown), numbers.index(thread.current)
+            )
+            if chat:
+                self.stepper.setVisible(False)
+        mode = self.window.services.modes.get(thread.mode) if thread else None
+        self.box.set_quick_actions(quick_actions(mode.output) if mode else ())
+        self.box.setEnabled(thread is not None and self.threads is not None)
+        self._update_actions()
+        self.chat.setVisible(chat)
+        if chat:
+            self._show_turns(thread)
+
+    def _update_actions(self) -> None:
+        stepper = self.stepper
+        many = self.shown_thread is not None and stepper.count > 1 and not self._is_chat()
+        self.previous_action.setEnabled(many and stepper.index > 0)
+        self.next_action.setEnabled(many and stepper.index < stepper.count - 1)
+        self.compare_action.setEnabled(many)
+        self.restore_action.setEnabled(many and stepper.restore_button.isEnabled())
+        self.send_action.setEnabled(self.box.isEnabled())
+
+    def _is_chat(self) -> bool:
+        if self.shown_thread is not None:
+            return self.shown_thread.mode == CHAT_MODE
+        return self.window.current_mode().id == CHAT_MODE
+
+    def _mode_changed(self, mode_id: str) -> None:
+        if self.shown_thread is None:
+            self.chat.setVisible(mode_id == CHAT_MODE)
+            if mode_id == CHAT_MODE:
+                self._show_turns(None)
+
+    def _record(self, record_id: int) -> Record | None:
+        history = self.window.services.history
+        return history.get(record_id) if history is not None else None
+
+    def _language(self, thread: Thread) -> str:
+        mode = self.window.services.modes[thread.mode]
+        record = self._record(thread.record_id)
+        return answer_language(mode, record.fields if record else {})
+
+    def _read(self, record_id: int) -> Thread | None:
+        try:
+            return self.threads.thread(record_id) if self.threads is not None else None
+        except Exception:  # an unusable history: nothing to follow up on
+            return None
+
+    def record_opened(self, record: Record) -> None:
+        """A record was opened (history, crash recovery): its thread, at the current version; a
+        follow-up left unfinished by a crash is shown with Continue / Regenerate."""
+        thread = self._read(record.id)
+        self._recovering = None
+        self._set_thread(None)
+        if thread is None:
+            return
+        unfinished = [v for v in thread.versions if v.number > 1 and v.status in UNFINISHED]
+        shown = unfinished[-1].number if unfinished else thread.current
+        self._set_thread(thread, shown)
+        if shown != 1 or len(thread.versions) > 1:
+            self._show_version(shown)
+        if unfinished:
+            self._recovering = unfinished[-1]
+            note = self.tr(
+                "This follow-up was interrupted: the app closed while it was being written. "
+                "The instruction and the text so far are kept."
+            )
+            self.panel.error_banner.setVisible(False)
+            self.panel.recovery_bar.offer(record, note)
+
+    def _show_version(self, number: int) -> None:
+        thread = self.shown_thread
+        if thread is None:
+            return
+        version = thread.version(number)
+        self.views.show((thread.record_id, number), version.text, self._language(thread))
+        self.shown = number
+
+    @Slot(int)
+    def show_index(self, index: int) -> None:
+        """Show the version at ``index`` (0-based) of the thread on screen."""
+        thread = self.shown_thread
+        if thread is None or not 0 <= index < len(thread.versions) or self.panel.is_running():
+            return
+        self._show_version(thread.versions[index].number)
+        self._set_thread(thread, self.shown)
+        self.panel.sig_status.emit(
+            self.tr("Version {0} of {1}").format(index + 1, len(thread.versions))
+        )
+
+    @Slot(int)
+    def restore(self, index: int) -> None:
+        """Make the version at ``index`` the current one (follow-ups go on from it)."""
+        thread = self.shown_thread
+        if thread is None or self.threads is None or not 0 <= index < len(thread.versions):
+            return
+        number = thread.versions[index].number
+        self.threads.set_current(thread.record_id, number)
+        self._set_thread(self._read(thread.record_id), number)
+        self.panel.sig_status.emit(
+            self.tr("Version {0} is the current one again.").format(index + 1)
+        )
+
+    @Slot(int, int)
+    def compare(self, older: int, newer: int) -> None:
+        """Show what changed between the versions at ``older`` and ``newer`` (0-based)."""
+        thread = self.shown_thread
+        if thread is None or max(older, newer) >= len(thread.versions):
+            return
+        from assistant.ui.version_compare import show_comparison
+
+        mode = self.window.services.modes[thread.mode]
+        by_lines = mode.output == "code" or self._language(thread) not in ("markdown", "text")
+        a, b = thread.versions[older], thread.versions[newer]
+        self.comparison = show_comparison(self.window, a, b, older + 1, newer + 1, by_lines)
+
+    # --- sending -------------------------------------------------------------------------------
+
+    @Slot(str, object)
+    def send(self, instruction: str, quick: QuickAction | None = None) -> None:
+        """Follow up on the version on screen (or only on the selection in it)."""
+        thread = self._read(self.shown_thread.record_id) if self.shown_thread else None
+        if thread is None or self.panel.is_running():
+            return
+        base = self.shown if any(v.number == self.shown for v in thread.versions) else None
+        base = base or thread.current
+        view = self.panel.answer_area.views[0]
+        selection = selection_of(view, thread.version(base).text)
+        kind = quick.kind if quick is not None else None
+        mode = self.window.services.modes[thread.mode]
+        record = self._record(thread.record_id)
+        overrides = self.window.params_panel.params().to_dict()
+        overrides["model"] = self.window.provider_bar.model_name()
+        try:
+            request = build_follow_up(
+                mode,
+                thread,
+                instruction,
+                self.window.current_profile(),
+                self.window.settings.mode_params.get(mode.id),
+                overrides,
+                base_version=base,
+                selection=selection,
+                kind=kind,
+                action=quick.id if quick is not None else "",
+                fields=record.fields if record else {},
+            )
+        except RequestError as exc:
+            self.panel.show_error("\n".join(exc.problems))
+            return
+        self._launch(request)
+
+    def _launch(self, request: GenerationRequest, checked: bool = False) -> None:
+        """Send ``request`` unless the thread no longer fits the model's window: then say so
+        and offer to drop or summarise the oldest turns (never silently)."""
+        from assistant.core.work.follow_ups import overflow
+
+        window = self.window
+        engine, configured = window.services.resolver.engine, window.settings.engine_context
+        over = None if checked else overflow(request, engine, configured)
+        if over is not None:
+            self._pending = request
+            if over.drop:
+                self.overflow.offer(over.needed, over.window, over.drop)
+            else:
+                self.panel.show_error(
+                    over.message()
+                    + " "
+                    + self.tr("Even without the earlier turns it does not fit: lower Max tokens.")
+                )
+            return
+        self.overflow.setVisible(False)
+        self._pending = None
+        thread = self.shown_thread
+        if thread is not None and self.shown and self.panel.answer_area.views[0].text():
+            self.views.keep_shown((thread.record_id, self.shown))
+        mode = window.services.modes[request.mode_id]
+        self._launching = True
+        try:
+            self.panel.start(request, mode)
+        finally:
+            self._launching = False
+        self.box.sent()
+        if self._is_chat() and request.follow_up is not None:
+            self._show_turns(thread, request.follow_up.instruction)
+
+    @Slot(int)
+    def drop_oldest(self, count: int) -> None:
+        """Send the waiting follow-up without its ``count`` oldest exchanges."""
+        from assistant.core.work.follow_ups import drop_oldest
+
+        request = self._pending
+        if request is not None:
+            shorter = replace(request, messages=drop_oldest(request.messages, count))
+            self.panel.sig_status.emit(self.tr("Left out the %n oldest turn(s).", "", count))
+            self._launch(shorter, checked=True)
+
+    @Slot(int)
+    def summarise_oldest(self, count: int) -> None:
+        """Ask the model to summarise the ``count`` oldest exchanges, then send the waiting
+        follow-up with the summary in their place."""
+        from assistant.core.work.follow_ups import summary_request
+
+        request = self._pending
+        if request is None:
+            return
+        summarise, _oldest = summary_request(request, count)
+        self.overflow.setVisible(False)
+        run_id = self.window.controller.start(summarise, record=False)
+        self._summaries[run_id] = (request, count)
+        self.panel.sig_status.emit(self.tr("Summarising the %n oldest turn(s)…", "", count))
+
+    # --- runs ending ---------------------------------------------------------------------------
+
+    @Slot(bool)
+    def _running(self, running: bool) -> None:
+        self.box.set_busy(running)
+        self.stepper.setEnabled(not running)
+        if running and not self._launching:
+            self._set_thread(None)  # a new first answer: nothing to follow up on yet
+            if self._is_chat():
+                self._show_turns(None, self._chat_message())
+
+    @Slot(str, object)
+    def _run_done(self, request_id: str, done: DoneEvent) -> None:
+        summary = self._summaries.pop(request_id, None)
+        if summary is not None:
+            self._summary_done(done, *summary)
+            return
+        if done.record_id is None or done.record_id != self.panel.shown_record_id:
+            return
+        run = self.window.controller.run(request_id)
+        follow_up = run.request.follow_up if run is not None else None
+        thread = self._read(done.record_id)
+        if thread is None:
+            return
+        self._recovering = None
+        if follow_up is None:
+            self._set_thread(thread, 1)
+            return
+        number = follow_up.continues or max(v.number for v in thread.versions)
+        self._set_thread(thread, number)
+        version = thread.version(number)
+        if self.panel.recovery_bar.isVisible():  # cut short: Continue goes on from this version
+            self._recovering = version
+        if self.panel.answer_area.views[0].text() == version.text:
+            self.views.keep_shown((thread.record_id, number))  # the view that streamed it
+        else:  # a refined selection: the whole text with the new part
+            self._show_version(number)
+        if follow_up.selection is not None and follow_up.kind == "selection":
+            self.panel.sig_status.emit(
+                self.tr("Refined the selection; the rest of the answer is unchanged.")
+            )
+
+    def _summary_done(self, done: DoneEvent, request: GenerationRequest, count: int) -> None:
+        from assistant.core.work.follow_ups import with_summary
+
+        summary = done.answers[0] if done.answers else ""
+        if done.status != RunStatus.COMPLETE or not summary.strip():
+            self.panel.show_error(
+                self.tr("The summary of the oldest turns failed: {0}").format(done.error or "")
+            )
+            return
+        self._launch(with_summary(request, count, summary), checked=True)
+
+    # --- chat ----------------------------------------------------------------------------------
+
+    def _chat_message(self) -> str:
+        values, _cursor = self.window.collect_values()
+        return str(values.get("message", ""))
+
+    def _show_turns(self, thread: Thread | None, asking: str = "") -> None:
+        """The turns before the reply in the answer pane (plus ``asking``, a message on its
+        way), and the context meter."""
+        pairs: list[tuple[str, str]] = []
+        if thread is not None:
+            exchanges = thread.exchanges(self.shown or None)
+            for turn, version in exchanges:
+                pairs.append((turn.instruction or turn.sent, version.reply))
+            if pairs and not asking:
+                pairs[-1] = (pairs[-1][0], "")  # the newest reply is the answer pane
+        if asking:
+            pairs.append((asking, ""))
+        self.chat.show_turns(pairs)
+        self._update_meter(thread)
+
+    def _update_meter(self, thread: Thread | None) -> None:
+        from assistant.core.work.follow_ups import thread_usage
+
+        window = self.window
+        if thread is not None:
+            messages = thread.messages_for(self.shown or None)
+        else:
+            system = str(window.collect_values()[0].get("system", ""))
+            messages = [{"role": "system", "content": system}]
+        profile = window.current_profile()
+        engine = window.services.resolver.engine
+        usage = thread_usage(
+            messages,
+            profile,
+            window.provider_bar.model_name() or profile.model,
+            engine,
+            window.settings.engine_context,
+        )
+        self.chat.meter.show_usage(usage.used, usage.window or 0, exact=usage.exact)
+
+    # --- crash recovery ------------------------------------------------------------------------
+
+    def recover(self, go_on: bool) -> bool:
+        """Continue (``go_on``) or regenerate the follow-up a crash cut short; False when the
+        recovery bar is about a first answer (the window handles it)."""
+        from assistant.core.work.follow_ups import continue_version, regenerate_version
+
+        version, thread = self._recovering, self.shown_thread
+        if version is None or thread is None:
+            return False
+        thread = self._read(thread.record_id) or thread
+        mode = self.window.services.modes[thread.mode]
+        profile = self.window.settings.profile(version.provider) or self.window.current_profile()
+        overrides = {**version.params, "model": version.model}
+        make = continue_version if go_on else regenerate_version
+        try:
+            request = make(mode, thread, version.number, profile, None, overrides)
+        except (RequestError, ValueError, KeyError) as exc:
+            self.panel.show_error(str(exc))
+            return True
+        self._recovering = None
+        self._launch(request)
+        return True

@@ -1,0 +1,210 @@
+"""Follow-ups in the real window against the loopback server: the box, quick actions, refine a
+selection, versions (step, restore, reopened from the history)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from pytestqt.qtbot import QtBot
+
+from assistant.core.config.settings import Settings
+from assistant.core.storage.threads import ThreadStore
+from assistant.ui.main_window import MainWindow
+from tests.fakeserver import FakeOpenAIServer
+from tests.ui.test_main_window import choose_mode, fill, generate_and_wait, sent_messages
+from tests.ui.windows import open_window, use_loopback
+
+FIRST = "# Otters\n\nOtters {hold} hands while they sleep. 🦦\n\nThey eat \\n sea urchins.\n"
+SECOND = "# Otters\n\nOtters hold hands.\n"
+THIRD = "# Otters\n\nSea otters hold hands asleep.\n"
+
+
+@pytest.fixture
+def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
+    settings = Settings()
+    use_loopback(settings, openai_server.base_url)
+    win = open_window(qtbot, settings)
+    yield win
+    win.close()
+
+
+def first_answer(qtbot: QtBot, win: MainWindow, server: FakeOpenAIServer) -> None:
+    server.reply = FIRST
+    choose_mode(win, "article")
+    fill(win, topic="Otters {x} $HOME", notes="Notes with \\ backslash")
+    generate_and_wait(qtbot, win)
+    assert win.answer_area.current_text() == FIRST
+
+
+def follow_up(qtbot: QtBot, win: MainWindow, instruction: str) -> Any:
+    box = win.followups.box
+    box.edit.setText(instruction)
+    with qtbot.waitSignal(win.controller.sig_done, timeout=5000) as blocker:
+        qtbot.keyClick(box.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not win.stop_button.isEnabled())
+    return blocker.args[1]
+
+
+def test_a_follow_up_sends_the_earlier_turns_in_order_and_makes_version_2(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    first_answer(qtbot, window, openai_server)
+    first_messages = sent_messages(openai_server)
+    assert window.followups.box.isEnabled()
+    assert not window.followups.stepper.isVisible()  # one version: no stepper yet
+    openai_server.reply = SECOND
+    done = follow_up(qtbot, window, "Make it {shorter} \\ 🦦")
+    messages = sent_messages(openai_server)
+    assert messages == [
+        *first_messages,
+        {"role": "assistant", "content": FIRST},
+        {"role": "user", "content": "Make it {shorter} \\ 🦦"},
+    ]
+    assert window.answer_area.current_text() == SECOND
+    stepper = window.followups.stepper
+    assert stepper.isVisible() and stepper.label.text() == "2 / 2"
+    assert window.followups.box.edit.text() == ""  # ready for the next one
+    thread = ThreadStore(window.services.history).thread(done.record_id)  # type: ignore[arg-type]
+    assert thread is not None
+    assert [v.text for v in thread.versions] == [FIRST, SECOND]
+    assert thread.current == 2
+
+    openai_server.reply = THIRD
+    follow_up(qtbot, window, "Now more precise")
+    messages = sent_messages(openai_server)
+    assert [m["content"] for m in messages[-4:]] == [
+        FIRST,
+        "Make it {shorter} \\ 🦦",
+        SECOND,
+        "Now more precise",
+    ]
+    assert stepper.label.text() == "3 / 3"
+
+
+def test_stepping_restoring_and_reopening_from_the_history(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    first_answer(qtbot, window, openai_server)
+    openai_server.reply = SECOND
+    done = follow_up(qtbot, window, "Shorter")
+    stepper = window.followups.stepper
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert stepper.label.text() == "1 / 2"
+    assert window.answer_area.current_text() == FIRST
+    highlighted = window.answer_area.current_view().highlighter.blocks_highlighted
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.answer_area.current_text() == SECOND
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    # the same view came back: nothing was highlighted again
+    assert window.answer_area.current_view().highlighter.blocks_highlighted == highlighted
+    assert stepper.restore_button.isEnabled()
+    stepper.restore_button.click()
+    threads = ThreadStore(window.services.history)  # type: ignore[arg-type]
+    thread = threads.thread(done.record_id)
+    assert thread is not None and thread.current == 1
+    assert not stepper.restore_button.isEnabled()
+
+    # a follow-up now goes on from version 1 (restored), and makes version 3
+    openai_server.reply = THIRD
+    follow_up(qtbot, window, "Again")
+    assert [m["content"] for m in sent_messages(openai_server)[-2:]] == [FIRST, "Again"]
+    thread = threads.thread(done.record_id)
+    assert thread is not None and [v.text for v in thread.versions] == [FIRST, SECOND, THIRD]
+
+    # a fresh first answer, then the thread reopened from the history: all versions are back
+    openai_server.reply = "Something else."
+    generate_and_wait(qtbot, window)
+    assert not stepper.isVisible()
+    window.open_record(done.record_id)
+    assert window.answer_area.current_text() == THIRD
+    assert stepper.label.text() == "3 / 3"
+    stepper.previous_button.click()
+    stepper.previous_button.click()
+    assert window.answer_area.current_text() == FIRST
+    openai_server.reply = "Continued."
+    follow_up(qtbot, window, "Continue the thread")
+    assert stepper.label.text() == "4 / 4"
+
+
+def test_quick_actions_fit_the_output_kind(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    first_answer(qtbot, window, openai_server)
+    menu = window.followups.box.menu
+    labels = [action.text() for action in menu.actions()]
+    assert "Shorter" in labels and "More formal" in labels and "Add type hints" not in labels
+    openai_server.reply = SECOND
+    shorter = next(a for a in menu.actions() if a.text() == "Shorter")
+    with qtbot.waitSignal(window.controller.sig_done, timeout=5000):
+        shorter.trigger()
+    assert sent_messages(openai_server)[-1]["content"].startswith("Make it shorter")
+    translate = next(a for a in menu.actions() if a.text() == "Translate to…")
+    translate.trigger()
+    box = window.followups.box
+    assert "language" in box.edit.placeholderText()
+    openai_server.reply = "# Otter\n\nOtter halten Händchen.\n"
+    box.edit.setText("German")
+    with qtbot.waitSignal(window.controller.sig_done, timeout=5000):
+        qtbot.keyClick(box.edit, Qt.Key.Key_Return)
+    assert "into German" in sent_messages(openai_server)[-1]["content"]
+
+    code = "def add(a, b):\n    return a + b\n"
+    openai_server.reply = code
+    choose_mode(window, "code-complete")
+    fill(window, language="python", code="def add(a, b):\n")
+    generate_and_wait(qtbot, window)
+    labels = [action.text() for action in menu.actions()]
+    assert "Add type hints" in labels and "Write tests" in labels and "Shorter" not in labels
+
+
+def test_refine_a_selection_keeps_the_rest_byte_for_byte(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    first_answer(qtbot, window, openai_server)
+    view = window.answer_area.current_view()
+    paragraph = "Otters {hold} hands while they sleep. 🦦"
+    start = FIRST.index(paragraph)
+    cursor = view.textCursor()
+    before = len(FIRST[:start].encode("utf-16-le")) // 2
+    cursor.setPosition(before)
+    length = len(paragraph.encode("utf-16-le")) // 2
+    cursor.setPosition(before + length, QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    assert cursor.selectedText() == paragraph
+    openai_server.reply = "```\nOtters nap holding paws. 🦦\n```"
+    done = follow_up(qtbot, window, "Say it differently")
+    assert paragraph in sent_messages(openai_server)[-1]["content"]
+    expected = FIRST.replace(paragraph, "Otters nap holding paws. 🦦")
+    qtbot.waitUntil(lambda: window.answer_area.current_text() == expected)
+    thread = ThreadStore(window.services.history).thread(done.record_id)  # type: ignore[arg-type]
+    assert thread is not None and thread.versions[-1].text == expected
+
+
+def test_compare_with_previous_shows_the_diff(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    first_answer(qtbot, window, openai_server)
+    openai_server.reply = SECOND
+    follow_up(qtbot, window, "Shorter")
+    assert window.followups.compare_action in window.menuBar().actions()[2].menu().actions()
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_D,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    dialog = window.followups.comparison
+    qtbot.waitUntil(lambda: not dialog.diff.is_busy() and dialog.diff.diff is not None)
+    assert dialog.isVisible()
+    assert dialog.windowTitle() == "Version 1 → version 2"
+    diff = dialog.diff.diff
+    assert diff is not None and (diff.old, diff.new, diff.by_lines) == (FIRST, SECOND, False)
+    assert dialog.diff.inline.toPlainText() == FIRST  # only deletions: struck through in place
+    assert [hunk.old_text for hunk in diff.hunks][-1].startswith(" while they sleep")
+    dialog.diff.set_side_by_side(True)
+    assert "sleep" in dialog.diff.left.toPlainText()
+    assert "sleep" not in dialog.diff.right.toPlainText()
+    dialog.close()
