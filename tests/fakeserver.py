@@ -36,6 +36,8 @@ AZURE_CHAT = re.compile(r"/openai/deployments/[^/]+/chat/completions")
 
 FaultKind = Literal["status", "html", "malformed", "drop", "stall", "empty"]
 ReplyFunc = Callable[["RecordedRequest", int], str]
+RouteFunc = Callable[["_Handler", "RecordedRequest"], bool]
+"""An extra route (e.g. tests/fakebatch.py): answers and returns True when the request is its."""
 FinishFunc = Callable[["RecordedRequest", int], "str | None"]
 
 
@@ -153,6 +155,8 @@ class FakeOpenAIServer:
         """The usage object to report instead of the counted one (e.g. with cached tokens)."""
         self.fault: Fault | None = None
         self.requests: list[RecordedRequest] = []
+        self.routes: list[RouteFunc] = []
+        """Extra routes tried before the built-in ones (tests/fakebatch.py adds the Batch API)."""
         self._disconnects = 0
         self._cond = threading.Condition()
         self._closing = threading.Event()
@@ -338,6 +342,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.kind == "html":
             self._html(fault.status)
+            return
+        if any(route(self, request) for route in owner.routes):
             return
         if self.command == "GET" and path in ("/v1/models", "/openai/models"):
             data = [

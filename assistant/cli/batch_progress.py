@@ -37,9 +37,17 @@ class Progress:
 
     def event(self, event: object) -> None:
         """A batch event (row started or finished, notice, batch-API progress)."""
+        from assistant.core.work.batch_api import BatchApiStatus
         from assistant.core.work.batch_runner import JobNotice, RowFinished
 
         with self._lock:
+            if isinstance(event, BatchApiStatus):
+                failed = f", {event.failed} failed" if event.failed else ""
+                self._line(
+                    f"batch {event.batch_id}: {event.status}, "
+                    f"{event.completed}/{event.total} answered{failed}"
+                )
+                return
             if isinstance(event, RowFinished):
                 result = event.result
                 self._finished_now += 1

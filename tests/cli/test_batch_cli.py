@@ -148,3 +148,69 @@ def test_killed_mid_job_and_resumed_sends_only_rows_in_flight_again(
     assert all(row["status"] == "done" for row in written)
     assert all(row["answer"] == f"Copy for {row['product']}, " * 5 for row in written)
     assert output.read_bytes().endswith(b"\r\n")
+
+
+def test_via_batch_api_created_polled_completed_with_one_failed_line_merged(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    from tests.fakebatch import FakeBatchApi
+
+    batch_api = FakeBatchApi(openai_server)
+    batch_api.fail_custom_ids = {"row-3"}
+    batch_api.polls_to_finish = 3
+    openai_server.reply = lambda request, index: f"Copy for {product_of(request)}"
+    source = products(tmp_path / "in.csv", 5)
+    output = tmp_path / "out.csv"
+    args = ["ad-copy", "--input", str(source), "--output", str(output)]
+    args += ["--base-url", openai_server.base_url, "--via", "batch-api", "--poll-interval", "0.2"]
+    result = assistant_batch(*args)
+    assert result.returncode == 1, result.stderr  # one row failed
+    assert not openai_server.chat_requests  # nothing went through the chat endpoint
+    (batch,) = batch_api.batches.values()
+    assert batch.polls == 3
+    assert [line["custom_id"] for line in batch.lines] == [f"row-{i}" for i in range(1, 6)]
+    assert batch.lines[0]["url"] == "/v1/chat/completions"
+    assert "product-001" in batch.lines[0]["body"]["messages"][-1]["content"]
+    assert f"batch {batch.id} created with 5 requests" in result.stderr
+    assert f"batch {batch.id}: in_progress" in result.stderr
+    rows = {row["id"]: row for row in read_csv(output)}
+    assert sorted(rows, key=int) == ["1", "2", "3", "4", "5"]
+    assert rows["3"]["status"] == "failed" and "This line was refused." in rows["3"]["error"]
+    for key in ("1", "2", "4", "5"):
+        assert rows[key]["status"] == "done"
+        assert rows[key]["answer"] == f"Copy for product-00{key}"
+        assert rows[key]["tokens"] == "15"
+    assert "done 4, failed 1" in result.stderr
+    again = assistant_batch(*args)  # finished: nothing is created or polled again
+    assert len(batch_api.batches) == 1 and batch.polls == 3
+    assert len(read_csv(output)) == 5
+    assert again.returncode == 1
+
+
+def test_via_batch_api_resumes_polling_the_same_batch(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    from tests.fakebatch import FakeBatchApi
+
+    batch_api = FakeBatchApi(openai_server)
+    batch_api.polls_to_finish = 1000  # never ends during the first run
+    openai_server.reply = lambda request, index: f"Copy for {product_of(request)}"
+    source = products(tmp_path / "in.csv", 3)
+    output = tmp_path / "out.jsonl"
+    args = ["ad-copy", "-i", str(source), "-o", str(output), "--base-url", openai_server.base_url]
+    args += ["--via", "batch-api", "--poll-interval", "0.2"]
+    process = subprocess.Popen(
+        batch_command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        assert openai_server.wait_for_requests(4, timeout=60)  # upload, create, two polls
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+    (batch,) = batch_api.batches.values()
+    batch_api.polls_to_finish = batch.polls + 1
+    result = assistant_batch(*args)
+    assert result.returncode == 0, result.stderr
+    assert len(batch_api.batches) == 1  # the same batch, polled again: not paid twice
+    lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["id"] for line in lines) == ["1", "2", "3"]

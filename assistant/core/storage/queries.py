@@ -8,6 +8,7 @@ with the search words, the mode and "starred only" all applied in SQL.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,11 @@ from assistant.core.storage.records import (
 
 _NEWEST_FIRST = "ORDER BY created_at DESC, id DESC"
 _MATCHING = "id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)"
+_TRIGRAM_MATCHING = "id IN (SELECT rowid FROM records_trigram WHERE records_trigram MATCH ?)"
 _COMMON_MATCHES = 2000
+_SEARCHED = ("title", "fields_text", "answer_text")
+_LIKE_SPECIAL = re.compile(r"[\\%_]")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -40,12 +45,44 @@ class HistoryQuery:
 
 
 def fts_query(text: str) -> str:
-    """An FTS5 query matching every word of ``text`` literally (the last one as a prefix)."""
-    words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
+    """An FTS5 query matching every non-CJK word of ``text`` literally (the last one as a
+    prefix) in the word index; CJK words are left to :func:`search_clause`."""
+    words = [w for w in _words(text) if not _CJK.search(w)]
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]
     if quoted:
         quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def search_clause(text: str) -> tuple[str, list[Any]] | None:
+    """The WHERE condition (and its arguments) of records holding every word of ``text``; None
+    when ``text`` has no word. Words in Latin and other spaced scripts go to the word index
+    (diacritics folded, the last one a prefix); a word with Chinese, Japanese or Korean in it is
+    found anywhere in the text: through the trigram index when it has three characters or more,
+    else by a LIKE scan (a two-character Chinese word is common)."""
+    words = _words(text)
+    if not words:
+        return None
+    clauses: list[str] = []
+    args: list[Any] = []
+    spaced = fts_query(text)
+    if spaced:
+        clauses.append(_MATCHING)
+        args.append(spaced)
+    cjk = [w for w in words if _CJK.search(w)]
+    long = ['"' + w.replace('"', '""') + '"' for w in cjk if len(w) >= 3]
+    if long:
+        clauses.append(_TRIGRAM_MATCHING)
+        args.append(" ".join(long))
+    for word in (w for w in cjk if len(w) < 3):
+        pattern = "%" + _LIKE_SPECIAL.sub(r"\\\g<0>", word) + "%"
+        clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in _SEARCHED) + ")")
+        args += [pattern] * len(_SEARCHED)
+    return " AND ".join(clauses), args
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in text.split() if any(ch.isalnum() for ch in w)]
 
 
 def filters(mode: str | None, starred: bool | None) -> tuple[str, tuple[Any, ...]]:
@@ -90,13 +127,14 @@ def search(
     """Records matching every word of ``text``, newest first; None when ``text`` is blank."""
     if not text.strip():
         return None
-    query = fts_query(text)
-    if not query:
+    found = search_clause(text)
+    if found is None:
         return []
+    matching, matching_args = found
     where, args = filters(mode, None)
     rows = connection.execute(
-        f"SELECT {COLUMNS} FROM records WHERE {where} AND {_MATCHING} {_NEWEST_FIRST} LIMIT ?",
-        (*args, query, limit),
+        f"SELECT {COLUMNS} FROM records WHERE {where} AND {matching} {_NEWEST_FIRST} LIMIT ?",
+        (*args, *matching_args, limit),
     ).fetchall()
     return [record_from_row(row) for row in rows]
 
@@ -118,12 +156,13 @@ def summaries(
     clauses, values = [where], list(args)
     source = "records"
     if query.searching:
-        words = fts_query(query.text)
-        if not words:
+        found = search_clause(query.text)
+        if found is None:
             return []
-        clauses.append(_MATCHING)
-        values.append(words)
-        if record_id is None and _common(connection, words):
+        clauses.append(found[0])
+        values += found[1]
+        words = fts_query(query.text)
+        if record_id is None and words and _common(connection, words):
             source = "records INDEXED BY records_by_date"
     if after is not None:
         clauses.append("(created_at, id) < (?, ?)")

@@ -138,6 +138,40 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         """,
         "CREATE INDEX versions_streaming ON versions (status) WHERE status = 'streaming'",
     ),
+    # v3: a trigram index beside the word index, for Chinese, Japanese and Korean: their words
+    # have no spaces between them, so the word index holds whole runs of text. A CJK search word
+    # is found by any part of three characters or more (shorter ones by LIKE, queries.py).
+    (
+        """
+        CREATE VIRTUAL TABLE records_trigram USING fts5 (
+            title, fields_text, answer_text,
+            content = 'records', content_rowid = 'id',
+            tokenize = 'trigram'
+        )
+        """,
+        """
+        CREATE TRIGGER records_trigram_insert AFTER INSERT ON records BEGIN
+            INSERT INTO records_trigram (rowid, title, fields_text, answer_text)
+            VALUES (new.id, new.title, new.fields_text, new.answer_text);
+        END
+        """,
+        """
+        CREATE TRIGGER records_trigram_delete AFTER DELETE ON records BEGIN
+            INSERT INTO records_trigram (records_trigram, rowid, title, fields_text, answer_text)
+            VALUES ('delete', old.id, old.title, old.fields_text, old.answer_text);
+        END
+        """,
+        """
+        CREATE TRIGGER records_trigram_update AFTER UPDATE OF title, fields_text, answer_text
+        ON records BEGIN
+            INSERT INTO records_trigram (records_trigram, rowid, title, fields_text, answer_text)
+            VALUES ('delete', old.id, old.title, old.fields_text, old.answer_text);
+            INSERT INTO records_trigram (rowid, title, fields_text, answer_text)
+            VALUES (new.id, new.title, new.fields_text, new.answer_text);
+        END
+        """,
+        "INSERT INTO records_trigram (records_trigram) VALUES ('rebuild')",
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

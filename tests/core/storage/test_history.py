@@ -354,6 +354,28 @@ def test_search_finds_words_in_answers_fields_and_titles(store: HistoryStore) ->
     assert [r.id for r in store.search("   ")] == [renamed, in_field, in_answer]
 
 
+def test_chinese_is_found_by_any_part_of_it(store: HistoryStore, db_path: Path) -> None:
+    answer = start(store, topic="灯塔")
+    store.update_answer(answer, ["守夜人每晚修剪灯芯，让船只平安回家。Keepers trimmed wicks."])
+    other = start(store, topic="中文搜索测试")
+    assert [r.id for r in store.search("修剪灯芯")] == [answer]  # inside a run without spaces
+    assert [r.id for r in store.search("船只")] == [answer]  # two characters: LIKE
+    assert [r.id for r in store.search("灯")] == [answer]  # one character
+    assert [r.id for r in store.search("搜索")] == [other]  # in a field
+    assert [r.id for r in store.search("灯芯 keepers")] == [answer]  # mixed with a word
+    assert store.search("灯芯 ships") == []  # every word must be there
+    assert store.search("100%_") == []  # LIKE's wildcards are literal
+    store.update_answer(answer, ["改写之后的答案"])
+    assert store.search("修剪灯芯") == []  # follows updates
+    assert [r.id for r in store.search("改写之后")] == [answer]
+    store.delete(answer)
+    store.purge_deleted()
+    assert store.search("改写之后") == []
+    connection = raw(db_path)
+    connection.execute("INSERT INTO records_trigram (records_trigram) VALUES ('integrity-check')")
+    connection.close()
+
+
 def test_search_follows_answer_updates(store: HistoryStore, db_path: Path) -> None:
     record_id = start(store)
     store.update_answer(record_id, ["draft wording"])
@@ -508,9 +530,25 @@ def _seed_v1(connection: sqlite3.Connection) -> None:
     )
 
 
+def _seed_v2(connection: sqlite3.Connection) -> None:
+    """A v2 record in Chinese (v3 indexes it by trigrams)."""
+    _seed_v1(connection)
+    connection.execute(
+        "INSERT INTO records (uuid, created_at, updated_at, mode, title, fields, answers, status, "
+        "fields_text, answer_text) VALUES ('u2', 2, 2, 'article', '灯塔', ?, ?, 'complete', ?, ?)",
+        (
+            json.dumps({"topic": "灯塔看守人"}, ensure_ascii=False),
+            json.dumps(["守夜人每晚修剪灯芯。"], ensure_ascii=False),
+            "灯塔看守人",
+            "守夜人每晚修剪灯芯。",
+        ),
+    )
+
+
 SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: lambda connection: None,
     1: _seed_v1,
+    2: _seed_v2,
 }
 
 
@@ -539,6 +577,9 @@ def test_migrates_from_every_earlier_version(db_path: Path, version: int) -> Non
             {"role": "user", "content": "Write {x} \\ 🌊"},
             {"role": "assistant", "content": "A seeded answer"},
         ]
+    if version >= 2:  # Chinese written before v3 is found by any part of it
+        assert [r.id for r in history.search("修剪灯芯")] == [2]
+        assert [r.id for r in history.search("看守")] == [2]
     record_id = start(history, topic="after migration")
     assert [r.id for r in history.search("migration")] == [record_id]
     DraftStore(history).save("code", {"code": "x"})
