@@ -141,6 +141,7 @@ def _after_first_paint(window: MainWindow) -> None:
     QTimer.singleShot(GC_AFTER_MS, never_painted)
     warm_up.after_first_paint(window, window.provider_bar.show_welcome_if_first_run)
     warm_up.after_first_paint(window, window.check_ui_glyphs)
+    warm_up.after_first_paint(window, window.mode_panel.settle_headers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

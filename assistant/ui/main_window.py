@@ -127,7 +127,10 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         ids = list(self.services.modes)
         last = self.settings.last_mode
-        self.mode_panel.select_row(ids.index(last) if last in ids else 0)
+        if last in ids:
+            self.mode_panel.select_mode(last)
+        else:
+            self.mode_panel.select_row(0)
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         if self.settings.load_warnings:

@@ -71,15 +71,12 @@ class ModePanel(QWidget):
         self.mode_list.setMaximumWidth(210)
         self.mode_list.setMinimumWidth(150)
         self.mode_list.setStyleSheet("QListWidget#modeList::item { padding: 6px 4px; }")
-        for number, mode in enumerate(modes.values(), start=1):
-            item = QListWidgetItem(tr_mode(mode.title), self.mode_list)
-            item.setData(USER_ROLE, mode.id)
-            item.setToolTip(tr_mode(mode.description))
-            if number <= 9:
-                action = QAction(self)
-                set_shortcut(action, f"Ctrl+{number}")
-                action.triggered.connect(lambda _=False, row=number - 1: self.select_row(row))
-                self.addAction(action)
+        self._fill_list()
+        for number in range(1, 10):
+            action = QAction(self)
+            set_shortcut(action, f"Ctrl+{number}")
+            action.triggered.connect(lambda _=False, row=number - 1: self.select_row(row))
+            self.addAction(action)
         self.forms = QStackedWidget()
         self.params_panel = ParamsPanel()
         self.params_panel.sig_changed.connect(self._params_edited)
@@ -121,10 +118,79 @@ class ModePanel(QWidget):
 
     # --- modes and forms -----------------------------------------------------------------------
 
+    def _fill_list(self) -> None:
+        """One row per mode, under a header per group (when there are several); the person's own
+        modes are marked."""
+        self.mode_list.clear()
+        self._headers: list[QListWidgetItem] = []
+        grouped: dict[str, list[Mode]] = {}  # groups in the order of their first mode
+        for mode in self.modes.values():
+            grouped.setdefault(mode.group, []).append(mode)
+        self.ordered_ids = [mode.id for modes in grouped.values() for mode in modes]
+        shown_group: str | None = None
+        for mode in (self.modes[mode_id] for mode_id in self.ordered_ids):
+            if len(grouped) > 1 and mode.group != shown_group:
+                shown_group = mode.group
+                header = QListWidgetItem(tr_mode(mode.group) or self.tr("Other"), self.mode_list)
+                self._headers.append(header)
+                font = header.font()
+                font.setBold(True)
+                font.setPointSizeF(font.pointSizeF() * 0.9)
+                header.setFont(font)
+            own = not mode.source.startswith("builtin:")
+            title = tr_mode(mode.title)
+            item = QListWidgetItem(f"✎ {title}" if own else title, self.mode_list)
+            item.setData(USER_ROLE, mode.id)
+            tip = tr_mode(mode.description)
+            if own:
+                tip = self.tr("Your own mode ({0})").format(mode.source) + (
+                    "\n" + tip if tip else ""
+                )
+            item.setToolTip(tip)
+
+    def settle_headers(self) -> None:
+        """Make the group headers unselectable (after the first paint: ``Qt``'s enums cost
+        start-up time, see ui/qt_keys.py; until then choosing one picks its first mode)."""
+        from PySide6.QtCore import Qt
+
+        for header in self._headers:
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+
+    def _row_of(self, mode_id: str) -> int:
+        for row in range(self.mode_list.count()):
+            if self.mode_list.item(row).data(USER_ROLE) == mode_id:
+                return row
+        return -1
+
+    def set_modes(self, modes: dict[str, Mode]) -> None:
+        """Show ``modes`` instead (a mode file was added, changed or removed): forms of changed
+        modes are rebuilt with the input they held, the current mode stays chosen if it still
+        exists."""
+        current = self.current_mode().id if self.modes else ""
+        for mode_id, form in list(self._forms.items()):
+            if modes.get(mode_id) != form.mode:
+                self._waiting_drafts[mode_id] = form.values()
+                self.forms.removeWidget(form)
+                form.deleteLater()
+                del self._forms[mode_id]
+        self.modes.clear()
+        self.modes.update(modes)  # the same dict the window's services hold
+        blocked = self.mode_list.blockSignals(True)
+        try:
+            self._fill_list()
+        finally:
+            self.mode_list.blockSignals(blocked)
+        self.settle_headers()
+        if current in self.modes:
+            self.mode_list.setCurrentRow(self._row_of(current))
+            self._mode_chosen(self._row_of(current))
+        else:
+            self.select_row(0)
+
     def current_mode(self) -> Mode:
         item = self.mode_list.currentItem()
-        mode_id = item.data(USER_ROLE) if item else next(iter(self.modes))
-        return self.modes[mode_id]
+        mode_id = item.data(USER_ROLE) if item else None
+        return self.modes[mode_id] if mode_id in self.modes else next(iter(self.modes.values()))
 
     def current_form(self) -> ModeForm:
         return self.form(self.current_mode().id)
@@ -146,14 +212,20 @@ class ModePanel(QWidget):
         return list(self._forms.values())
 
     def select_mode(self, mode_id: str) -> None:
-        self.select_row(list(self.modes).index(mode_id) if mode_id in self.modes else -1)
-
-    def select_row(self, row: int) -> None:
-        if 0 <= row < self.mode_list.count():
+        row = self._row_of(mode_id)
+        if row >= 0:
             self.mode_list.setCurrentRow(row)
+
+    def select_row(self, number: int) -> None:
+        """Choose the ``number``-th mode as listed (from 0, group headers not counted)."""
+        if 0 <= number < len(self.ordered_ids):
+            self.select_mode(self.ordered_ids[number])
 
     def _mode_chosen(self, row: int) -> None:
         if row < 0:
+            return
+        if self.mode_list.item(row).data(USER_ROLE) is None:  # a group header: its first mode
+            self.mode_list.setCurrentRow(min(row + 1, self.mode_list.count() - 1))
             return
         mode = self.current_mode()
         self.forms.setCurrentWidget(self.form(mode.id))
