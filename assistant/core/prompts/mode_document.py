@@ -30,7 +30,7 @@ FIELD_KEYS: tuple[str, ...] = (
 
 TOP_KEYS: tuple[str, ...] = ("id", "title", "description", "group", "output", "main_field")
 
-NEW_MODE = '''# A mode of your own: a form (the fields) and a prompt (templates that use the fields).
+NEW_MODE = '''# A mode of your own: a form (its fields) and a prompt (templates using the fields).
 id = "{mode_id}"
 title = "{title}"
 description = ""
