@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README.md): installs what the tests need, then runs every check.
 #   system packages (apt-get, when missing): Qt's xcb/EGL libraries, Xvfb, D-Bus and GNOME Keyring,
-#   a CJK font (Chinese must render) and poppler-utils (pdftotext reads the exported PDFs)
+#   a CJK font (Chinese must render), poppler-utils (pdftotext reads the exported PDFs) and patch
+#   (the diffs of `assistant run --diff` are applied with it)
 #   Python packages: the project with its `test` extra, in .venv (PYTHON picks the interpreter)
 #   checks: ruff, ruff format, mypy, import-linter ("core imports no Qt"), pytest (incl. e2e)
 # Extra arguments go to pytest, e.g. `bash tests/run.sh -m "not e2e"`.
@@ -13,7 +14,7 @@ SYSTEM_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core
-  fonts-wqy-microhei poppler-utils
+  fonts-wqy-microhei poppler-utils patch
 )
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do

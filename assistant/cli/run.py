@@ -12,8 +12,9 @@ import os
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
+from assistant.cli import run_diff, run_table
 from assistant.core.work.runs import RunStatus
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from assistant.core.prompts.request import GenerationRequest
     from assistant.core.providers.profiles import ProviderProfile
     from assistant.core.providers.secrets import KeyStore
+    from assistant.core.work.events import DoneEvent
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -32,7 +34,9 @@ exit codes:
   0    the answer is complete (the server said it was finished); also when it stopped at the
        --max-tokens limit: then one line on stderr says it is not finished
   1    failed, or the answer was cut short (the stream ended without the server saying it was
-       finished); the text so far is on stdout, one line on stderr says what happened
+       finished); the text so far is on stdout, one line on stderr says what happened;
+       --diff/--apply/--format: no diff of an unfinished answer, --apply refused, or a table
+       answer with no readable row
   2    bad arguments or input (unknown mode or field, prompt too long without --force)
   4    the provider's content filter stopped the answer (stderr says so)
   130  interrupted (Ctrl+C); the text so far is on stdout
@@ -82,6 +86,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="print the messages that would be sent (JSON) and send nothing",
     )
+    run_diff.add_arguments(run)
+    run_table.add_arguments(run)
     run.set_defaults(handler=run_mode)
 
 
@@ -128,7 +134,14 @@ def run_mode(args: argparse.Namespace) -> int:
     if unknown:
         names = ", ".join(f.name for f in mode.fields)
         return _fail(f"mode {mode.id} has no field {unknown[0]!r}; fields: {names}", EXIT_USAGE)
-    stdin_text = _sendable_stdin(_read_stdin())
+    problem = run_diff.usage_problem(args, mode) or run_table.usage_problem(args, mode)
+    if problem:
+        return _fail(problem, EXIT_USAGE)
+    try:
+        raw = run_diff.read_input(args) if args.file else _read_stdin()
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    stdin_text = _sendable_stdin(raw)
     if stdin_text and mode.main_field not in given:
         given[mode.main_field] = stdin_text
 
@@ -161,6 +174,10 @@ def run_mode(args: argparse.Namespace) -> int:
     resolver = resolver_for(settings, keys)
     recorder = None if args.no_log else _open_history()
     run = GenerationRun(request, resolver, recorder, stop_loops=settings.stop_loops)
+    if run_diff.wants_diff(args):
+        return run_diff.finish(args, mode, run, resolver)
+    if args.format:
+        return run_table.finish(args, mode, run, resolver)
     return _stream_to_stdout(run, resolver)
 
 
@@ -235,11 +252,16 @@ def _open_history() -> Any:
 
 
 def _stream_to_stdout(run: Any, resolver: Any) -> int:
+    done = stream_answer(run, resolver, sys.stdout)
+    return _exit_code(done, run.request.params.max_tokens)
+
+
+def stream_answer(run: Any, resolver: Any, out: TextIO) -> DoneEvent:
+    """Carry out ``run``, writing its answer to ``out`` as it streams (Ctrl+C stops it)."""
     from assistant.core.providers.client import Delta
     from assistant.core.work.generation import DoneEvent, StatusEvent
 
     cancel = threading.Event()
-    out = sys.stdout
     later: dict[int, str] = {}
     interactive = sys.stderr.isatty()
 
@@ -273,7 +295,7 @@ def _stream_to_stdout(run: Any, resolver: Any) -> int:
     if done.answers and not done.answers[0].endswith("\n"):
         out.write("\n")
     out.flush()
-    return _exit_code(done, run.request.params.max_tokens)
+    return done
 
 
 def _exit_code(done: Any, max_tokens: int) -> int:

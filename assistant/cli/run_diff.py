@@ -1,0 +1,180 @@
+"""`assistant run MODE --diff / --file PATH / --apply`: an answer that is a new version of the
+input (code-fix, code-optimize, rewrite: modes with ``answer_replaces``) as a unified diff.
+
+``--file PATH`` reads the mode's main text from PATH instead of stdin. ``--diff`` prints a unified
+diff (``--- a/PATH`` / ``+++ b/PATH``, ``<stdin>`` without ``--file``) that ``patch`` applies
+instead of the answer. ``--apply`` (needs ``--file``) also writes the new version to PATH and keeps
+the original as ``PATH.orig``. It refuses, with one line on stderr and exit 1, an answer that was
+cut short or stopped at the --max-tokens limit (its code is unfinished), and one that would delete
+more than half of the input's lines unless ``--force``. The answer's code is its fenced block (the
+one in the input's language when there are several), the text of a prose answer is all of it;
+line endings and the final newline follow the input's. The diff is :mod:`assistant.core.text.diffs`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.core.prompts.modes import Mode
+
+STDIN_NAME = "<stdin>"
+MAX_DELETED_SHARE = 0.5
+EXIT_REFUSED = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `run` for answers that replace the input."""
+    parser.add_argument(
+        "--file",
+        metavar="PATH",
+        help="read the main text from PATH instead of stdin (and name it in --diff)",
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="code-fix, code-optimize, rewrite: print the answer as a unified diff against the "
+        "input (patch applies it) instead of the answer",
+    )
+    parser.add_argument(
+        "--apply",
+        action="store_true",
+        help="with --file: write the answer's version to PATH, keeping the original as "
+        "PATH.orig (refused when the answer is unfinished, or when it deletes more than half "
+        "of the lines unless --force); prints the diff",
+    )
+
+
+def usage_problem(args: argparse.Namespace, mode: Mode) -> str:
+    """Why these options do not fit ``mode`` ('' when they do)."""
+    if not (args.diff or args.apply):
+        return ""
+    if mode.answer_replaces is None:
+        return (
+            f"mode {mode.id} does not answer with a new version of its input; "
+            "--diff and --apply work with code-fix, code-optimize and rewrite"
+        )
+    if args.apply and not args.file:
+        return "--apply needs --file PATH (the file to write the fix to)"
+    return ""
+
+
+def read_input(args: argparse.Namespace) -> str:
+    """The text of ``--file``; ValueError with a sentence to show when it cannot be read (or,
+    for ``--apply``, when it is not UTF-8: writing it back would change bytes it does not show)."""
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    if not args.apply:
+        return data.decode("utf-8", errors="surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"cannot --apply to {args.file}: it is not UTF-8 text (byte {exc.start})"
+        ) from exc
+
+
+def wants_diff(args: argparse.Namespace) -> bool:
+    return bool(args.diff or args.apply)
+
+
+def new_version(mode: Mode, fields: dict[str, Any], answer: str) -> str:
+    """The input as the answer has it: its code block (code fields) or its text (prose), with
+    the input's line endings, final newline and byte-order mark."""
+    from assistant.core.text.answers import code_from_answer
+    from assistant.core.text.diffs import match_line_endings
+
+    name = mode.answer_replaces or mode.main_field
+    old = str(fields.get(name) or "")
+    field = mode.field(name)
+    if field is not None and field.kind == "code":
+        new = code_from_answer(answer, mode.code_language(mode.coerce(fields)) or "")
+    else:
+        new = _without_blank_edges(answer)
+    new = match_line_endings(new, old)
+    if old.startswith("\ufeff") and not new.startswith("\ufeff"):
+        new = "\ufeff" + new
+    return new
+
+
+def _without_blank_edges(text: str) -> str:
+    """``text`` without the blank lines (and trailing blanks) a model puts around an answer."""
+    lines = text.splitlines(keepends=True)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "".join(lines).rstrip()
+
+
+def finish(args: argparse.Namespace, mode: Mode, run: Any, resolver: Any) -> int:
+    """Run quietly, then print the diff (and apply it); the exit code as `run` defines it."""
+    import io
+
+    from assistant.cli.run import _exit_code, _say, stream_answer
+    from assistant.core.text.diffs import deleted_line_share, line_count, unified_diff
+    from assistant.core.work.finish import hit_max_tokens
+    from assistant.core.work.status import RunStatus
+
+    done = stream_answer(run, resolver, io.StringIO())
+    code = _exit_code(done, run.request.params.max_tokens)
+    refused = "not applied" if args.apply else "no diff"
+    if done.status != RunStatus.COMPLETE or code:
+        _say(f"{refused}: the answer is not finished, so its text is not either.")
+        return code or EXIT_REFUSED
+    if hit_max_tokens(done.finish_reasons[:1]):
+        _say(f"{refused}: the answer is unfinished; raise --max-tokens and run again.")
+        return EXIT_REFUSED
+    fields = run.request.fields
+    old = str(fields.get(mode.answer_replaces or mode.main_field) or "")
+    new = new_version(mode, fields, done.answers[0] if done.answers else "")
+    diff = unified_diff(old, new, args.file or STDIN_NAME)
+    if not diff:
+        _say("the answer makes no changes.")
+        return 0
+    sys.stdout.write(diff)
+    sys.stdout.flush()
+    if not args.apply:
+        return 0
+    share = deleted_line_share(old, new)
+    if share > MAX_DELETED_SHARE and not args.force:
+        lines = line_count(old)
+        _say(
+            f"not applied: the answer would delete {round(share * lines)} of the {lines} lines "
+            f"of {args.file} (more than half). Check the diff above; --force applies it anyway."
+        )
+        return EXIT_REFUSED
+    return _write(args.file, new)
+
+
+def _write(path: str, text: str) -> int:
+    """Keep ``path`` as ``path.orig`` and write ``text`` in its place (atomically)."""
+    import shutil
+    import tempfile
+
+    from assistant.cli.run import _say
+
+    target = Path(path)
+    backup = target.with_name(target.name + ".orig")
+    try:
+        shutil.copy2(target, backup)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+            shutil.copymode(target, temporary)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        _say(f"not applied: cannot write {path}: {exc.strerror or exc}")
+        return EXIT_REFUSED
+    _say(f"applied to {path}; the original is in {backup}")
+    return 0
