@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.addActions([answers.generate_action, answers.stop_action])
         self.addActions([answers.copy_action, answers.insert_action])
         self.controller.sig_done.connect(self.history_view.run_ended)  # every run's record
+        self.controller.sig_done.connect(lambda _id, done: self.status.show_run_cost(done))
         self.history_view.sig_open.connect(self.open_record)
         self.glyph_warning = GlyphWarning(self._warn_missing_font)
         self.controller.sig_done.connect(

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from assistant.core.providers.presets import ProviderPreset, load_presets
+from assistant.ui.qt_keys import TOOLTIP_ROLE
 
 
 class PresetPicker(QComboBox):
@@ -20,7 +21,7 @@ class PresetPicker(QComboBox):
         self.addItem(self.tr("Add from preset…"), "")
         for preset in load_presets():
             self.addItem(preset.name, preset.id)
-            self.setItemData(self.count() - 1, preset.base_url, 3)  # ToolTipRole
+            self.setItemData(self.count() - 1, preset.base_url, TOOLTIP_ROLE)
         self.currentIndexChanged.connect(self._picked)
 
     def pick(self, preset_id: str) -> None:

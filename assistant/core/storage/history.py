@@ -40,6 +40,7 @@ from assistant.core.storage.records import (
     RecordSummary,
     RecordUsage,
     Timings,
+    UsageMapping,
     answer_text,
     default_title,
     dump,
@@ -222,7 +223,7 @@ class HistoryStore:
         self,
         record_id: int,
         status: str,
-        usage: RecordUsage | Mapping[str, int | None] | None = None,
+        usage: RecordUsage | UsageMapping | None = None,
         error: str | None = None,
         timings: Timings | Mapping[str, float | None] | None = None,
         *,
@@ -244,7 +245,7 @@ class HistoryStore:
                 """
                 UPDATE records SET status = ?, error = ?, updated_at = ?,
                     prompt_tokens = ?, completion_tokens = ?, total_tokens = ?,
-                    first_token_ms = ?, total_ms = ?
+                    first_token_ms = ?, total_ms = ?, cached_tokens = ?, cost = ?, currency = ?
                 WHERE id = ?
                 """,
                 (
@@ -256,6 +257,9 @@ class HistoryStore:
                     tokens.total_tokens,
                     times.first_token_ms,
                     times.total_ms,
+                    tokens.cached_tokens,
+                    tokens.cost,
+                    tokens.currency,
                     record_id,
                 ),
             )

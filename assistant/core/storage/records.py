@@ -18,13 +18,24 @@ PREVIEW_CHARS: Final = 300
 """How much of the answer a summary carries (one more tells that there is more)."""
 
 
+UsageMapping = Mapping[str, int | float | str | None]
+"""Usage as the runner hands it over: token counts, and ``cost`` / ``currency`` when known."""
+
+
 @dataclass(frozen=True)
 class RecordUsage:
-    """Token counts the provider reported for a record (None when unknown)."""
+    """Token counts the provider reported for a record (None when unknown) and what it cost.
+
+    ``cached_tokens``: prompt tokens served from the provider's cache. ``cost``: in ``currency``,
+    from the price table when the run ended; None when unknown (no usage or no price), never 0.
+    """
 
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     total_tokens: int | None = None
+    cached_tokens: int | None = None
+    cost: float | None = None
+    currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,7 +120,7 @@ def default_title(fields: Mapping[str, Any], mode: str) -> str:
 COLUMNS: Final = (
     "id, uuid, created_at, updated_at, mode, title, fields, messages, provider, base_url, model, "
     "params, answers, prompt_tokens, completion_tokens, total_tokens, first_token_ms, total_ms, "
-    "status, error, starred, deleted_at"
+    "status, error, starred, deleted_at, cached_tokens, cost, currency"
 )
 SUMMARY_COLUMNS: Final = (
     "id, created_at, mode, title, status, starred, "
@@ -133,7 +144,7 @@ def record_from_row(row: Sequence[Any]) -> Record:
         model=row[10],
         params=json.loads(row[11]),
         answers=json.loads(row[12]),
-        usage=RecordUsage(row[13], row[14], row[15]),
+        usage=RecordUsage(row[13], row[14], row[15], row[22], row[23], row[24] or ""),
         timings=Timings(row[16], row[17]),
         status=row[18],
         error=row[19],
@@ -175,14 +186,28 @@ def answer_text(answers: Sequence[str]) -> str:
     return "\n\n".join(answers)
 
 
-def to_usage(usage: RecordUsage | Mapping[str, int | None] | None) -> RecordUsage:
+def to_usage(usage: RecordUsage | UsageMapping | None) -> RecordUsage:
     if usage is None or isinstance(usage, RecordUsage):
         return usage or RecordUsage()
+    cost = usage.get("cost")
     return RecordUsage(
-        _int(usage.get("prompt_tokens")),
-        _int(usage.get("completion_tokens")),
-        _int(usage.get("total_tokens")),
+        _int(_number(usage.get("prompt_tokens"))),
+        _int(_number(usage.get("completion_tokens"))),
+        _int(_number(usage.get("total_tokens"))),
+        _int(_number(usage.get("cached_tokens"))),
+        None if cost is None else float(_number(cost) or 0.0),
+        str(usage.get("currency") or "") if cost is not None else "",
     )
+
+
+def _number(value: int | float | str | None) -> float | None:
+    """A count or amount as stored (None stays None; text that is not a number is dropped)."""
+    if value is None or isinstance(value, int | float):
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        return None
 
 
 def to_timings(timings: Timings | Mapping[str, float | None] | None) -> Timings:

@@ -172,6 +172,16 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         """,
         "INSERT INTO records_trigram (records_trigram) VALUES ('rebuild')",
     ),
+    # v4: what each run cost: prompt tokens served from the provider's cache, and the cost from the
+    # price table at the time (NULL: unknown, never 0) in its currency. Records and versions alike.
+    (
+        "ALTER TABLE records ADD COLUMN cached_tokens INTEGER",
+        "ALTER TABLE records ADD COLUMN cost REAL",
+        "ALTER TABLE records ADD COLUMN currency TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE versions ADD COLUMN cached_tokens INTEGER",
+        "ALTER TABLE versions ADD COLUMN cost REAL",
+        "ALTER TABLE versions ADD COLUMN currency TEXT NOT NULL DEFAULT ''",
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

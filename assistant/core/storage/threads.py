@@ -22,7 +22,15 @@ from assistant.core.prompts.selection import splice
 from assistant.core.prompts.threads import FollowUp, Selection, Thread, Turn, Version
 from assistant.core.storage.history import HistoryStore
 from assistant.core.storage.ownership import owner
-from assistant.core.storage.records import Record, Timings, answer_text, dump, to_timings, to_usage
+from assistant.core.storage.records import (
+    Record,
+    Timings,
+    UsageMapping,
+    answer_text,
+    dump,
+    to_timings,
+    to_usage,
+)
 from assistant.core.work.status import RunStatus
 
 _TURN_COLUMNS = (
@@ -177,7 +185,7 @@ class ThreadStore:
         record_id: int,
         number: int,
         status: str,
-        usage: Mapping[str, int | None] | None = None,
+        usage: UsageMapping | None = None,
         error: str | None = None,
         timings: Timings | Mapping[str, float | None] | None = None,
         *,
@@ -199,7 +207,8 @@ class ThreadStore:
             connection.execute(
                 """
                 UPDATE versions SET status = ?, error = ?, updated_at = ?, prompt_tokens = ?,
-                    completion_tokens = ?, total_tokens = ?, first_token_ms = ?, total_ms = ?
+                    completion_tokens = ?, total_tokens = ?, first_token_ms = ?, total_ms = ?,
+                    cached_tokens = ?, cost = ?, currency = ?
                 WHERE record_id = ? AND number = ?
                 """,
                 (
@@ -211,6 +220,9 @@ class ThreadStore:
                     tokens.total_tokens,
                     times.first_token_ms,
                     times.total_ms,
+                    tokens.cached_tokens,
+                    tokens.cost,
+                    tokens.currency,
                     record_id,
                     number,
                 ),
@@ -273,7 +285,7 @@ class FollowUpRecorder:
         self,
         record_id: int,
         status: str,
-        usage: Mapping[str, int | None] | None = None,
+        usage: UsageMapping | None = None,
         error: str | None = None,
         timings: Timings | Mapping[str, float | None] | None = None,
         *,

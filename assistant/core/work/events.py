@@ -8,10 +8,14 @@ Generate (``python -X importtime``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.core.providers.errors import ErrorKind
 from assistant.core.providers.events import Delta, Finished, Usage
 from assistant.core.work.status import RunStatus
+
+if TYPE_CHECKING:
+    from assistant.core.providers.prices import Cost
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,9 @@ class DoneEvent:
     """Per variant, the server's ``finish_reason`` ("stop", "length"...); None: it never came."""
     notice: str | None = None
     """Why a complete answer stopped when the model did not end it (Max tokens, content filter)."""
+    cost: Cost | None = None
+    """What the run cost by the price table (:mod:`assistant.core.providers.prices`); None:
+    unknown (no usage reported, or no price for the provider and model)."""
 
 
 RunEvent = StatusEvent | Delta | Finished | ProgressEvent | Usage | DoneEvent

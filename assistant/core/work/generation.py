@@ -26,6 +26,7 @@ from assistant.core.providers.client import (
     stream_chat,
 )
 from assistant.core.providers.errors import ErrorKind, ProviderError
+from assistant.core.providers.prices import Cost, run_cost
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.text.loops import RepetitionGuard
 from assistant.core.work.events import DoneEvent, ProgressEvent, RunEvent, StatusEvent
@@ -60,7 +61,7 @@ class Recorder(Protocol):
         self,
         record_id: int,
         status: str,
-        usage: dict[str, int] | None = None,
+        usage: dict[str, int | float | str | None] | None = None,
         error: str | None = None,
         timings: dict[str, float | None] | None = None,
         *,
@@ -238,6 +239,7 @@ class GenerationRun:
             first_token_s=progress.first_token_s,
             finish_reasons=tuple(reasons.get(i) for i in range(max(1, request.params.n))),
             notice=notice,
+            cost=_cost(request, usage),
         )
         self._record_finish(done)
         emit(done)
@@ -273,13 +275,16 @@ class GenerationRun:
     def _record_finish(self, done: DoneEvent) -> None:
         if self._recorder is None or done.record_id is None:
             return
-        usage = None
+        usage: dict[str, int | float | str | None] | None = None
         if done.usage is not None:
             usage = {
                 "prompt_tokens": done.usage.prompt_tokens,
                 "completion_tokens": done.usage.completion_tokens,
                 "total_tokens": done.usage.total_tokens,
+                "cached_tokens": done.usage.cached_tokens,
             }
+            if done.cost is not None:
+                usage |= {"cost": float(done.cost.amount), "currency": done.cost.currency}
         timings = {
             "first_token_ms": None if done.first_token_s is None else done.first_token_s * 1000,
             "total_ms": done.elapsed_s * 1000,
@@ -295,6 +300,14 @@ class GenerationRun:
             )
         except Exception:
             return
+
+
+def _cost(request: GenerationRequest, usage: Usage | None) -> Cost | None:
+    """What the run cost by the price table; None when unknown (never fails the run)."""
+    try:
+        return run_cost(request.profile, request.model, usage)
+    except Exception:  # a price table that cannot be read must not fail a generation
+        return None
 
 
 def _nothing_left(request: GenerationRequest, reasons: dict[int, str | None]) -> bool:

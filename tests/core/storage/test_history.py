@@ -545,10 +545,19 @@ def _seed_v2(connection: sqlite3.Connection) -> None:
     )
 
 
+def _seed_v3(connection: sqlite3.Connection) -> None:
+    """v3 records with token counts and no cost (v4 adds cached tokens and the cost)."""
+    _seed_v2(connection)
+    connection.execute(
+        "UPDATE records SET prompt_tokens = 10, completion_tokens = 5, total_tokens = 15"
+    )
+
+
 SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: lambda connection: None,
     1: _seed_v1,
     2: _seed_v2,
+    3: _seed_v3,
 }
 
 
@@ -580,8 +589,20 @@ def test_migrates_from_every_earlier_version(db_path: Path, version: int) -> Non
     if version >= 2:  # Chinese written before v3 is found by any part of it
         assert [r.id for r in history.search("修剪灯芯")] == [2]
         assert [r.id for r in history.search("看守")] == [2]
+    if version >= 3:  # a run from before costs were recorded: its cost is unknown, not 0
+        seeded = history.get(1)
+        assert seeded is not None
+        assert seeded.usage == RecordUsage(10, 5, 15, None, None, "")
     record_id = start(history, topic="after migration")
     assert [r.id for r in history.search("migration")] == [record_id]
+    history.finish(
+        record_id,
+        RunStatus.COMPLETE,
+        {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5, "cached_tokens": 1}
+        | {"cost": 0.25, "currency": "CNY"},
+    )
+    finished = history.get(record_id)
+    assert finished is not None and finished.usage == RecordUsage(3, 2, 5, 1, 0.25, "CNY")
     DraftStore(history).save("code", {"code": "x"})
     assert DraftStore(history).load("code") == {"code": "x"}
     history.close()
