@@ -168,10 +168,8 @@ def _run(args: argparse.Namespace, settings: Any, keys: Any, plan: Any, job: Any
             api = BatchApiJob(plan, job.rows, endpoint, job.sink, job.state, progress.event)
             summary = api.run(cancel, args.poll_interval)
         else:
-            runner = BatchRunner(
-                plan, job.rows, endpoint, job.sink, progress.event, args.concurrency, cancel
-            )
-            summary = runner.run()
+            runner = BatchRunner(plan, job.rows, job.sink, progress.event, args.concurrency, cancel)
+            summary = runner.run(endpoint)
     finally:
         signal.signal(signal.SIGINT, previous)
         resolver.shutdown()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from assistant import APP_DISPLAY_NAME
 from assistant.core.config.store import on_change
+from assistant.ui.batch_menu import batch_action
 from assistant.ui.language_menu import LanguageMenu
 from assistant.ui.qt_keys import set_shortcut
 from assistant.ui.settings_qt import QtSettings
@@ -28,6 +29,7 @@ def build_menus(window: MainWindow) -> QAction:
     quit_action.triggered.connect(window.close)
     file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
     file_menu.addAction(answers.export_action)
+    file_menu.addAction(batch_action(window))
     file_menu.addSeparator()
     file_menu.addAction(quit_action)
     edit_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Edit"))

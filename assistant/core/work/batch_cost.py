@@ -23,3 +23,16 @@ def cost_text(
         return tr("0 (the built-in engine)", _CONTEXT)
     del model, prompt_tokens, completion_tokens
     return tr("unknown (no price for this model)", _CONTEXT)
+
+
+def row_cost(
+    profile: ProviderProfile,
+    overrides: Mapping[str, Any] | None,
+    prompt_tokens: int,
+    completion_tokens: int,
+) -> str:
+    """One row's cost for a table cell ('' when unknown)."""
+    if profile.is_builtin:
+        return "0"
+    del overrides, prompt_tokens, completion_tokens
+    return ""

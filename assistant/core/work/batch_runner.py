@@ -141,7 +141,6 @@ class BatchRunner:
         self,
         plan: BatchPlan,
         rows: Iterable[InputRow],
-        endpoint: Endpoint,
         sink: RowSink,
         emit: Callable[[BatchEvent], None],
         concurrency: int = 4,
@@ -151,8 +150,8 @@ class BatchRunner:
         self._rows: queue.SimpleQueue[InputRow] = queue.SimpleQueue()
         for row in rows:
             self._rows.put(row)
-        self._max_retries = endpoint.max_retries
-        self._endpoint = replace(endpoint, max_retries=0)  # every retry goes through this loop
+        self._max_retries = 0
+        self._endpoint = Endpoint("", "", None)
         self._sink = sink
         self._emit = emit
         self._concurrency = max(1, concurrency)
@@ -181,9 +180,11 @@ class BatchRunner:
         self.cancel.set()
         self._running.set()
 
-    def run(self) -> BatchSummary:
-        """Run every row (or until stopped); returns the summary."""
+    def run(self, endpoint: Endpoint) -> BatchSummary:
+        """Run every row against ``endpoint`` (or until stopped); returns the summary."""
         started = time.monotonic()
+        self._max_retries = endpoint.max_retries
+        self._endpoint = replace(endpoint, max_retries=0)  # every retry goes through this loop
         client = open_client(self._endpoint)
         try:
             workers = [

@@ -43,7 +43,7 @@ class Parts:
 
     def runner(self, events: list[BatchEvent], concurrency: int) -> BatchRunner:
         job = self.job
-        return BatchRunner(self.plan, job.rows, self.endpoint, job.sink, events.append, concurrency)
+        return BatchRunner(self.plan, job.rows, job.sink, events.append, concurrency)
 
 
 def job_parts(server: FakeOpenAIServer, tmp_path: Path, count: int) -> Parts:
@@ -88,7 +88,7 @@ def test_fifty_rows_at_concurrency_8_through_a_429_storm(
     openai_server.reply = reply
     parts = job_parts(openai_server, tmp_path, 50)
     events: list[BatchEvent] = []
-    summary = parts.runner(events, concurrency=8).run()
+    summary = parts.runner(events, concurrency=8).run(parts.endpoint)
     parts.job.sink.close()
 
     assert (summary.done, summary.failed, summary.left) == (50, 0, 0)
@@ -132,7 +132,7 @@ def test_quota_exhaustion_stops_the_job_and_keeps_what_is_done(
     openai_server.reply = reply
     parts = job_parts(openai_server, tmp_path, 30)
     events: list[BatchEvent] = []
-    summary = parts.runner(events, concurrency=2).run()
+    summary = parts.runner(events, concurrency=2).run(parts.endpoint)
     parts.job.sink.close()
     assert "no quota left" in summary.stopped
     assert summary.done == 5 and summary.failed == 0 and summary.left == 25
@@ -149,7 +149,7 @@ def test_a_failing_row_is_retried_then_recorded_with_its_error(
     openai_server.reply = lambda request, index: f"Copy for {product_of(request)}."
     openai_server.fault = Fault.server_error(500, times=3)  # more than the 2 retries
     parts = job_parts(openai_server, tmp_path, 3)
-    summary = parts.runner([], concurrency=1).run()
+    summary = parts.runner([], concurrency=1).run(parts.endpoint)
     parts.job.sink.close()
     assert (summary.done, summary.failed) == (2, 1)
     rows = {row["id"]: row for row in read_output(tmp_path / "out.csv")}
