@@ -10,7 +10,6 @@ the window keeps no copy of it beyond the one on screen. Each version's highligh
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
@@ -23,8 +22,7 @@ from assistant.core.storage.history import Record
 from assistant.core.storage.threads import ThreadStore
 from assistant.core.work.status import RunStatus
 from assistant.ui.answer_panel import answer_language
-from assistant.ui.chat_bars import OverflowBar
-from assistant.ui.chat_view import ChatView
+from assistant.ui.chat_flow import ChatFlow
 from assistant.ui.followup_box import FollowUpBox
 from assistant.ui.qt_keys import set_keys
 from assistant.ui.selection_span import selection_of
@@ -52,23 +50,20 @@ class FollowUps(QObject):
         """The thread on screen (as last read from the history)."""
         self.shown = 0
         """The number of the version on screen (0: none)."""
-        self._pending: GenerationRequest | None = None  # waits for the overflow choice
-        self._summaries: dict[str, tuple[GenerationRequest, int]] = {}  # run id -> (request, n)
         self._recovering: Version | None = None
         self._launching = False  # the run being started is a follow-up
         self.box = FollowUpBox()
         self.stepper = VersionStepper()
-        self.chat = ChatView()
-        self.overflow = OverflowBar()
-        self.panel.add_around_answer([(self.chat, 1), (self.stepper, 0)], [self.overflow, self.box])
+        self.chat = ChatFlow(window, lambda request: self._launch(request, checked=True))
+        self.panel.add_around_answer(
+            [(self.chat.view, 1), (self.stepper, 0)], [self.chat.overflow, self.box]
+        )
         self.views = VersionViews(self.panel.answer_area)
         self._build_actions()
         self.box.sig_send.connect(self.send)
         self.stepper.sig_show.connect(self.show_index)
         self.stepper.sig_compare.connect(self.compare)
         self.stepper.sig_restore.connect(self.restore)
-        self.overflow.sig_drop.connect(self.drop_oldest)
-        self.overflow.sig_summarise.connect(self.summarise_oldest)
         self.panel.sig_running.connect(self._running)
         window.controller.sig_done.connect(self._run_done)  # after the panel has shown the end
         window.mode_panel.sig_mode_changed.connect(self._mode_changed)
@@ -135,9 +130,9 @@ class FollowUps(QObject):
         self.box.set_quick_actions(quick_actions(mode.output) if mode else ())
         self.box.setEnabled(thread is not None and self.threads is not None)
         self._update_actions()
-        self.chat.setVisible(chat)
+        self.chat.view.setVisible(chat)
         if chat:
-            self._show_turns(thread)
+            self.chat.show_turns(thread, self.shown)
 
     def _update_actions(self) -> None:
         stepper = self.stepper
@@ -155,9 +150,9 @@ class FollowUps(QObject):
 
     def _mode_changed(self, mode_id: str) -> None:
         if self.shown_thread is None:
-            self.chat.setVisible(mode_id == CHAT_MODE)
+            self.chat.view.setVisible(mode_id == CHAT_MODE)
             if mode_id == CHAT_MODE:
-                self._show_turns(None)
+                self.chat.show_turns(None)
 
     def _record(self, record_id: int) -> Record | None:
         history = self.window.services.history
@@ -279,30 +274,14 @@ class FollowUps(QObject):
         self._launch(request)
 
     def _launch(self, request: GenerationRequest, checked: bool = False) -> None:
-        """Send ``request`` unless the thread no longer fits the model's window: then say so
-        and offer to drop or summarise the oldest turns (never silently)."""
-        from assistant.core.work.follow_ups import overflow
-
-        window = self.window
-        engine, configured = window.services.resolver.engine, window.settings.engine_context
-        over = None if checked else overflow(request, engine, configured)
-        if over is not None:
-            self._pending = request
-            if over.drop:
-                self.overflow.offer(over.needed, over.window, over.drop)
-            else:
-                self.panel.show_error(
-                    over.message()
-                    + " "
-                    + self.tr("Even without the earlier turns it does not fit: lower Max tokens.")
-                )
+        """Send ``request`` unless the thread no longer fits the model's window (then the chat
+        flow says so and offers to drop or summarise the oldest turns: never silently)."""
+        if not checked and not self.chat.fits(request):
             return
-        self.overflow.setVisible(False)
-        self._pending = None
         thread = self.shown_thread
         if thread is not None and self.shown and self.panel.answer_area.views[0].text():
             self.views.keep_shown((thread.record_id, self.shown))
-        mode = window.services.modes[request.mode_id]
+        mode = self.window.services.modes[request.mode_id]
         self._launching = True
         try:
             self.panel.start(request, mode)
@@ -310,33 +289,7 @@ class FollowUps(QObject):
             self._launching = False
         self.box.sent()
         if self._is_chat() and request.follow_up is not None:
-            self._show_turns(thread, request.follow_up.instruction)
-
-    @Slot(int)
-    def drop_oldest(self, count: int) -> None:
-        """Send the waiting follow-up without its ``count`` oldest exchanges."""
-        from assistant.core.work.follow_ups import drop_oldest
-
-        request = self._pending
-        if request is not None:
-            shorter = replace(request, messages=drop_oldest(request.messages, count))
-            self.panel.sig_status.emit(self.tr("Left out the %n oldest turn(s).", "", count))
-            self._launch(shorter, checked=True)
-
-    @Slot(int)
-    def summarise_oldest(self, count: int) -> None:
-        """Ask the model to summarise the ``count`` oldest exchanges, then send the waiting
-        follow-up with the summary in their place."""
-        from assistant.core.work.follow_ups import summary_request
-
-        request = self._pending
-        if request is None:
-            return
-        summarise, _oldest = summary_request(request, count)
-        self.overflow.setVisible(False)
-        run_id = self.window.controller.start(summarise, record=False)
-        self._summaries[run_id] = (request, count)
-        self.panel.sig_status.emit(self.tr("Summarising the %n oldest turn(s)…", "", count))
+            self.chat.show_turns(thread, self.shown, request.follow_up.instruction)
 
     # --- runs ending ---------------------------------------------------------------------------
 
@@ -347,13 +300,11 @@ class FollowUps(QObject):
         if running and not self._launching:
             self._set_thread(None)  # a new first answer: nothing to follow up on yet
             if self._is_chat():
-                self._show_turns(None, self._chat_message())
+                self.chat.show_turns(None, 0, self.chat.message())
 
     @Slot(str, object)
     def _run_done(self, request_id: str, done: DoneEvent) -> None:
-        summary = self._summaries.pop(request_id, None)
-        if summary is not None:
-            self._summary_done(done, *summary)
+        if self.chat.run_done(request_id, done):
             return
         if done.record_id is None or done.record_id != self.panel.shown_record_id:
             return
@@ -379,58 +330,6 @@ class FollowUps(QObject):
             self.panel.sig_status.emit(
                 self.tr("Refined the selection; the rest of the answer is unchanged.")
             )
-
-    def _summary_done(self, done: DoneEvent, request: GenerationRequest, count: int) -> None:
-        from assistant.core.work.follow_ups import with_summary
-
-        summary = done.answers[0] if done.answers else ""
-        if done.status != RunStatus.COMPLETE or not summary.strip():
-            self.panel.show_error(
-                self.tr("The summary of the oldest turns failed: {0}").format(done.error or "")
-            )
-            return
-        self._launch(with_summary(request, count, summary), checked=True)
-
-    # --- chat ----------------------------------------------------------------------------------
-
-    def _chat_message(self) -> str:
-        values, _cursor = self.window.collect_values()
-        return str(values.get("message", ""))
-
-    def _show_turns(self, thread: Thread | None, asking: str = "") -> None:
-        """The turns before the reply in the answer pane (plus ``asking``, a message on its
-        way), and the context meter."""
-        pairs: list[tuple[str, str]] = []
-        if thread is not None:
-            exchanges = thread.exchanges(self.shown or None)
-            for turn, version in exchanges:
-                pairs.append((turn.instruction or turn.sent, version.reply))
-            if pairs and not asking:
-                pairs[-1] = (pairs[-1][0], "")  # the newest reply is the answer pane
-        if asking:
-            pairs.append((asking, ""))
-        self.chat.show_turns(pairs)
-        self._update_meter(thread)
-
-    def _update_meter(self, thread: Thread | None) -> None:
-        from assistant.core.work.follow_ups import thread_usage
-
-        window = self.window
-        if thread is not None:
-            messages = thread.messages_for(self.shown or None)
-        else:
-            system = str(window.collect_values()[0].get("system", ""))
-            messages = [{"role": "system", "content": system}]
-        profile = window.current_profile()
-        engine = window.services.resolver.engine
-        usage = thread_usage(
-            messages,
-            profile,
-            window.provider_bar.model_name() or profile.model,
-            engine,
-            window.settings.engine_context,
-        )
-        self.chat.meter.show_usage(usage.used, usage.window or 0, exact=usage.exact)
 
     # --- crash recovery ------------------------------------------------------------------------
 
