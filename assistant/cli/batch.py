@@ -175,7 +175,9 @@ def _run(args: argparse.Namespace, settings: Any, keys: Any, plan: Any, job: Any
         resolver.shutdown()
     progress.close()
     counts = job.counts()
-    for line in summary_lines(summary, counts, job.total, Path(args.output), plan):
+    for line in summary_lines(
+        summary, counts, job.total, Path(args.output), plan, args.via == "batch-api"
+    ):
         say(line)
     if cancel.is_set():
         say("stopped; run the same command again to go on")

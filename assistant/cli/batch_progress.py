@@ -110,7 +110,7 @@ def _duration(seconds: float) -> str:
 
 
 def summary_lines(
-    summary: Any, counts: dict[str, int], total: int, output: Path, plan: Any
+    summary: Any, counts: dict[str, int], total: int, output: Path, plan: Any, batch_api: bool
 ) -> list[str]:
     """The summary at the end: done, failed, tokens, cost, time; why it stopped; where the
     failures are."""
@@ -118,7 +118,9 @@ def summary_lines(
 
     done, failed = counts.get("done", 0), counts.get("failed", 0)
     left = total - done - failed
-    cost = cost_text(plan.profile, plan.overrides, summary.tokens_in, summary.tokens_out)
+    cost = cost_text(
+        plan.profile, plan.overrides, summary.tokens_in, summary.tokens_out, batch_api=batch_api
+    )
     lines = [
         f"batch: done {done}, failed {failed}"
         + (f", not sent {left}" if left else "")

@@ -10,9 +10,11 @@ import os
 import signal
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
-from tests.fakeserver import FakeOpenAIServer, RecordedRequest
+from assistant.core.providers.prices import format_money
+from tests.fakeserver import FakeOpenAIServer, RecordedRequest, _usage
 
 
 def batch_command(*args: str) -> list[str]:
@@ -45,8 +47,13 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def test_every_row_answered_exit_0_jsonl_output(
-    openai_server: FakeOpenAIServer, tmp_path: Path
+    openai_server: FakeOpenAIServer, tmp_path: Path, app_home: Path
 ) -> None:
+    (app_home / "config").mkdir(parents=True, exist_ok=True)
+    (app_home / "config" / "prices.toml").write_text(
+        f'[[price]]\nprovider = "{openai_server.base_url}"\nmodel = "*"\n'
+        'input = 1000.0\ncached_input = 100.0\noutput = 2000.0\ncurrency = "USD"\n'
+    )
     openai_server.reply = lambda request, index: f"Copy for {product_of(request)}"
     source = products(tmp_path / "in.csv", 6)
     output = tmp_path / "out.jsonl"
@@ -63,7 +70,14 @@ def test_every_row_answered_exit_0_jsonl_output(
     prompts = [r.body["messages"][-1]["content"] for r in openai_server.chat_requests]
     assert all("Channel: email subject" in prompt for prompt in prompts)
     assert "done 6, failed 0" in result.stderr and "tokens" in result.stderr
-    assert "cost" in result.stderr and "time" in result.stderr
+    usages = [
+        _usage(r.body, [f"Copy for {product_of(r)}"], openai_server.delta_size)
+        for r in openai_server.chat_requests
+    ]
+    prompt = sum(u["prompt_tokens"] for u in usages)
+    completion = sum(u["completion_tokens"] for u in usages)
+    cost = format_money(Decimal(prompt * 1000 + completion * 2000) / 1_000_000, "USD")
+    assert f"tokens {prompt + completion}; cost {cost}; time" in result.stderr
     again = assistant_batch(*args)
     assert again.returncode == 0, again.stderr
     assert len(openai_server.chat_requests) == 6  # nothing sent twice

@@ -31,10 +31,12 @@ required = true
 '''
 
 NAMES = st.text(string.ascii_lowercase + "_", min_size=1, max_size=12).filter(
-    lambda n: n.isidentifier()
-    and not keyword.iskeyword(n)
-    and n not in {"text", "true", "false", "none", "loop", "self", "super", "varargs", "kwargs"}
-    and n not in {"fence", "code_block", "language_name"}
+    lambda n: (
+        n.isidentifier()
+        and not keyword.iskeyword(n)
+        and n not in {"text", "true", "false", "none", "loop", "self", "super", "varargs", "kwargs"}
+        and n not in {"fence", "code_block", "language_name"}
+    )
 )
 TEXTS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 
