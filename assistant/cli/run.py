@@ -15,6 +15,8 @@ import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
 from assistant.cli import run_diff, run_table
+from assistant.cli.compare import ANSWERS_HELP
+from assistant.cli.compare import add_arguments as add_compare_arguments
 from assistant.core.work.runs import RunStatus
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "run",
         help="run a mode: main text on stdin, answer on stdout",
         description="Run a mode. The mode's main text (code, or notes) is read from stdin.",
-        epilog=EXIT_CODES_HELP,
+        epilog=ANSWERS_HELP + "\n" + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("mode", help="mode id (see: assistant modes)")
@@ -68,7 +70,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.add_argument("--max-tokens", type=int)
     run.add_argument("--top-p", type=float)
     run.add_argument("--stop", action="append", metavar="S", help="stop sequence (repeatable)")
-    run.add_argument("--n", type=int, help="number of variants")
+    run.add_argument(
+        "--n", type=int, help="number of variants, each after a line '--- variant K ---'"
+    )
     run.add_argument(
         "--repetition",
         type=float,
@@ -88,6 +92,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     run_diff.add_arguments(run)
     run_table.add_arguments(run)
+    add_compare_arguments(run)
     run.set_defaults(handler=run_mode)
 
 
@@ -169,15 +174,29 @@ def run_mode(args: argparse.Namespace) -> int:
     over = _context_overflow(request, settings)
     if over and not args.force:
         return _fail(over, EXIT_USAGE)
+    if args.compare:  # several profiles at once (assistant/cli/compare.py)
+        from assistant.cli.compare import compared_profiles
+
+        profiles, problem = compared_profiles(args.compare, settings)
+        if problem or args.base_url or args.provider or (args.n or 1) > 1:
+            return _fail(problem or "--compare takes no --provider, --base-url or --n", EXIT_USAGE)
     from assistant.core.work.endpoints import resolver_for
 
     resolver = resolver_for(settings, keys)
     recorder = None if args.no_log else _open_history()
+    if args.compare:
+        from assistant.cli.compare import run_compare
+
+        return run_compare(request, profiles, resolver, recorder, settings.stop_loops)
     run = GenerationRun(request, resolver, recorder, stop_loops=settings.stop_loops)
     if run_diff.wants_diff(args):
         return run_diff.finish(args, mode, run, resolver)
     if args.format:
         return run_table.finish(args, mode, run, resolver)
+    if request.params.n > 1:
+        from assistant.cli.compare import print_variants
+
+        return print_variants(run, resolver)
     return _stream_to_stdout(run, resolver)
 
 

@@ -63,7 +63,8 @@ def test_a_cut_short_variant_fails_the_run(openai_server: FakeOpenAIServer) -> N
     openai_server.finish_reason = ["stop", None]
     code, out, err = run(openai_server, "--n", "2")
     assert code == 1
-    assert out == REPLY + f"\n\n--- variant 2 ---\n{REPLY}"
+    # Issue 13: each variant after its header line, the first too.
+    assert out == f"--- variant 1 ---\n{REPLY}\n--- variant 2 ---\n{REPLY}"
     assert len(err) == 1 and "cut short (variant 2)" in err[0], err
 
 

@@ -127,7 +127,8 @@ def test_variants_are_all_printed(openai_server: FakeOpenAIServer) -> None:
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout.decode()
-    assert out.startswith("copy 0") and "copy 1" in out
+    # Issue 13: each variant comes after a header line '--- variant K ---', the first too.
+    assert out.startswith("--- variant 1 ---\ncopy 0") and "--- variant 2 ---\ncopy 1" in out
 
 
 def test_bad_usage_is_explained(openai_server: FakeOpenAIServer) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, NamedTuple
 
@@ -69,11 +69,26 @@ class Record:
     error: str | None
     starred: bool
     deleted_at: datetime | None
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    """A comparison's columns, one per answer (provider, model, status, usage…); [] otherwise."""
+    kept: int | None = None
+    """The variant kept as the answer (None: the first)."""
 
     @property
     def answer(self) -> str:
-        """The first (main) answer; variants are in ``answers``."""
-        return self.answers[0] if self.answers else ""
+        """The main answer: the kept variant, else the first; all variants are in ``answers``."""
+        return self.answers[self.kept_index] if self.answers else ""
+
+    @property
+    def kept_index(self) -> int:
+        """The index of the main answer in ``answers``."""
+        kept = self.kept or 0
+        return kept if 0 <= kept < len(self.answers) else 0
+
+    @property
+    def is_comparison(self) -> bool:
+        """True for one request sent to several models (one column each)."""
+        return bool(self.columns)
 
     @property
     def deleted(self) -> bool:
@@ -120,11 +135,12 @@ def default_title(fields: Mapping[str, Any], mode: str) -> str:
 COLUMNS: Final = (
     "id, uuid, created_at, updated_at, mode, title, fields, messages, provider, base_url, model, "
     "params, answers, prompt_tokens, completion_tokens, total_tokens, first_token_ms, total_ms, "
-    "status, error, starred, deleted_at, cached_tokens, cost, currency"
+    "status, error, starred, deleted_at, cached_tokens, cost, currency, columns, kept"
 )
 SUMMARY_COLUMNS: Final = (
     "id, created_at, mode, title, status, starred, "
-    f"substr(coalesce(json_extract(answers, '$[0]'), ''), 1, {PREVIEW_CHARS + 1}), error"
+    "substr(coalesce(json_extract(answers, '$[' || coalesce(kept, 0) || ']'), ''), 1, "
+    f"{PREVIEW_CHARS + 1}), error"
 )
 
 
@@ -150,6 +166,8 @@ def record_from_row(row: Sequence[Any]) -> Record:
         error=row[19],
         starred=bool(row[20]),
         deleted_at=None if row[21] is None else to_datetime(row[21]),
+        columns=json.loads(row[25]),
+        kept=row[26],
     )
 
 

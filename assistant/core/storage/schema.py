@@ -182,6 +182,13 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "ALTER TABLE versions ADD COLUMN cost REAL",
         "ALTER TABLE versions ADD COLUMN currency TEXT NOT NULL DEFAULT ''",
     ),
+    # v5: comparisons and kept variants. ``columns``: for a comparison (one request to several
+    # models), one JSON object per answer (provider, model, status, usage, timings, error);
+    # '[]' for a plain record. ``kept``: the variant chosen as the answer (NULL: the first).
+    (
+        "ALTER TABLE records ADD COLUMN columns TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE records ADD COLUMN kept INTEGER",
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

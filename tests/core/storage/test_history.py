@@ -553,11 +553,22 @@ def _seed_v3(connection: sqlite3.Connection) -> None:
     )
 
 
+def _seed_v4(connection: sqlite3.Connection) -> None:
+    """A v4 record of two variants (v5 adds a comparison's columns and the kept variant)."""
+    _seed_v3(connection)
+    connection.execute(
+        "INSERT INTO records (uuid, created_at, updated_at, mode, answers, status) "
+        "VALUES ('u4', 4, 4, 'ad-copy', ?, 'complete')",
+        (json.dumps(["A", "B"]),),
+    )
+
+
 SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: lambda connection: None,
     1: _seed_v1,
     2: _seed_v2,
     3: _seed_v3,
+    4: _seed_v4,
 }
 
 
@@ -593,6 +604,11 @@ def test_migrates_from_every_earlier_version(db_path: Path, version: int) -> Non
         seeded = history.get(1)
         assert seeded is not None
         assert seeded.usage == RecordUsage(10, 5, 15, None, None, "")
+    if version >= 4:  # variants stay; nothing is kept and the record is no comparison
+        variants = history.get(3)
+        assert variants is not None
+        assert (variants.answers, variants.kept, variants.columns) == (["A", "B"], None, [])
+        assert variants.answer == "A"
     record_id = start(history, topic="after migration")
     assert [r.id for r in history.search("migration")] == [record_id]
     history.finish(
