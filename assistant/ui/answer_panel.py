@@ -29,6 +29,7 @@ from assistant.core.storage.history import HistoryStore, Record
 from assistant.core.work.status import RunStatus
 from assistant.ui import answer_actions
 from assistant.ui.answer_area import AnswerArea
+from assistant.ui.answer_pages import AnswerPages
 from assistant.ui.generation_controller import GenerationController
 from assistant.ui.qt_keys import set_keys, set_shortcut
 from assistant.ui.recovery_bar import RecoveryBar
@@ -146,15 +147,21 @@ class AnswerPanel(QWidget):
         self.continue_button = self.recovery_bar.continue_button
         self.regenerate_button = self.recovery_bar.regenerate_button
         self.raise_repetition_button = self.recovery_bar.raise_repetition_button
+        self.pages = AnswerPages(self.answer_area)  # source / rendered / changes with Apply
+        self.pages.sig_status.connect(self.sig_status)
+        self.addAction(self.pages.apply_action)
         bar = QToolBar()
         bar.setObjectName("answerToolbar")
         for action in (self.copy_action, self.insert_action, self.export_action):
             bar.addAction(action)
+        bar.addSeparator()
+        bar.addAction(self.pages.rendered_action)
+        bar.addAction(self.pages.changes_action)
         layout = QVBoxLayout(self)
         layout.addWidget(bar)
         layout.addWidget(self.error_banner)
         layout.addWidget(self.recovery_bar)
-        layout.addWidget(self.answer_area, 1)
+        layout.addWidget(self.pages, 1)
 
     def add_around_answer(
         self, above: Sequence[tuple[QWidget, int]], below: Sequence[QWidget]
@@ -188,6 +195,7 @@ class AnswerPanel(QWidget):
         self.answer_area.begin(request_id, answer_language(mode, request.fields), request.params.n)
         if request.prefix:
             self.answer_area.append(request_id, 0, request.prefix)
+        self.pages.answer_started(mode, request.fields)
         self.shown_record_id = None
         self.shown_mode_id = mode.id
         self.error_banner.setVisible(False)
@@ -254,6 +262,7 @@ class AnswerPanel(QWidget):
             self._insert_target = (shown.text_at_start, shown.insert_position)
         self.shown_record_id = done.record_id
         self._on_screen = None
+        self.pages.answer_ended(done.status, done.finish_reasons, done.notice)
         if self.stop_action.isEnabled():
             self._set_running(False)
         self.sig_status.emit(self._summary(done))
@@ -327,6 +336,7 @@ class AnswerPanel(QWidget):
         self.stop()
         self._on_screen = None
         self.answer_area.show_text(record.answers or [""], answer_language(mode, record.fields))
+        self.pages.record_shown(mode, record.fields, record.status, record.error)
         self.shown_record_id = record.id
         self.shown_mode_id = record.mode
         self.error_banner.setVisible(bool(record.error))

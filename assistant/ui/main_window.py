@@ -19,6 +19,7 @@ from assistant.core.providers.secrets import KeyStore
 from assistant.core.storage.drafts import DraftStore
 from assistant.core.storage.history import HistoryStore
 from assistant.core.work.endpoints import ProviderResolver
+from assistant.ui.answer_pages import form_editor
 from assistant.ui.answer_panel import AnswerPanel
 from assistant.ui.followups import FollowUps
 from assistant.ui.font_check import GlyphWarning
@@ -104,6 +105,9 @@ class MainWindow(QMainWindow):
         answers.sig_raise_repetition.connect(self.raise_repetition)
         self.addActions([answers.generate_action, answers.stop_action])
         self.addActions([answers.copy_action, answers.insert_action])
+        answers.pages.field_editor = lambda mode_id, name: form_editor(
+            self.mode_panel, mode_id, name
+        )
         self.controller.sig_done.connect(self.history_view.run_ended)  # every run's record
         self.controller.sig_done.connect(lambda _id, done: self.status.show_run_cost(done))
         self.history_view.sig_open.connect(self.open_record)

@@ -13,16 +13,10 @@ from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from assistant.core.base.i18n import tr
 from assistant.core.storage.history import Record
+from assistant.core.text.markdown_html import markdown_renderer
 from assistant.core.work.runs import RunStatus
 
 FORMATS = ("md", "html", "txt")
@@ -182,40 +176,8 @@ def _record_text(record: Record) -> str:
 # --- HTML ---------------------------------------------------------------------------------------
 
 
-def _highlight_code(code: str, language: str, _attrs: str) -> str:
-    """A pygments-highlighted ``<pre>`` with inline styles, or "" to let markdown-it escape it."""
-    if not language:
-        return ""
-    try:
-        lexer = get_lexer_by_name(language)
-    except ClassNotFound:
-        return ""
-    formatter = HtmlFormatter(noclasses=True, nowrap=True, style=_PYGMENTS_STYLE)
-    background = formatter.style.background_color or "#f6f8fa"
-    body = highlight(code, lexer, formatter)
-    return (
-        f'<pre class="code" style="background: {escape(background)}">'
-        f'<code class="language-{escape(language)}">{body}</code></pre>'
-    )
-
-
-def _image_as_link(
-    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    """Images would be fetched from the network: show them as links instead."""
-    token = tokens[idx]
-    alt = self.renderInlineAsText(token.children or [], options, env)
-    src = str(token.attrGet("src") or "")
-    label = alt or src
-    return f'<a href="{escapeHtml(src)}">{escapeHtml(label)}</a>'
-
-
 def _markdown_renderer() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight_code})
-    md.enable("table")
-    md.enable("strikethrough")
-    md.add_render_rule("image", _image_as_link)
-    return md
+    return markdown_renderer(_PYGMENTS_STYLE)
 
 
 def _record_html(record: Record, md: MarkdownIt) -> str:
