@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from assistant import APP_DISPLAY_NAME
 from assistant.core.config.store import on_change
@@ -40,6 +40,7 @@ def build_menus(window: MainWindow) -> QAction:
     run_menu.addActions(window.followups.actions())
     view_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
     view_menu.addAction(window.history_view.action)
+    view_menu.addAction(_usage_action(window))
     view_menu.addMenu(ThemeMenu(window.settings_qt, window))
     settings_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Settings"))
     settings_menu.addActions([providers.providers_action, providers.models_action])
@@ -94,6 +95,32 @@ def _choose_local_only(window: MainWindow, enabled: bool) -> None:
             "MainWindow", "Local only is off: remote providers are allowed."
         )
     )
+
+
+def _usage_action(window: MainWindow) -> QAction:
+    """View → Usage and cost… (opens :class:`~assistant.ui.usage_dialog.UsageDialog`)."""
+    action = QAction(QCoreApplication.translate("MainWindow", "Usage and cost…"), window)
+    action.setObjectName("usageAction")
+    action.triggered.connect(lambda: open_usage(window))
+    return action
+
+
+def open_usage(window: MainWindow) -> QDialog | None:
+    """Show the Usage view over the window's history (a message when there is none)."""
+    history = window.services.history
+    if history is None:
+        window.status.set_status(
+            QCoreApplication.translate("MainWindow", "No history, so no usage to show.")
+        )
+        return None
+    from PySide6.QtCore import Qt  # not before the first paint (ui/qt_keys.py)
+
+    from assistant.ui.usage_dialog import UsageDialog
+
+    dialog = UsageDialog(history, window)  # owned by the window; deleted when closed
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
 
 
 def _stop_loops_action(window: MainWindow) -> QAction:

@@ -32,6 +32,7 @@ BENCHMARKS = (
     "soak",
     "history",
     "diffs",
+    "usage_view",
 )
 ENGINE_RATIO_TARGET = 0.95
 ENGINE_COLD_LIMIT_S = 1.0

@@ -41,6 +41,8 @@ EXPECTED = {
     "diff_prose_50k_ms",
     "diff_code_5000_lines_ms",
     "diff_stall_max_ms",
+    "usage_view_open_ms",
+    "usage_view_all_time_ms",
 }
 
 
