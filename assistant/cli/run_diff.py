@@ -86,31 +86,11 @@ def wants_diff(args: argparse.Namespace) -> bool:
 
 def new_version(mode: Mode, fields: dict[str, Any], answer: str) -> str:
     """The input as the answer has it: its code block (code fields) or its text (prose), with
-    the input's line endings, final newline and byte-order mark."""
-    from assistant.core.text.answers import code_from_answer
-    from assistant.core.text.diffs import match_line_endings
+    the input's line endings, final newline and byte-order mark (the window's proposal too)."""
+    from assistant.core.work.replacing import proposal
 
-    name = mode.answer_replaces or mode.main_field
-    old = str(fields.get(name) or "")
-    field = mode.field(name)
-    if field is not None and field.kind == "code":
-        new = code_from_answer(answer, mode.code_language(mode.coerce(fields)) or "")
-    else:
-        new = _without_blank_edges(answer)
-    new = match_line_endings(new, old)
-    if old.startswith("\ufeff") and not new.startswith("\ufeff"):
-        new = "\ufeff" + new
-    return new
-
-
-def _without_blank_edges(text: str) -> str:
-    """``text`` without the blank lines (and trailing blanks) a model puts around an answer."""
-    lines = text.splitlines(keepends=True)
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return "".join(lines).rstrip()
+    found = proposal(mode, fields, answer)
+    return found.proposed if found is not None else answer
 
 
 def finish(args: argparse.Namespace, mode: Mode, run: Any, resolver: Any) -> int:

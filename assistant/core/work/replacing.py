@@ -18,7 +18,6 @@ from assistant.core.base.i18n import tr
 from assistant.core.prompts.modes import Mode
 from assistant.core.text.answers import code_from_answer
 from assistant.core.text.diffs import deleted_line_share, match_line_endings
-from assistant.core.text.languages import guess_language
 from assistant.core.work.finish import hit_max_tokens, was_filtered
 from assistant.core.work.status import RunStatus
 
@@ -50,11 +49,23 @@ def proposal(mode: Mode, values: Mapping[str, object], answer: str) -> Proposal 
         return None
     original = str(values.get(name) or "")
     if field.kind == "code":
-        language = str(values.get(mode.language_field or "") or "")
-        text = code_from_answer(answer, language or guess_language(original) or "")
+        text = code_from_answer(answer, mode.code_language(mode.coerce(values)) or "")
     else:
-        text = answer.strip("\n")
-    return Proposal(name, original, match_line_endings(text, original), field.kind == "code")
+        text = _without_blank_edges(answer)
+    proposed = match_line_endings(text, original)
+    if original.startswith("\ufeff") and not proposed.startswith("\ufeff"):
+        proposed = "\ufeff" + proposed  # the byte-order mark is not the model's to drop
+    return Proposal(name, original, proposed, field.kind == "code")
+
+
+def _without_blank_edges(text: str) -> str:
+    """``text`` without the blank lines (and trailing blanks) a model puts around an answer."""
+    lines = text.splitlines(keepends=True)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "".join(lines).rstrip()
 
 
 def refusal(

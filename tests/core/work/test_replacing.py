@@ -48,3 +48,10 @@ def test_deleting_more_than_half_of_the_lines() -> None:
     assert not deletes_too_much(ten, ten.replace("line 3", "LINE 3"))
     assert not deletes_too_much(ten, "".join(f"line {i}\n" for i in range(5)))
     assert deletes_too_much(ten, "".join(f"line {i}\n" for i in range(4)))
+
+
+def test_the_byte_order_mark_and_blank_edges() -> None:
+    found = proposal(MODES["code-fix"], {"code": "\ufeffx = 1\n"}, "```python\nx = 2\n```")
+    assert found is not None and found.proposed == "\ufeffx = 2\n"
+    prose = proposal(MODES["rewrite"], {"text": "Old.\n"}, "\n\n  \nNew text.  \n\n")
+    assert prose is not None and prose.proposed == "New text.\n"
