@@ -15,6 +15,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from assistant.core.base.i18n import tr
+from assistant.core.providers.prices import format_money
 from assistant.core.storage.history import Record
 from assistant.core.text.markdown_html import markdown_renderer
 from assistant.core.work.runs import RunStatus
@@ -97,8 +98,13 @@ def _meta(record: Record) -> list[tuple[str, str]]:
     ]
     if record.status != RunStatus.COMPLETE:
         rows.append((tr("Status"), record.status))
-    if record.usage.total_tokens is not None:
-        rows.append((tr("Tokens"), str(record.usage.total_tokens)))
+    usage = record.usage
+    if usage.total_tokens is not None:
+        rows.append((tr("Tokens"), str(usage.total_tokens)))
+        if usage.cached_tokens:
+            rows.append((tr("Cached prompt tokens"), str(usage.cached_tokens)))
+    if usage.cost is not None:
+        rows.append((tr("Cost"), format_money(usage.cost, usage.currency)))
     return [(label, value) for label, value in rows if value]
 
 

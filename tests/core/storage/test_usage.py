@@ -122,3 +122,14 @@ def test_cost_text() -> None:
     assert cost_text({}, 3) == "unknown"
     assert cost_text({"CNY": 0.3, "USD": 0.41}, 0) == "¥0.30 + $0.41"
     assert cost_text({"USD": 1.0}, 2) == "$1.00 + 2 run(s) unknown"
+
+
+def test_a_records_cost_is_in_its_export(store: HistoryStore) -> None:
+    from assistant.core.storage.export import to_text
+
+    record = store.get(1)
+    assert record is not None
+    text = to_text([record])
+    assert "Cost: ¥0.50" in text and "Cached prompt tokens: 600" in text
+    unknown = store.get(4)  # no price: no cost line rather than a 0
+    assert unknown is not None and "Cost" not in to_text([unknown])
