@@ -64,6 +64,7 @@ class FollowUpBox(QWidget):
         column.addLayout(row)
         self._busy = False
         self._asking: QuickAction | None = None  # a quick action waiting for its language
+        self._chat = False
         self._ask(None)
 
     def set_quick_actions(self, actions: Sequence[QuickAction]) -> None:
@@ -106,7 +107,9 @@ class FollowUpBox(QWidget):
     def _ask(self, quick: QuickAction | None) -> None:
         """Wait for the language of ``quick`` (None: back to a typed instruction)."""
         self._asking = quick
-        if quick is None:
+        if quick is None and self._chat:
+            self.edit.setPlaceholderText(self.tr("Your next message (Enter sends)"))
+        elif quick is None:
             self.edit.setPlaceholderText(
                 self.tr("Follow up: “make it shorter”, “add error handling”… (Enter sends)")
             )
@@ -124,6 +127,11 @@ class FollowUpBox(QWidget):
         """While a run streams nothing is sent (typing the next instruction stays possible)."""
         self._busy = busy
         self._update_send()
+
+    def set_chat(self, chat: bool) -> None:
+        """In chat mode the line is where the next message is typed."""
+        self._chat = chat
+        self._ask(self._asking)
 
     def set_selection(self, characters: int, kind: str = "") -> None:
         """Say that the next follow-up refines only the selection (``characters`` > 0)."""

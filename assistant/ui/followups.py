@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QPlainTextEdit
 
 from assistant.core.prompts.quick_actions import QuickAction, quick_actions
 from assistant.core.prompts.request import GenerationRequest, RequestError, build_follow_up
@@ -131,8 +132,26 @@ class FollowUps(QObject):
         self.box.setEnabled(thread is not None and self.threads is not None)
         self._update_actions()
         self.chat.view.setVisible(chat)
+        self.box.set_chat(chat)
         if chat:
             self.chat.show_turns(thread, self.shown)
+        self._watch_selection()
+
+    def _watch_selection(self) -> None:
+        """Follow the selection of the answer on screen (the box says what a follow-up refines)."""
+        view = self.panel.answer_area.views[0]
+        if not view.property("followUpWatched"):
+            view.setProperty("followUpWatched", True)
+            view.selectionChanged.connect(lambda v=view: self._selection_changed(v))
+        self._selection_changed(view)
+
+    def _selection_changed(self, view: QPlainTextEdit) -> None:
+        if view is not self.panel.answer_area.views[0] or self.shown_thread is None:
+            return
+        chars = len(view.textCursor().selectedText())
+        mode = self.window.services.modes.get(self.shown_thread.mode)
+        code = mode is not None and mode.output == "code"
+        self.box.set_selection(chars, self.tr("code") if code else self.tr("text"))
 
     def _update_actions(self) -> None:
         stepper = self.stepper
@@ -198,6 +217,7 @@ class FollowUps(QObject):
         version = thread.version(number)
         self.views.show((thread.record_id, number), version.text, self._language(thread))
         self.shown = number
+        self._watch_selection()
 
     @Slot(int)
     def show_index(self, index: int) -> None:

@@ -33,6 +33,7 @@ BENCHMARKS = (
     "history",
     "diffs",
     "usage_view",
+    "versions",
 )
 ENGINE_RATIO_TARGET = 0.95
 ENGINE_COLD_LIMIT_S = 1.0

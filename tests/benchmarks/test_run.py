@@ -43,6 +43,8 @@ EXPECTED = {
     "diff_stall_max_ms",
     "usage_view_open_ms",
     "usage_view_all_time_ms",
+    "version_step_ms",
+    "version_step_blocks_lexed",
 }
 
 

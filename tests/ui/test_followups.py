@@ -175,6 +175,8 @@ def test_refine_a_selection_keeps_the_rest_byte_for_byte(
     cursor.setPosition(before + length, QTextCursor.MoveMode.KeepAnchor)
     view.setTextCursor(cursor)
     assert cursor.selectedText() == paragraph
+    scope = window.followups.box.scope_label
+    assert scope.isVisibleTo(window) and "selected text (39 characters)" in scope.text()
     openai_server.reply = "```\nOtters nap holding paws. 🦦\n```"
     done = follow_up(qtbot, window, "Say it differently")
     assert paragraph in sent_messages(openai_server)[-1]["content"]
@@ -182,6 +184,7 @@ def test_refine_a_selection_keeps_the_rest_byte_for_byte(
     qtbot.waitUntil(lambda: window.answer_area.current_text() == expected)
     thread = ThreadStore(window.services.history).thread(done.record_id)  # type: ignore[arg-type]
     assert thread is not None and thread.versions[-1].text == expected
+    assert thread.turns[-1].kind == "selection" and not scope.isVisibleTo(window)
 
 
 def test_compare_with_previous_shows_the_diff(
