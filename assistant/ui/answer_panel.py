@@ -170,7 +170,7 @@ class AnswerPanel(QWidget):
         (the follow-up box, the version stepper, chat mode's thread)."""
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
-        index = layout.indexOf(self.answer_area)
+        index = layout.indexOf(self.pages)
         for offset, (widget, stretch) in enumerate(above):
             layout.insertWidget(index + offset, widget, stretch)
         for widget in below:

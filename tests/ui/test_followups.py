@@ -55,6 +55,11 @@ def test_a_follow_up_sends_the_earlier_turns_in_order_and_makes_version_2(
     first_answer(qtbot, window, openai_server)
     first_messages = sent_messages(openai_server)
     assert window.followups.box.isEnabled()
+    layout = window.answer_panel.layout()
+    followups = window.followups
+    order = [followups.chat.view, followups.stepper, window.answer_panel.pages, followups.box]
+    indexes = [layout.indexOf(w) for w in order]
+    assert indexes == sorted(indexes) and indexes[1] + 1 == indexes[2]
     assert not window.followups.stepper.isVisible()  # one version: no stepper yet
     openai_server.reply = SECOND
     done = follow_up(qtbot, window, "Make it {shorter} \\ 🦦")
