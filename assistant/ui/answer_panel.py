@@ -37,6 +37,7 @@ from assistant.ui.recovery_bar import RecoveryBar
 if TYPE_CHECKING:  # the run's types: imported by the first Generate, not before the first paint
     from assistant.core.prompts.request import GenerationRequest
     from assistant.core.work.events import DoneEvent
+    from assistant.ui.table_answer import TableAnswerView
 
 _BANNER_STYLE = (
     "QLabel#errorBanner { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
@@ -86,6 +87,7 @@ class AnswerPanel(QWidget):
         self._insert_target: tuple[str, int] | None = None  # (editor text, cursor) of the run
         self.shown_record_id: int | None = None
         self.shown_mode_id = ""
+        self.table_view: TableAnswerView | None = None  # made for the first table answer
         self._build_actions()
         self._build_widgets()
         controller.sig_status.connect(self._on_status)
@@ -150,7 +152,7 @@ class AnswerPanel(QWidget):
         self.pages = AnswerPages(self.answer_area)  # source / rendered / changes with Apply
         self.pages.sig_status.connect(self.sig_status)
         self.addAction(self.pages.apply_action)
-        bar = QToolBar()
+        self.toolbar = bar = QToolBar()
         bar.setObjectName("answerToolbar")
         for action in (self.copy_action, self.insert_action, self.export_action):
             bar.addAction(action)
@@ -196,6 +198,8 @@ class AnswerPanel(QWidget):
         if request.prefix:
             self.answer_area.append(request_id, 0, request.prefix)
         self.pages.answer_started(mode, request.fields)
+        if (table := self._table_for(mode)) is not None:
+            table.answer_started(mode, request.fields)
         self.shown_record_id = None
         self.shown_mode_id = mode.id
         self.error_banner.setVisible(False)
@@ -263,6 +267,8 @@ class AnswerPanel(QWidget):
         self.shown_record_id = done.record_id
         self._on_screen = None
         self.pages.answer_ended(done.status, done.finish_reasons, done.notice)
+        if self.table_view is not None:
+            self.table_view.answer_ended(self.answer_area.current_text())
         if self.stop_action.isEnabled():
             self._set_running(False)
         self.sig_status.emit(self._summary(done))
@@ -337,6 +343,8 @@ class AnswerPanel(QWidget):
         self._on_screen = None
         self.answer_area.show_text(record.answers or [""], answer_language(mode, record.fields))
         self.pages.record_shown(mode, record.fields, record.status, record.error)
+        if (table := self._table_for(mode)) is not None:
+            table.record_shown(mode, record.fields, self.answer_area.current_text())
         self.shown_record_id = record.id
         self.shown_mode_id = record.mode
         self.error_banner.setVisible(bool(record.error))
@@ -348,6 +356,33 @@ class AnswerPanel(QWidget):
         if len(record.answers) > 1:  # which variant was cut is not recorded: the person picks
             note += " " + self.tr("Continue goes on from the variant shown.")
         self.recovery_bar.offer(record if unfinished else None, note)
+
+    def _table_for(self, mode: Mode) -> TableAnswerView | None:
+        """The table view of table answers (ui/table_answer.py), made for the first one."""
+        if self.table_view is None and mode.output == "table":
+            from assistant.ui.table_answer import TableAnswerView
+
+            self.table_view = view = TableAnswerView()
+            view.sig_status.connect(self.sig_status)
+            view.sig_show_table.connect(self._show_table)
+            self.toolbar.addAction(view.table_action)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(layout.indexOf(self._answer_host()) + 1, view, 1)
+        return self.table_view
+
+    def _answer_host(self) -> QWidget:
+        """The widget of this panel's layout that holds the answer text."""
+        widget: QWidget = self.answer_area
+        while (parent := widget.parentWidget()) is not None and parent is not self:
+            widget = parent
+        return widget
+
+    def _show_table(self, on: bool) -> None:
+        """The table takes the answer text's place (or gives it back)."""
+        if self.table_view is not None:
+            self.table_view.setVisible(on)
+        self._answer_host().setVisible(not on)
 
     # --- answer actions ------------------------------------------------------------------------
 
