@@ -171,7 +171,7 @@ class AnswerPages(QStackedWidget):
         if shown is None or not self._replaces():
             self.changes_action.setChecked(False)
             return
-        from assistant.core.text.answers import fenced_blocks
+        from assistant.core.text.answers import text_around_block
         from assistant.core.work.replacing import proposal, refusal
 
         answer = self.area.current_text()
@@ -181,8 +181,9 @@ class AnswerPages(QStackedWidget):
             return
         self.rendered_action.setChecked(False)
         notes = ""
-        if found.by_lines and fenced_blocks(answer):  # what the model said besides the code
-            notes = answer.replace(found.proposed.strip("\n"), "…").strip()[:NOTES_CHARS]
+        if found.by_lines:  # what the model said besides the code
+            language = shown.mode.code_language(shown.mode.coerce(shown.values)) or ""
+            notes = text_around_block(answer, language)[:NOTES_CHARS]
         reason = refusal(shown.status, shown.finish_reasons, shown.notice)
         self.review.review(found, reason, notes)
         self.setCurrentWidget(self.review)

@@ -87,6 +87,8 @@ class _Pane(QPlainTextEdit):
                     self.starts.append(start)
                     self.hunk_ids.append(run.hunk)
                 self.spans[run.hunk].append((start, cursor.position(), run.kind))
+        if by_lines and runs and runs[-1].text.endswith("\n"):
+            cursor.setBlockFormat(_block_format(SAME, True, dark))  # the empty last line
         cursor.endEditBlock()
 
     def hunk_at(self, position: int) -> int | None:

@@ -33,6 +33,10 @@ class CodeBlock:
     language: str
     body: str
     closed: bool
+    start: int = 0
+    """Where the block begins in the answer (its opening fence)."""
+    end: int = 0
+    """Where it ends (after its closing fence, or the end of the answer)."""
 
 
 def fenced_blocks(answer: str) -> list[CodeBlock]:
@@ -47,9 +51,11 @@ def fenced_blocks(answer: str) -> list[CodeBlock]:
         closing = re.compile(rf"^ {{0,3}}{fence[0]}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
         end = closing.search(answer, body_start) if body_start <= len(answer) else None
         if end is None:
-            blocks.append(CodeBlock(language, answer[body_start:], closed=False))
+            body = answer[body_start:]
+            blocks.append(CodeBlock(language, body, False, opening.start(), len(answer)))
             break
-        blocks.append(CodeBlock(language, answer[body_start : end.start()], closed=True))
+        body = answer[body_start : end.start()]
+        blocks.append(CodeBlock(language, body, True, opening.start(), end.end()))
         position = end.end()
     return blocks
 
@@ -57,14 +63,28 @@ def fenced_blocks(answer: str) -> list[CodeBlock]:
 def code_from_answer(answer: str, language: str = "") -> str:
     """The code an answer proposes: its fenced block matching ``language`` when several (else the
     longest), the only block when one, the whole answer when it has none."""
+    block = proposed_block(answer, language)
+    return block.body if block is not None else answer
+
+
+def proposed_block(answer: str, language: str = "") -> CodeBlock | None:
+    """The fenced block :func:`code_from_answer` takes (None: the answer has none)."""
     blocks = fenced_blocks(answer)
     if not blocks:
-        return answer
+        return None
     if len(blocks) > 1 and language:
         wanted = lexer_alias(language) or language.lower()
         matching = [block for block in blocks if _same_language(block.language, wanted)]
         blocks = matching or blocks
-    return max(blocks, key=lambda block: len(block.body)).body
+    return max(blocks, key=lambda block: len(block.body))
+
+
+def text_around_block(answer: str, language: str = "") -> str:
+    """What an answer says besides its proposed code block (the model's notes), trimmed."""
+    block = proposed_block(answer, language)
+    if block is None:
+        return ""
+    return (answer[: block.start].strip() + "\n\n" + answer[block.end :].strip()).strip()
 
 
 def _same_language(name: str, wanted: str) -> bool:

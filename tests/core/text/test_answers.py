@@ -1,7 +1,12 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.core.text.answers import code_from_answer, code_to_insert, fenced_blocks
+from assistant.core.text.answers import (
+    code_from_answer,
+    code_to_insert,
+    fenced_blocks,
+    text_around_block,
+)
 
 
 def test_one_fenced_block_is_unwrapped() -> None:
@@ -50,3 +55,9 @@ def test_code_from_answer_without_fences_is_the_answer() -> None:
 def test_a_fence_inside_a_longer_fence_is_body() -> None:
     answer = "````md\n```py\nx\n```\n````\n"
     assert code_from_answer(answer) == "```py\nx\n```\n"
+
+
+def test_the_notes_around_the_proposed_block() -> None:
+    answer = "Fixed it:\n\n```python\nx = 2\n```\n\n- `x` was 1\n"
+    assert text_around_block(answer, "python") == "Fixed it:\n\n- `x` was 1"
+    assert text_around_block("no code") == ""
