@@ -33,6 +33,7 @@ LLAMA_CPP_N_ERROR = "Field 'n': Value must be between 1 <= value <= 1"
 DEFAULT_MODELS = ("fake-model", "fake-model-large")
 AZURE_CHAT = re.compile(r"/openai/deployments/[^/]+/chat/completions")
 """Azure OpenAI's chat path (the deployment in place of the model)."""
+IMAGE_REFUSAL = "Invalid content type. image_url is only supported by certain models."
 
 FaultKind = Literal["status", "html", "malformed", "drop", "stall", "empty"]
 ReplyFunc = Callable[["RecordedRequest", int], str]
@@ -146,6 +147,8 @@ class FakeOpenAIServer:
         self.refuse_n = False
         self.ignore_n = False
         """Answer one choice whatever ``n`` asks for (as some compatible servers do)."""
+        self.reject_images = False
+        """Answer a request with image parts as a text-only model does (OpenAI's 400)."""
         self.reject_stream_options = False
         self.api_key: str | None = None
         self.echo_key_in_errors = False
@@ -374,6 +377,9 @@ class _Handler(BaseHTTPRequestHandler):
                 },
             )
             return
+        if owner.reject_images and _has_image_part(body):
+            self._json(400, _error_body(IMAGE_REFUSAL, param="messages.[1].content.[1].type"))
+            return
         if owner.reject_stream_options and "stream_options" in body:
             msg = "Unrecognized request argument supplied: stream_options"
             self._json(400, _error_body(msg, param="stream_options"))
@@ -569,6 +575,15 @@ def _error_body(
     }
 
 
+def _has_image_part(body: dict[str, Any]) -> bool:
+    return any(
+        isinstance(part, dict) and part.get("type") == "image_url"
+        for message in body.get("messages") or []
+        if isinstance(message, dict) and isinstance(message.get("content"), list)
+        for part in message["content"]
+    )
+
+
 def _sse(payload: dict[str, Any]) -> bytes:
     return b"data: " + json.dumps(payload, ensure_ascii=False).encode() + b"\n\n"
 
@@ -591,6 +606,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--delta-size", type=int, default=4)
     parser.add_argument("--key", default=None, help="require this API key")
     parser.add_argument("--refuse-n", action="store_true", help="refuse n>1 like llama.cpp")
+    parser.add_argument("--reject-images", action="store_true", help="a text-only model")
     args = parser.parse_args(argv)
     server = FakeOpenAIServer(port=args.port)
     server.reply = args.reply
@@ -598,6 +614,7 @@ def main(argv: list[str] | None = None) -> None:
     server.delta_size = args.delta_size
     server.api_key = args.key
     server.refuse_n = args.refuse_n
+    server.reject_images = args.reject_images
     with server:
         print(f"Fake OpenAI server at {server.base_url} (Ctrl+C to stop)", flush=True)
         try:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from assistant.cli import run_diff, run_table
 from assistant.cli.compare import ANSWERS_HELP
 from assistant.cli.compare import add_arguments as add_compare_arguments
+from assistant.cli.run_images import add_image_argument, attach_images
 from assistant.core.work.runs import RunStatus
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="X",
         help="built-in engine: anti-repetition strength, 0 (off) to 3 (default: the model's)",
     )
+    add_image_argument(run)
     run.add_argument("--no-log", action="store_true", help="do not record this run in the history")
     run.add_argument(
         "--force",
@@ -149,6 +151,10 @@ def run_mode(args: argparse.Namespace) -> int:
     stdin_text = _sendable_stdin(raw)
     if stdin_text and mode.main_field not in given:
         given[mode.main_field] = stdin_text
+
+    problem = attach_images(args.image, mode, given, list(modes.values()))
+    if problem:
+        return _fail(problem, EXIT_USAGE)
 
     settings, keys, profile = _settings_keys_profile(args)
     if profile is None:

@@ -26,7 +26,7 @@ File format (unknown keys are errors, so typos do not pass silently)::
     [[fields]]                # one table per field, in form order
     name = "topic"            # a Python identifier; the template variable
     label = "Topic"
-    kind = "text"             # text | multiline | code | choice | int | bool
+    kind = "text"             # text | multiline | code | choice | int | bool | image
     required = true
     # default, choices = [...], choices_from = "languages", help, placeholder, minimum, maximum
 """
@@ -230,6 +230,8 @@ class _ModeParser:
             raise _SchemaError("output = 'code' needs output_language_field", ("output",))
         if main_field not in names:
             raise _SchemaError(f"main_field {main_field!r} is not a field", ("main_field",))
+        if next(item for item in fields if item.name == main_field).kind == "image":
+            raise _SchemaError("main_field cannot be an image field", ("main_field",))
         after_cursor_field = _optional_name(data, "after_cursor_field", names)
         kinds = {item.name: item.kind for item in fields}
         if after_cursor_field is not None and (
@@ -409,6 +411,10 @@ def _field_default(
         return int(_typed(raw, "default", int, raw.get("minimum", 0), here))
     if kind == "choice":
         return str(_typed(raw, "default", str, choices[0] if choices else "", here))
+    if kind == "image":
+        if _typed(raw, "default", list, [], here):
+            raise _SchemaError("an image field's default must be empty", (*here, "default"))
+        return ()
     return str(_typed(raw, "default", str, "", here))
 
 

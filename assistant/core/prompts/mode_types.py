@@ -12,9 +12,9 @@ from assistant.core.prompts.templates import builtin_values, render
 from assistant.core.providers.params import GenerationParams
 from assistant.core.text import languages
 
-FieldKind = Literal["text", "multiline", "code", "choice", "int", "bool"]
+FieldKind = Literal["text", "multiline", "code", "choice", "int", "bool", "image"]
 OutputKind = Literal["markdown", "code", "table"]
-FieldValue = str | int | bool
+FieldValue = str | int | bool | tuple[str, ...]
 
 FIELD_KINDS: tuple[str, ...] = get_args(FieldKind)
 OUTPUT_KINDS: tuple[str, ...] = get_args(OutputKind)
@@ -33,8 +33,10 @@ class Field:
     """One input of a mode.
 
     ``kind``: "text" (one line), "multiline" (prose), "code" (code editor), "choice", "int",
-    "bool". For "text" fields ``choices`` are suggestions (an editable list); for "choice" fields
-    the value must be one of them (or any known language when ``choices_from == "languages"``).
+    "bool", "image" (images sent with the message: a list of names in the image store, see
+    :mod:`.images`; ``maximum`` caps how many). For "text" fields ``choices`` are suggestions (an
+    editable list); for "choice" fields the value must be one of them (or any known language when
+    ``choices_from == "languages"``).
     """
 
     name: str
@@ -69,6 +71,8 @@ class Field:
             return _coerce_bool(value)
         if self.kind == "int":
             return _coerce_int(value)
+        if self.kind == "image":
+            return _coerce_names(value)
         if self.kind == "choice":
             return self._coerce_choice(value)
         return value if isinstance(value, str) else str(value)
@@ -93,6 +97,8 @@ class Field:
             return []
         if self.kind == "int":
             return self._int_problems(value)
+        if self.kind == "image":
+            return self._image_problems(value)
         if not isinstance(value, str):
             return [tr("{label} must be text.", _CONTEXT).format(label=label)]
         if self.required and not value.strip():
@@ -104,6 +110,24 @@ class Field:
             return [
                 tr("{label} must be one of: {choices}.", _CONTEXT).format(
                     label=label, choices=shown
+                )
+            ]
+        return []
+
+    def _image_problems(self, value: object) -> list[str]:
+        from assistant.core.prompts.images import is_image_name
+
+        label = self.label
+        if not isinstance(value, list | tuple) or not all(is_image_name(v) for v in value):
+            return [
+                tr("{label} must be images from the image store.", _CONTEXT).format(label=label)
+            ]
+        if self.required and not value:
+            return [tr("{label} is required.", _CONTEXT).format(label=label)]
+        if self.maximum is not None and len(value) > self.maximum:
+            return [
+                tr("{label}: at most {maximum} images.", _CONTEXT).format(
+                    label=label, maximum=self.maximum
                 )
             ]
         return []
@@ -137,6 +161,15 @@ def _coerce_bool(value: object) -> object:
             return True
         if word in _FALSE:
             return False
+    return value
+
+
+def _coerce_names(value: object) -> object:
+    """Image names: a list of strings (one name, or none for an empty string)."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return list(value)
     return value
 
 

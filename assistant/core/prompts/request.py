@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.core.base.i18n import tr
 from assistant.core.prompts.modes import InvalidValues, Mode, render_messages
@@ -28,6 +28,9 @@ from assistant.core.prompts.templates import TemplateError, code_block, render
 from assistant.core.prompts.threads import FollowUp, Selection, Thread
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.profiles import ProviderProfile
+
+if TYPE_CHECKING:
+    from assistant.core.prompts.images import ImageStore
 
 _CONTEXT = "request"
 
@@ -38,7 +41,8 @@ class GenerationRequest:
 
     mode_id: str
     fields: dict[str, Any]
-    messages: list[dict[str, str]]
+    messages: list[dict[str, Any]]
+    """The chat messages; with images, the user message's content is a list of parts."""
     profile: ProviderProfile
     params: GenerationParams
     prefix: str = ""
@@ -76,11 +80,15 @@ def build_request(
     parameters: Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | None = None,
     builtins: Mapping[str, object] | None = None,
+    images: ImageStore | None = None,
 ) -> GenerationRequest:
     """The request for ``values`` in ``mode``, sent to ``profile``; raises RequestError.
 
     ``values`` may be strings (the CLI): they are converted to the fields' types first.
     ``builtins``: the templates' built-in variables (default: now, no clipboard or selection).
+    The images of the mode's image fields (names in ``images``, by default the app's store)
+    become ``image_url`` parts of the user message; a provider or model that cannot take images
+    is refused here, before anything is sent.
     """
     fields = mode.coerce(values)
     try:
@@ -91,6 +99,15 @@ def build_request(
         message = tr("The prompt template could not be rendered: {error}", _CONTEXT)
         raise RequestError([message.replace("{error}", str(exc))]) from exc
     params = merge_params(mode, parameters, overrides)
+    image_fields = [item.name for item in mode.fields if item.kind == "image"]
+    if image_fields:
+        messages = _with_images(
+            messages,
+            [fields.get(name) for name in image_fields],
+            profile,
+            params.model or profile.model,
+            images,
+        )
     return GenerationRequest(mode.id, dict(fields), messages, profile, params)
 
 
@@ -146,6 +163,29 @@ def build_follow_up(
     return GenerationRequest(
         thread.mode, dict(fields or {}), messages, profile, params, follow_up=follow_up
     )
+
+
+def _with_images(
+    messages: list[dict[str, Any]],
+    values: list[Any],
+    profile: ProviderProfile,
+    model: str,
+    store: ImageStore | None,
+) -> list[dict[str, Any]]:
+    """The messages with the images of ``values`` attached; RequestError when they cannot be."""
+    from assistant.core.prompts.images import ImageError, ImageStore, image_names, with_images
+    from assistant.core.providers.vision import images_refusal
+
+    names = image_names(values)
+    if not names:
+        return messages
+    refusal = images_refusal(profile, model)
+    if refusal:
+        raise RequestError([refusal])
+    try:
+        return with_images(messages, names, store or ImageStore.default())
+    except ImageError as exc:
+        raise RequestError([str(exc)]) from exc
 
 
 def prepare_templates(modes: Iterable[Mode]) -> None:

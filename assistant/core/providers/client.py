@@ -331,7 +331,15 @@ class _ChatCall:
                 if refused == "stream_options" and not self.caps.refuses_stream_options:
                     self.caps.refuses_stream_options = True
                     continue
-                raise _mapped(exc, self.ctx) from exc
+                raise self._about_images(_mapped(exc, self.ctx)) from exc
+
+    def _about_images(self, error: ProviderError) -> ProviderError:
+        """A refusal of a request with images says so clearly (see :mod:`.vision`)."""
+        from assistant.core.providers.vision import has_image_parts, refusal_from_server
+
+        if not has_image_parts(self.messages):
+            return error
+        return refusal_from_server(error, self.endpoint.base_url, self.model)
 
     def _create(self, n: int, attempt: int) -> openai.Stream[Any]:
         p = self.params

@@ -104,16 +104,30 @@ def rough_count(text: str) -> int:
     return max(math.ceil(len(ascii_text) / ASCII_CHARS_PER_TOKEN), pieces) + non_ascii
 
 
+IMAGE_TOKENS = 765
+"""Tokens one image costs, as OpenAI counts a 2048 px image at high detail (85 + 4 tiles × 170)."""
+
+
 def estimate_tokens(
     messages: Sequence[Mapping[str, Any]], model: str, engine: TokenCounter | None = None
 ) -> int:
     """Tokens the chat request's messages make, including the chat template's overhead."""
     total = REPLY_PRIMING
     for message in messages:
-        content = message.get("content")
-        text = content if isinstance(content, str) else str(content or "")
-        total += MESSAGE_OVERHEAD + count_text(text, model, engine)
+        text, images = _text_and_images(message.get("content"))
+        total += MESSAGE_OVERHEAD + count_text(text, model, engine) + images * IMAGE_TOKENS
     return total
+
+
+def _text_and_images(content: object) -> tuple[str, int]:
+    """A message's text, and how many images it has (content as a string or a list of parts)."""
+    if isinstance(content, str):
+        return content, 0
+    if not isinstance(content, list):
+        return str(content or ""), 0
+    texts = [str(p.get("text", "")) for p in content if isinstance(p, dict) and "text" in p]
+    images = sum(1 for p in content if isinstance(p, dict) and p.get("type") == "image_url")
+    return "\n".join(texts), images
 
 
 def context_window(
@@ -153,7 +167,8 @@ def _upper_bound(messages: Sequence[Mapping[str, Any]]) -> int:
     """Tokens can't outnumber UTF-8 bytes; a few more per message for the chat framing."""
     total = 0
     for message in messages:
-        total += len(str(message.get("content", "")).encode("utf-8", "surrogatepass")) + 8
+        text, images = _text_and_images(message.get("content", ""))
+        total += len(text.encode("utf-8", "surrogatepass")) + 8 + images * IMAGE_TOKENS
     return total
 
 

@@ -164,6 +164,8 @@ class HistoryStore:
         """
         import uuid  # not at start-up: it imports platform (python -X importtime)
 
+        from assistant.core.prompts.images import stored_messages
+
         now = time.time()
         fields = dict(fields)
         with self.database.connection() as connection:
@@ -180,7 +182,7 @@ class HistoryStore:
                     mode,
                     title.strip() if title and title.strip() else default_title(fields, mode),
                     dump(fields),
-                    dump([dict(m) for m in messages]),
+                    dump(stored_messages(messages)),  # images as references to their files
                     provider,
                     base_url,
                     model,

@@ -170,6 +170,10 @@ def text_values(mode: Mode) -> st.SearchStrategy[dict[str, object]]:
             strategies[item.name] = st.integers(item.minimum, item.maximum)
         elif item.kind == "choice":
             strategies[item.name] = st.sampled_from(item.choices[:8])
+        elif (
+            item.kind == "image"
+        ):  # names of stored images, not text (tests/core/prompts/test_images.py)
+            strategies[item.name] = st.just([])
         elif item.required:
             strategies[item.name] = text.filter(str.strip)
         else:
