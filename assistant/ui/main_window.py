@@ -294,13 +294,17 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         from assistant.ui.models_dialog import gguf_paths, local_paths
 
-        if gguf_paths(local_paths(event)):
+        images = self.current_form().image_field  # screenshots dropped anywhere: attached
+        if gguf_paths(local_paths(event)) or (images and images.takes(event.mimeData())):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         from assistant.ui.models_dialog import local_paths
 
-        if self.provider_bar.add_dropped_models(local_paths(event)):
+        images = self.current_form().image_field
+        if self.provider_bar.add_dropped_models(local_paths(event)) or (
+            images and images.takes(event.mimeData()) and images.add_from_mime(event.mimeData())
+        ):
             event.acceptProposedAction()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -9,20 +9,26 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from assistant.core.prompts.modes import Field, Mode
 from assistant.ui.code_editor import CodeEditor
+from assistant.ui.file_input import FileInput
+from assistant.ui.image_field import ImageField
 from assistant.ui.qt_keys import set_keys
 
-FieldWidget = QLineEdit | QPlainTextEdit | CodeEditor | QComboBox | QSpinBox | QCheckBox
+FieldWidget = (
+    QLineEdit | QPlainTextEdit | CodeEditor | QComboBox | QSpinBox | QCheckBox | ImageField
+)
 
 
 def tr_mode(text: str) -> str:
@@ -35,6 +41,8 @@ class ModeForm(QWidget):
 
     sig_changed = Signal()
     """Any field changed (for draft autosave)."""
+    sig_status = Signal(str)
+    """A line for the status bar (a file or an image put into a field, or why not)."""
 
     def __init__(self, mode: Mode, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +61,11 @@ class ModeForm(QWidget):
         small = QFormLayout()
         small.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         layout.addLayout(small)
+        self.image_field: ImageField | None = None
+        """The first image field (pastes and dropped image files go there)."""
+        self.file_input = FileInput(self)  # files dropped on text fields, their Open… buttons
+        self._open_buttons: dict[str, QToolButton] = {}
+        self.file_input.sig_status.connect(self.sig_status)
         for field in mode.fields:
             widget = self._make_widget(field)
             self._widgets[field.name] = widget
@@ -60,11 +73,20 @@ class ModeForm(QWidget):
             widget.setToolTip(tr_mode(field.help))
             widget.setAccessibleName(tr_mode(field.label))
             self._labels[field.name] = QLabel(label)
-            if field.kind in ("multiline", "code"):
-                layout.addWidget(self._labels[field.name])
+            if isinstance(widget, QPlainTextEdit | QLineEdit):
+                self.file_input.watch(widget)
+            if isinstance(widget, QPlainTextEdit):
+                self._open_buttons[field.name] = self.file_input.open_button(widget)
+                layout.addLayout(
+                    _label_row(self._labels[field.name], self._open_buttons[field.name])
+                )
                 layout.addWidget(widget, stretch=3 if field.name == mode.main_field else 1)
+            elif isinstance(widget, ImageField):
+                layout.addWidget(self._labels[field.name])
+                layout.addWidget(widget)
             else:
                 small.addRow(self._labels[field.name], widget)
+        self.file_input.images = self.image_field
         if self._splits_at_cursor():
             self.hide_field(mode.after_cursor_field or "")
             self._labels[mode.main_field].setText(
@@ -103,6 +125,11 @@ class ModeForm(QWidget):
         elif field.kind == "bool":
             widget = QCheckBox()
             widget.toggled.connect(self.sig_changed)
+        elif field.kind == "image":
+            widget = ImageField(field.maximum)
+            widget.sig_changed.connect(self.sig_changed)
+            widget.sig_status.connect(self.sig_status)
+            self.image_field = self.image_field or widget
         else:
             widget = QLineEdit()
             widget.setPlaceholderText(tr_mode(field.placeholder))
@@ -116,7 +143,7 @@ class ModeForm(QWidget):
             elif isinstance(widget, QLineEdit):
                 widget.textChanged.connect(self._sync_editor_language)
         widget.setObjectName(f"field_{field.name}")
-        if field.kind not in ("multiline", "code"):
+        if field.kind not in ("multiline", "code", "image"):
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return widget
 
@@ -130,7 +157,7 @@ class ModeForm(QWidget):
 
     def hide_field(self, name: str) -> None:
         """Hide a field and its label (its value is still part of ``values``)."""
-        for part in (self._widgets.get(name), self._labels.get(name)):
+        for part in (self._widgets.get(name), self._labels.get(name), self._open_buttons.get(name)):
             if part is not None:
                 part.setVisible(False)
 
@@ -149,6 +176,8 @@ class ModeForm(QWidget):
             return data if data is not None else widget.currentText()
         if isinstance(widget, QSpinBox):
             return widget.value()
+        if isinstance(widget, ImageField):
+            return widget.names()
         if isinstance(widget, QCheckBox):
             return widget.isChecked()
         return widget.text()
@@ -195,6 +224,8 @@ class ModeForm(QWidget):
                 widget.setValue(int(value))
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
+            elif isinstance(widget, ImageField):
+                widget.set_names(value)
             else:
                 widget.setText(str(value))
 
@@ -241,6 +272,14 @@ def _suggest(editor: QLineEdit, choices: tuple[str, ...]) -> None:
     set_keys(completer, "caseSensitivity", "CaseInsensitive")
     set_keys(completer, "filterMode", "MatchContains")
     editor.setCompleter(completer)
+
+
+def _label_row(label: QLabel, button: QToolButton) -> QHBoxLayout:
+    """A big field's label with its Open… button (a file's text into the field)."""
+    row = QHBoxLayout()
+    row.addWidget(label, 1)
+    row.addWidget(button)
+    return row
 
 
 def _split_utf16(text: str, position: int) -> tuple[str, str]:

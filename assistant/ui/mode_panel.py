@@ -66,6 +66,7 @@ class ModePanel(QWidget):
         self._draft_timer.timeout.connect(self.save_drafts)
         self.paste_watch = PasteWatch(self)  # says what pasting changed (line endings, bytes)
         self.paste_watch.sig_notice.connect(self.sig_status)
+        self.paste_watch.paste_image = self._paste_image
         self.mode_list = QListWidget()
         self.mode_list.setObjectName("modeList")
         self.mode_list.setMaximumWidth(210)
@@ -202,10 +203,16 @@ class ModePanel(QWidget):
             form = ModeForm(self.modes[mode_id])
             form.set_values(self._waiting_drafts.pop(mode_id, {}))
             form.sig_changed.connect(self._input_changed)
+            form.sig_status.connect(self.sig_status)
             self.paste_watch.watch(form.findChildren(QPlainTextEdit))
             self._forms[mode_id] = form
             self.forms.addWidget(form)
         return form
+
+    def _paste_image(self, editor: QPlainTextEdit) -> bool:
+        """Ctrl+V of a screenshot in a text field: attach it to the form's image field."""
+        images = self.current_form().image_field
+        return images is not None and images.paste()
 
     def built_forms(self) -> list[ModeForm]:
         """The forms built so far (the modes shown since start)."""

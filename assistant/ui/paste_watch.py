@@ -7,7 +7,7 @@ now holds, using :func:`assistant.core.text.text_changes.editor_changes`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QTextCursor
@@ -25,6 +25,8 @@ class PasteWatch(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.last_changes = TextChanges()
+        self.paste_image: Callable[[QPlainTextEdit], bool] | None = None
+        """Attaches the clipboard's image for a paste into ``editor`` (True: it did)."""
 
     def watch(self, editors: Iterable[QPlainTextEdit]) -> None:
         for editor in editors:
@@ -46,6 +48,9 @@ class PasteWatch(QObject):
         """Paste the clipboard into ``editor`` and report how the text changed on the way."""
         mime = QGuiApplication.clipboard().mimeData()
         if mime is None or not mime.hasText():
+            attach = self.paste_image if mime is not None and mime.hasImage() else None
+            if attach is not None and attach(editor):  # a screenshot, into the image field
+                return TextChanges()
             editor.paste()
             return TextChanges()
         raw = bytes(mime.data("text/plain").data()) if mime.hasFormat("text/plain") else b""

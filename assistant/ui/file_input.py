@@ -1,0 +1,134 @@
+"""Files into a form's text fields: drop a file on a field, or use the Open… button beside it.
+
+The text is read by ``core/text/file_text.py`` (UTF-8, UTF-16 with a BOM, GB18030; binary files
+and unknown encodings refused with a message). A file over the size limit is never cut silently:
+the person is asked whether to include its first part. An image file dropped on a text field of a
+mode that takes images is attached to its image field instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QPlainTextEdit, QToolButton
+
+from assistant.core.text.file_text import (
+    FileTextError,
+    FileTooLarge,
+    TextFile,
+    read_text_file,
+)
+from assistant.ui.image_field import ImageField, image_files, local_files
+
+TextWidget = QPlainTextEdit | QLineEdit
+
+
+class FileInput(QObject):
+    """Puts files into text widgets; ``sig_status`` says what was inserted or why not."""
+
+    sig_status = Signal(str)
+    """A line for the status bar."""
+
+    def __init__(self, parent: QObject | None = None, images: ImageField | None = None) -> None:
+        super().__init__(parent)
+        self.images = images
+        self._targets: dict[QObject, TextWidget] = {}
+
+    def watch(self, widget: TextWidget) -> None:
+        """Take file drops on ``widget`` (on its viewport for a plain-text editor)."""
+        target = widget.viewport() if isinstance(widget, QPlainTextEdit) else widget
+        self._targets[target] = widget
+        target.installEventFilter(self)
+
+    def open_button(self, widget: TextWidget) -> QToolButton:
+        """An "Open…" button that reads a file into ``widget``."""
+        button = QToolButton()
+        button.setText(self.tr("Open…"))
+        button.setObjectName(f"open_{widget.objectName().removeprefix('field_')}")
+        button.setToolTip(self.tr("Insert the text of a file (or drop a file on the field)"))
+        button.clicked.connect(lambda _=False: self.open_into(widget))
+        return button
+
+    def open_into(self, widget: TextWidget) -> bool:
+        """Choose a file and insert its text into ``widget``."""
+        path, _ = QFileDialog.getOpenFileName(widget, self.tr("Insert a file"))
+        return bool(path) and self.load_into(widget, Path(path))
+
+    def load_into(self, widget: TextWidget, path: Path) -> bool:
+        """Insert the text of ``path`` at the cursor of ``widget`` (one undo step)."""
+        if self.images is not None and image_files([path]):
+            return self.images.add_file(path) is not None
+        try:
+            loaded = read_text_file(path)
+        except FileTooLarge as big:
+            if not self.ask_first_part(widget, big):
+                self.sig_status.emit(self.tr("{0} was not inserted.").format(path.name))
+                return False
+            try:
+                loaded = read_text_file(path, first_part=True)
+            except FileTextError as exc:
+                self.sig_status.emit(str(exc))
+                return False
+        except FileTextError as exc:
+            self.sig_status.emit(str(exc))
+            return False
+        _insert(widget, loaded.text)
+        widget.setFocus()
+        self.sig_status.emit(self._inserted(path, loaded))
+        return True
+
+    def ask_first_part(self, widget: TextWidget, big: FileTooLarge) -> bool:
+        """Ask whether to include the first part of a file over the limit."""
+        limit = f"{big.limit / (1024 * 1024):.1f} MB"
+        question = self.tr("{0}\n\nInclude its first {1} (up to the last whole line)?").format(
+            str(big), limit
+        )
+        answer = QMessageBox.question(
+            widget,
+            self.tr("File too large"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _inserted(self, path: Path, loaded: TextFile) -> str:
+        if loaded.complete:
+            return self.tr("Inserted {0} ({1}).").format(path.name, loaded.encoding_name)
+        lines = loaded.text.count("\n")
+        return self.tr(
+            "Inserted the first {0} lines of {1} ({2}); the rest of the file was left out."
+        ).format(f"{lines:,}", path.name, loaded.encoding_name)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        widget = self._targets.get(watched)
+        if widget is None or widget.isReadOnly():
+            return False
+        kind = event.type()
+        if not isinstance(event, QDropEvent):  # drag enter and move events are drop events too
+            return False
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            if local_files(event.mimeData()):
+                event.acceptProposedAction()
+                return True
+        elif kind == QEvent.Type.Drop:
+            files = local_files(event.mimeData())
+            if files:
+                event.acceptProposedAction()
+                for path in files:
+                    self.load_into(widget, path)
+                return True
+        return False
+
+
+def _insert(widget: TextWidget, text: str) -> None:
+    if isinstance(widget, QLineEdit):
+        widget.insert(" ".join(text.splitlines()))
+        return
+    cursor = widget.textCursor()
+    cursor.beginEditBlock()
+    cursor.insertText(text)
+    cursor.endEditBlock()
+    widget.setTextCursor(cursor)
