@@ -151,10 +151,9 @@ def run_mode(args: argparse.Namespace) -> int:
     stdin_text = _sendable_stdin(raw)
     if stdin_text and mode.main_field not in given:
         given[mode.main_field] = stdin_text
-
-    problem = attach_images(args.image, mode, given, list(modes.values()))
-    if problem:
-        return _fail(problem, EXIT_USAGE)
+    refused = attach_images(args.image, mode, given, list(modes.values()))
+    if refused:
+        return _fail(refused, EXIT_USAGE)
 
     settings, keys, profile = _settings_keys_profile(args)
     if profile is None:
