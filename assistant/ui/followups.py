@@ -80,7 +80,9 @@ class FollowUps(QObject):
 
         self.focus_action = action(self.tr("Follow up"), ["Ctrl+L"], self.box.focus)
         self.focus_action.setToolTip(self.tr("Type a follow-up instruction (Ctrl+L)"))
-        self.send_action = action(self.tr("Send follow-up"), ["Ctrl+Shift+Return"], self.box.send)
+        self.send_action = action(
+            self.tr("Send follow-up"), ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.box.send
+        )
         self.previous_action = action(
             self.tr("Previous version"), ["Alt+Left"], self.stepper.previous
         )

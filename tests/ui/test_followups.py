@@ -216,3 +216,22 @@ def test_compare_with_previous_shows_the_diff(
     assert "sleep" in dialog.diff.left.toPlainText()
     assert "sleep" not in dialog.diff.right.toPlainText()
     dialog.close()
+
+
+def test_keyboard_focus_the_box_and_send(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    first_answer(qtbot, window, openai_server)
+    window.answer_area.current_view().setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    box = window.followups.box
+    qtbot.waitUntil(lambda: box.edit.hasFocus())
+    qtbot.keyClicks(box.edit, "Shorter please")
+    openai_server.reply = SECOND
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    with qtbot.waitSignal(window.controller.sig_done, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_Return, ctrl_shift)
+    assert sent_messages(openai_server)[-1]["content"] == "Shorter please"
+    names = [a.text() for a in window.menuBar().actions()[2].menu().actions()]
+    for name in ("Follow up", "Send follow-up", "Previous version", "Next version"):
+        assert name in names

@@ -1,0 +1,123 @@
+"""Screenshots of follow-ups for the README: the follow-up box under version 2 of an answer, and
+the comparison of the two versions.
+
+`python -m tests.screenshot_followup OUT_DIR` starts the loopback OpenAI-compatible server, opens
+the real main window on it, generates an article, follows it up ("More formal"), selects a
+paragraph and types the next instruction, and grabs the window (`followup.png`); then opens
+Compare with previous and grabs the diff window (`version-diff.png`). Offscreen or under Xvfb.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from tests.fakeserver import FakeOpenAIServer, RecordedRequest
+
+FIRST = """# Tea for coders
+
+Green tea is a good companion for long coding sessions. It has less caffeine than coffee, so
+you stay alert without the crash that comes an hour later.
+
+## Why it works
+
+- **L-theanine** calms you down while caffeine keeps you awake.
+- A warm cup is a reason to stand up and stretch every hour.
+
+Try a sencha in the morning and a genmaicha after lunch; both are cheap and easy to brew.
+"""
+
+SECOND = """# Tea for Software Engineers
+
+Green tea is a suitable companion for extended programming sessions. It contains less caffeine
+than coffee, which maintains alertness without the decline that typically follows an hour later.
+
+## Why it works
+
+- **L-theanine** has a calming effect while caffeine sustains attention.
+- Preparing a warm cup provides a regular occasion to stand and stretch.
+
+We recommend a sencha in the morning and a genmaicha after lunch; both are affordable and
+simple to brew.
+"""
+
+
+def wait(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    """Run the event loop until ``condition()`` holds."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+    os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
+    server = FakeOpenAIServer().start()
+
+    def reply(request: RecordedRequest, _index: int) -> str:
+        return FIRST if len(request.body["messages"]) <= 2 else SECOND
+
+    server.reply = reply
+    app = QApplication(sys.argv[:1])
+    from assistant.app import build_window
+    from assistant.core.config.settings import Settings
+    from assistant.core.providers.profiles import ProviderProfile
+
+    settings = Settings()
+    settings.upsert_profile(
+        ProviderProfile("Ollama (local)", "compatible", server.base_url, "llama3.2")
+    )
+    settings.active_profile = "Ollama (local)"
+    settings.last_mode = "article"
+    settings.welcome_done = True
+    window = build_window(settings)
+    window.resize(1280, 800)
+    window.show()
+    topic = window.current_form().widget("topic")
+    assert isinstance(topic, QLineEdit)
+    topic.setText("Tea for coders")
+    window.generate()
+    wait(lambda: window.answer_panel.shown_record_id is not None)
+    followups = window.followups
+    formal = next(q for q in followups.box.menu.actions() if q.text() == "More formal")
+    formal.trigger()
+    wait(lambda: followups.stepper.label.text() == "2 / 2" and not window.stop_button.isEnabled())
+    view = window.answer_area.current_view()
+    text = view.toPlainText()
+    start = text.index("Green tea")
+    cursor = view.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(text.index("\n\n", start), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    followups.box.edit.setText("Make this paragraph friendlier")
+    wait(lambda: followups.box.scope_label.isVisible(), 5)
+    window.grab().save(str(out / "followup.png"))
+    print(out / "followup.png")
+
+    followups.stepper.compare_with_previous()
+    dialog = followups.comparison
+    wait(lambda: dialog.diff.diff is not None and not dialog.diff.is_busy())
+    dialog.resize(1100, 620)
+    wait(lambda: True, 1)
+    QCoreApplication.processEvents()
+    dialog.grab().save(str(out / "version-diff.png"))
+    print(out / "version-diff.png")
+    dialog.close()
+    window.close()
+    server.stop()
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
