@@ -64,13 +64,19 @@ class UsageDialog(QDialog):
         self.since.setObjectName("usageSince")
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since.setMinimumDate(QDate(2000, 1, 1))  # before any run; "All time"
         self.since.setDate(QDate.currentDate().addDays(-DEFAULT_DAYS))
+        self.all_time = QPushButton(self.tr("All time"))
+        self.all_time.setObjectName("usageAllTime")
+        self.all_time.setAutoDefault(False)  # Enter in the date field is not "All time"
+        self.all_time.clicked.connect(lambda: self.since.setDate(self.since.minimumDate()))
         self.chart_metric = QComboBox()
         self.chart_metric.setObjectName("usageMetric")
         self.chart_metric.addItem(self.tr("Cost"), "cost")
         self.chart_metric.addItem(self.tr("Tokens"), "tokens")
         self.export_button = QPushButton(self.tr("Export CSV…"))
         self.export_button.setObjectName("usageExport")
+        self.export_button.setAutoDefault(False)
         self.export_button.clicked.connect(self._ask_export)
         controls = QHBoxLayout()
         for text, widget in (
@@ -80,6 +86,8 @@ class UsageDialog(QDialog):
         ):
             controls.addWidget(QLabel(text))
             controls.addWidget(widget)
+            if widget is self.since:
+                controls.addWidget(self.all_time)
         controls.addStretch(1)
         controls.addWidget(self.export_button)
 

@@ -12,6 +12,7 @@ or without a price has no cost (None, shown as "unknown"), never 0.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,8 @@ from assistant.core.providers.profiles import ProviderProfile
 PRICES_FILE = "prices.toml"
 ANY_MODEL = "*"
 MILLION = Decimal(1_000_000)
+DATED = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+"""The date of a model snapshot at the end of its name."""
 SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
@@ -64,11 +67,17 @@ class PriceTable:
     """Why the person's own prices.toml was ignored ('' when it was read or is absent)."""
 
     def find(self, providers: tuple[str, ...], model: str) -> Price | None:
-        """The price of ``model`` under the first of ``providers`` that has one."""
+        """The price of ``model`` under the first of ``providers`` that has one.
+
+        A dated snapshot (``gpt-4o-mini-2024-07-18``) has its model's price unless it has its own.
+        """
         index = {(p.provider.casefold(), p.model): p for p in self.prices}
+        undated = DATED.sub("", model)
         for provider in providers:
             key = provider.casefold()
-            found = index.get((key, model)) or index.get((key, ANY_MODEL))
+            found = (
+                index.get((key, model)) or index.get((key, undated)) or index.get((key, ANY_MODEL))
+            )
             if found is not None:
                 return found
         return None

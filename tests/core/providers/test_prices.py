@@ -75,6 +75,12 @@ def test_the_shipped_table_is_dated_and_names_presets() -> None:
     assert deepseek is not None and deepseek.currency == "CNY"
 
 
+def test_a_dated_snapshot_has_its_models_price() -> None:
+    table = load_prices()
+    found = table.find(("openai",), "gpt-4o-mini-2024-07-18")
+    assert found is not None and found.model == "gpt-4o-mini"
+
+
 def test_price_keys_follow_the_preset_then_the_name() -> None:
     assert price_keys(BUILTIN_PROFILE)[0] == "builtin"
     mine = ProviderProfile("My DeepSeek", "compatible", "https://api.deepseek.com")
