@@ -38,6 +38,9 @@ SORT_ROLE = 0x0100 + 1
 HORIZONTAL = 1
 """``Qt.Orientation.Horizontal``."""
 
+LONG_CELL = 24
+"""Columns with a longer value share the table's width (elided, whole in the tooltip)."""
+
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -75,7 +78,7 @@ class TableAnswerModel(QAbstractTableModel):
         if role == DISPLAY_ROLE:
             return " ".join(value.split()) if "\n" in value else value
         if role == TOOLTIP_ROLE:
-            return value if len(value) > 60 or "\n" in value else None
+            return value if len(value) > LONG_CELL or "\n" in value else None
         if role == SORT_ROLE:
             if self._numeric[index.column()]:
                 number = _number(value)
@@ -170,7 +173,7 @@ class TableAnswerView(QWidget):
         mode = self._mode
         if mode is None:
             return
-        self.show_table(parse_table(answer, mode.columns, self._inputs), mode)
+        self.show_table(parse_table(answer, mode.columns, self._inputs))
         self.table_action.setEnabled(True)
         if self.table_action.isChecked():
             self.sig_show_table.emit(True)
@@ -185,16 +188,17 @@ class TableAnswerView(QWidget):
     def _toggled(self, on: bool) -> None:
         self.sig_show_table.emit(on and self.table_action.isEnabled())
 
-    def show_table(self, table: TableAnswer, mode: Mode | None = None) -> None:
+    def show_table(self, table: TableAnswer) -> None:
         """Fill the view with ``table``; a note says what could not be read."""
         self.model.set_table(table, tuple(self._header(name) for name in table.columns))
         self.proxy.sort(-1)  # the model's order until a header is clicked
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            header.resizeSection(column, min(header.sectionSize(column), 360))
-        header.setStretchLastSection(True)
+        for column in range(len(table.columns)):  # long texts share the width, short ones fit
+            long = any(len(row[column]) > LONG_CELL for row in table.rows)
+            mode = (
+                QHeaderView.ResizeMode.Stretch if long else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
         self.count_label.setText(self.tr("%n row(s)", "", len(table.rows)))
         self.export_button.setEnabled(bool(table.rows))
         notes = []
