@@ -3,7 +3,7 @@
 The shipped table is ``assistant/resources/prices.toml`` (dated, with a source per entry); a
 ``prices.toml`` in the config folder replaces entries with the same provider and model and adds
 others. A price is looked up by the profile's preset id (``deepseek``, ``builtin``...), then by the
-profile's name, first for the exact model, then for ``"*"``.
+profile's name, then by its base URL, first for the exact model, then for ``"*"``.
 
 The arithmetic: prompt tokens served from the provider's cache are priced as cached input, the
 rest of the prompt as input, the completion as output, all per million tokens. A run without usage
@@ -98,13 +98,15 @@ def cost_of(usage: Usage | None, price: Price | None) -> Cost | None:
 
 
 def price_keys(profile: ProviderProfile) -> tuple[str, ...]:
-    """Where a profile's prices are found: its preset id (or "builtin"), then its name."""
+    """Where a profile's prices are found: its preset id (or "builtin"), its name, its URL."""
     from assistant.core.providers.presets import preset_for
 
     if profile.is_builtin:
         return ("builtin", profile.name)
     found = preset_for(profile)
-    return (found.id, profile.name) if found else (profile.name,)
+    url = profile.base_url.rstrip("/")
+    keys = (found.id, profile.name, url) if found else (profile.name, url)
+    return tuple(key for key in keys if key)
 
 
 def run_cost(profile: ProviderProfile, model: str, usage: Usage | None) -> Cost | None:

@@ -84,8 +84,9 @@ def test_a_dated_snapshot_has_its_models_price() -> None:
 def test_price_keys_follow_the_preset_then_the_name() -> None:
     assert price_keys(BUILTIN_PROFILE)[0] == "builtin"
     mine = ProviderProfile("My DeepSeek", "compatible", "https://api.deepseek.com")
-    assert price_keys(mine) == ("deepseek", "My DeepSeek")
-    assert price_keys(ProviderProfile("Lab", "compatible", "http://10.0.0.1/v1")) == ("Lab",)
+    assert price_keys(mine) == ("deepseek", "My DeepSeek", "https://api.deepseek.com")
+    lab = ProviderProfile("Lab", "compatible", "http://10.0.0.1/v1/")
+    assert price_keys(lab) == ("Lab", "http://10.0.0.1/v1")
     assert run_cost(BUILTIN_PROFILE, "SmolLM2", Usage(100, 100, 200)) == Cost(Decimal(0), "USD")
 
 
