@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -75,7 +76,9 @@ class BatchSetup(QWidget):
             )
         )
         self._mapping_box = QGroupBox(self.tr("Columns → fields"))
-        self._mapping_form = QFormLayout(self._mapping_box)
+        self._mapping_grid = QGridLayout(self._mapping_box)
+        for stretchy in (1, 2, 4, 5):  # the column boxes and value fields share the width
+            self._mapping_grid.setColumnStretch(stretchy, 1)
         self.column_boxes: dict[str, QComboBox] = {}
         self.constant_edits: dict[str, QLineEdit] = {}
         self._layout()
@@ -142,14 +145,17 @@ class BatchSetup(QWidget):
         return BatchPlan(mode, profile, mapping, constants, self.settings.mode_params.get(mode.id))
 
     def _build_mapping(self) -> None:
-        while self._mapping_form.rowCount():
-            self._mapping_form.removeRow(0)
+        while self._mapping_grid.count():
+            taken = self._mapping_grid.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.column_boxes.clear()
         self.constant_edits.clear()
         mode = self.mode
         columns = self.table.columns if self.table else []
         chosen = column_mapping(mode, columns)
-        for item in mode.fields:
+        for index, item in enumerate(mode.fields):
             box = QComboBox()
             box.setObjectName(f"column_{item.name}")
             box.addItem(self.tr("(no column)"), "")
@@ -159,10 +165,10 @@ class BatchSetup(QWidget):
             constant = QLineEdit()
             constant.setObjectName(f"constant_{item.name}")
             constant.setPlaceholderText(self.tr("or one value for every row"))
-            row = QHBoxLayout()
-            row.addWidget(box, 1)
-            row.addWidget(constant, 1)
-            label = tr_mode(item.label) + (" *" if item.required else "")
-            self._mapping_form.addRow(label, row)
+            label = QLabel(tr_mode(item.label) + (" *" if item.required else ""))
+            line, side = divmod(index, 2)  # two fields per line
+            self._mapping_grid.addWidget(label, line, side * 3)
+            self._mapping_grid.addWidget(box, line, side * 3 + 1)
+            self._mapping_grid.addWidget(constant, line, side * 3 + 2)
             self.column_boxes[item.name] = box
             self.constant_edits[item.name] = constant

@@ -43,6 +43,7 @@ from assistant.core.work.batch_runner import (
     JobNotice,
     NullSink,
     RowFinished,
+    RowStarted,
 )
 from assistant.core.work.endpoints import ProviderResolver
 from assistant.ui.batch_rows import QUEUED, SENDING, BatchRowsModel
@@ -126,6 +127,7 @@ class BatchWindow(QWidget):
         splitter.addWidget(self.setup)
         splitter.addWidget(below)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([200, 600])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -175,7 +177,7 @@ class BatchWindow(QWidget):
         self.worker.sig_errored.connect(self._failed)
         self.worker.sig_finished.connect(self._worker_gone)
         self.notice_label.clear()
-        self._started, self._finished_now = time.monotonic(), 0
+        self._started, self._finished_now = 0.0, 0
         self.progress.setRange(0, len(self.model.rows))
         self._show_progress()
         self.worker.start()
@@ -228,6 +230,8 @@ class BatchWindow(QWidget):
     def _apply(self, events: list[object]) -> None:
         self.model.apply(events)
         for event in events:
+            if isinstance(event, RowStarted) and not self._started:
+                self._started = time.monotonic()  # the rate counts from the first request
             if isinstance(event, JobNotice):
                 self.notice_label.setText(event.text)
             elif isinstance(event, RowFinished):
@@ -256,6 +260,11 @@ class BatchWindow(QWidget):
     def _show_table(self, table: InputTable) -> None:
         self.model.set_table(table)
         self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        inputs = len(self.model.columns)
+        header.setSectionResizeMode(inputs + 2, QHeaderView.ResizeMode.Stretch)  # Answer
+        status_width = self.view.fontMetrics().horizontalAdvance(self.tr("sending…")) + 24
+        self.view.setColumnWidth(inputs + 1, max(self.view.columnWidth(inputs + 1), status_width))
         self.progress.setRange(0, len(self.model.rows))
         self._tokens = [0, 0]
         self.notice_label.setText("\n".join(problem.describe() for problem in table.problems[:5]))

@@ -34,6 +34,7 @@ BENCHMARKS = (
     "diffs",
     "usage_view",
     "versions",
+    "batch",
 )
 ENGINE_RATIO_TARGET = 0.95
 ENGINE_COLD_LIMIT_S = 1.0

@@ -45,6 +45,11 @@ EXPECTED = {
     "usage_view_all_time_ms",
     "version_step_ms",
     "version_step_blocks_lexed",
+    "batch_rows_per_s_c1",
+    "batch_rows_per_s_c4",
+    "batch_rows_per_s_c16",
+    "batch_rows_per_s_c64",
+    "batch_cpu_ms_per_row",
 }
 
 
