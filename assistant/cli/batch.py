@@ -108,8 +108,6 @@ def run_batch(args: argparse.Namespace) -> int:
         table = read_table(source)
     except InputError as exc:
         return _usage(str(exc))
-    for problem in table.problems:
-        say(f"{source}: {problem.describe()} (row left out, marked failed)")
     settings, keys, profile = _settings_keys_profile(args)
     if profile is None:
         return _usage(f"no provider profile named {args.provider!r}")
@@ -133,6 +131,9 @@ def run_batch(args: argparse.Namespace) -> int:
     except (JobConflict, OSError) as exc:
         store.close()
         return _usage(str(exc))
+    for problem in table.problems:
+        if problem.number in job.numbers:
+            say(f"{source}: {problem.describe()} (row left out, marked failed)")
     if job.resumed:
         say(
             f"batch: going on with the job writing {output}: {job.done_before} done, "
@@ -147,7 +148,6 @@ def run_batch(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, settings: Any, keys: Any, plan: Any, job: Any) -> int:
     from assistant.core.providers.errors import ProviderError
-    from assistant.core.work.batch_runner import BatchRunner
     from assistant.core.work.endpoints import resolver_for
 
     resolver = resolver_for(settings, keys)
@@ -162,14 +162,10 @@ def _run(args: argparse.Namespace, settings: Any, keys: Any, plan: Any, job: Any
     previous = signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGINT, lambda signum, frame: cancel.set())
     try:
-        if args.via == "batch-api":
-            from assistant.core.work.batch_api import BatchApiJob
-
-            api = BatchApiJob(plan, job.rows, endpoint, job.sink, job.state, progress.event)
-            summary = api.run(cancel, args.poll_interval)
-        else:
-            runner = BatchRunner(plan, job.rows, job.sink, progress.event, args.concurrency, cancel)
-            summary = runner.run(endpoint)
+        summary = _send(args, plan, job, endpoint, progress, cancel)
+    except ProviderError as exc:  # no client could be made (a proxy that is not a URL…)
+        say(exc.message)
+        return EXIT_FAILED
     finally:
         signal.signal(signal.SIGINT, previous)
         resolver.shutdown()
@@ -185,6 +181,21 @@ def _run(args: argparse.Namespace, settings: Any, keys: Any, plan: Any, job: Any
     if summary.stopped or counts.get("failed", 0) or counts.get("pending", 0):
         return EXIT_FAILED
     return 0
+
+
+def _send(
+    args: argparse.Namespace, plan: Any, job: Any, endpoint: Any, progress: Any, cancel: Any
+) -> Any:
+    """Run the job's rows one request each, or as one Batch API batch; returns the summary."""
+    from assistant.core.work.batch_runner import BatchRunner
+
+    if args.via == "batch-api":
+        from assistant.core.work.batch_api import BatchApiJob
+
+        api = BatchApiJob(plan, job.rows, endpoint, job.sink, job.state, progress.event)
+        return api.run(cancel, args.poll_interval)
+    runner = BatchRunner(plan, job.rows, job.sink, progress.event, args.concurrency, cancel)
+    return runner.run(endpoint)
 
 
 def _usage(message: str) -> int:

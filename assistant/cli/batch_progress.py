@@ -30,7 +30,7 @@ class Progress:
         self._finished_now = 0
         self._stream = stream
         self._tty = bool(getattr(stream, "isatty", lambda: False)())
-        self._started = time.monotonic()
+        self._started = 0.0
         self._last_draw = 0.0
         self._bar_shown = False
         self._lock = threading.Lock()
@@ -38,9 +38,11 @@ class Progress:
     def event(self, event: object) -> None:
         """A batch event (row started or finished, notice, batch-API progress)."""
         from assistant.core.work.batch_api import BatchApiStatus
-        from assistant.core.work.batch_runner import JobNotice, RowFinished
+        from assistant.core.work.batch_runner import JobNotice, RowFinished, RowStarted
 
         with self._lock:
+            if isinstance(event, RowStarted) and not self._started:
+                self._started = time.monotonic()  # the rate counts from the first request
             if isinstance(event, BatchApiStatus):
                 failed = f", {event.failed} failed" if event.failed else ""
                 self._line(
@@ -80,7 +82,7 @@ class Progress:
         if not force and now - self._last_draw < every:
             return
         self._last_draw = now
-        elapsed = now - self._started
+        elapsed = now - (self._started or now)
         rate = self._finished_now / elapsed if elapsed > 0 else 0.0
         left = max(0, self.total - self.done - self.failed)
         eta = _duration(left / rate) if rate > 0 else "?"

@@ -214,7 +214,13 @@ class BatchRunner:
                 row = self._rows.get_nowait()
             except queue.Empty:
                 return
-            self._run_row(row, client)
+            try:
+                self._run_row(row, client)
+            except Exception as exc:  # the output or the state cannot be written (disk full…)
+                self._stop_job(f"{type(exc).__name__}: {exc}")
+                with self._lock:
+                    self.summary.left += 1
+                return
 
     def _run_row(self, row: InputRow, client: object) -> None:
         try:
@@ -253,6 +259,12 @@ class BatchRunner:
                     attempt += 1
                     continue
                 self._finish(RowResult(row.number, row.values, FAILED, error=exc.message))
+                return
+            except Exception as exc:  # a bug or an unexpected library error: this row fails
+                error = tr("Unexpected error: {error}").replace(
+                    "{error}", f"{type(exc).__name__}: {exc}"
+                )
+                self._finish(RowResult(row.number, row.values, FAILED, error=error))
                 return
             if self.cancel.is_set():
                 self._give_back(row)
