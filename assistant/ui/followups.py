@@ -179,7 +179,12 @@ class FollowUps(QObject):
         history = self.window.services.history
         return history.get(record_id) if history is not None else None
 
-    def _language(self, thread: Thread) -> str:
+    def _language(self, thread: Thread, number: int = 1) -> str:
+        """How version ``number`` is highlighted: as the mode's answers, or as Markdown for an
+        answer about the text (a question such as "Explain this part")."""
+        version = next((v for v in thread.versions if v.number == number), None)
+        if version is not None and thread.turn(version.turn).kind == "question":
+            return "markdown"
         mode = self.window.services.modes[thread.mode]
         record = self._record(thread.record_id)
         return answer_language(mode, record.fields if record else {})
@@ -217,7 +222,7 @@ class FollowUps(QObject):
         if thread is None:
             return
         version = thread.version(number)
-        self.views.show((thread.record_id, number), version.text, self._language(thread))
+        self.views.show((thread.record_id, number), version.text, self._language(thread, number))
         self.shown = number
         self._watch_selection()
 
@@ -344,7 +349,10 @@ class FollowUps(QObject):
         version = thread.version(number)
         if self.panel.recovery_bar.isVisible():  # cut short: Continue goes on from this version
             self._recovering = version
-        if self.panel.answer_area.views[0].text() == version.text:
+        shown_as = self.panel.answer_area.views[0]
+        if shown_as.text() == version.text and shown_as.language() == self._language(
+            thread, number
+        ):
             self.views.keep_shown((thread.record_id, number))  # the view that streamed it
         else:  # a refined selection: the whole text with the new part
             self._show_version(number)
@@ -355,9 +363,11 @@ class FollowUps(QObject):
 
     # --- crash recovery ------------------------------------------------------------------------
 
-    def recover(self, go_on: bool) -> bool:
-        """Continue (``go_on``) or regenerate the follow-up a crash cut short; False when the
-        recovery bar is about a first answer (the window handles it)."""
+    def recover(self, go_on: bool, current_params: bool = False) -> bool:
+        """Continue (``go_on``) or regenerate the follow-up that was cut short (a crash, a cut
+        stream, a loop); False when the recovery bar is about a first answer (the window handles
+        it). ``current_params``: with the parameters under the form (Raise Repetition), not the
+        version's own."""
         from assistant.core.work.follow_ups import continue_version, regenerate_version
 
         version, thread = self._recovering, self.shown_thread
@@ -367,6 +377,9 @@ class FollowUps(QObject):
         mode = self.window.services.modes[thread.mode]
         profile = self.window.settings.profile(version.provider) or self.window.current_profile()
         overrides = {**version.params, "model": version.model}
+        if current_params:
+            overrides = self.window.params_panel.params().to_dict()
+            overrides["model"] = self.window.provider_bar.model_name()
         make = continue_version if go_on else regenerate_version
         try:
             request = make(mode, thread, version.number, profile, None, overrides)

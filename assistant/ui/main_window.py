@@ -241,7 +241,8 @@ class MainWindow(QMainWindow):
     def raise_repetition(self) -> None:
         """The model looped: one step more Repetition under Parameters, then Generate again."""
         self.mode_panel.raise_repetition()
-        self.generate()
+        if not self.followups.recover(go_on=False, current_params=True):
+            self.generate()
 
     def regenerate_interrupted(self) -> None:
         """Send the interrupted request again from the start."""

@@ -235,3 +235,79 @@ def test_keyboard_focus_the_box_and_send(
     names = [a.text() for a in window.menuBar().actions()[2].menu().actions()]
     for name in ("Follow up", "Send follow-up", "Previous version", "Next version"):
         assert name in names
+
+
+def test_a_follow_up_cut_short_goes_on_as_the_same_version(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    first_answer(qtbot, window, openai_server)
+    openai_server.reply = "# Otters\n\nOtters hold"
+    openai_server.finish_reason = None  # the stream ends without saying the answer is finished
+    done = follow_up(qtbot, window, "Shorter")
+    assert done.status == "cut_short"
+    assert window.recovery_bar.isVisibleTo(window)
+    assert window.followups.stepper.label.text() == "2 / 2"
+    openai_server.reply = " hands."
+    openai_server.finish_reason = "stop"
+    with qtbot.waitSignal(window.controller.sig_done, timeout=5000):
+        window.continue_button.click()
+    qtbot.waitUntil(lambda: window.answer_area.current_text() == "# Otters\n\nOtters hold hands.")
+    sent = sent_messages(openai_server)
+    assert [m["content"] for m in sent[2:5]] == [FIRST, "Shorter", "# Otters\n\nOtters hold"]
+    threads = ThreadStore(window.services.history)  # type: ignore[arg-type]
+    versions = threads.versions(done.record_id)
+    assert [(v.text, v.status) for v in versions] == [
+        (FIRST, "complete"),
+        ("# Otters\n\nOtters hold hands.", "complete"),
+    ]
+    assert window.followups.stepper.label.text() == "2 / 2"
+
+
+def test_explain_this_part_answers_about_the_code_without_replacing_it(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    code = "def add(a, b):\n    return a + b\n"
+    openai_server.reply = code
+    choose_mode(window, "code-complete")
+    fill(window, language="python", code="def add(a, b):\n")
+    done = generate_and_wait(qtbot, window)
+    explain = next(
+        a for a in window.followups.box.menu.actions() if a.text() == "Explain this part"
+    )
+    openai_server.reply = "It **adds** the two numbers."
+    with qtbot.waitSignal(window.controller.sig_done, timeout=5000):
+        explain.trigger()
+    qtbot.waitUntil(lambda: not window.stop_button.isEnabled())
+    assert window.answer_area.current_text() == "It **adds** the two numbers."
+    assert window.answer_area.current_view().language() == "markdown"
+    thread = ThreadStore(window.services.history).thread(done.record_id)  # type: ignore[arg-type]
+    assert thread is not None and thread.current == 1  # the code is still the current version
+    stepper = window.followups.stepper
+    assert stepper.label.text() == "2 / 2" and stepper.restore_button.isEnabled()
+    stepper.previous_button.click()
+    assert window.answer_area.current_text() == code
+    assert window.answer_area.current_view().language() == "python"
+
+
+def test_a_follow_up_that_loops_is_asked_again_with_more_repetition(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    from tests.core.work.test_loop_guard import INTRO, SENTENCE
+
+    first_answer(qtbot, window, openai_server)
+    openai_server.reply = INTRO + SENTENCE * 40
+    openai_server.delta_delay = 0.002
+    done = follow_up(qtbot, window, "Longer")
+    assert done.error_kind == "repetition"
+    panel = window.answer_panel
+    assert panel.raise_repetition_button.isVisible()
+    openai_server.reply = SECOND
+    openai_server.delta_delay = 0.0
+    with qtbot.waitSignal(window.controller.sig_done, timeout=10_000):
+        panel.raise_repetition_button.click()
+    assert window.params_panel.params().repetition == 1.5
+    assert [m["content"] for m in sent_messages(openai_server)[-2:]] == [FIRST, "Longer"]
+    thread = ThreadStore(window.services.history).thread(done.record_id)  # type: ignore[arg-type]
+    assert thread is not None
+    assert [v.turn for v in thread.versions] == [0, 1, 1]  # the same turn, answered again
+    assert thread.current == 3 and window.answer_area.current_text() == SECOND
