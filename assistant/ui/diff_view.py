@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
@@ -43,6 +43,8 @@ from assistant.ui.qt_keys import set_keys
 from assistant.ui.theme import is_dark_palette, monospace_font
 from assistant.ui.worker import Worker
 
+FILL_CHARS = 80_000
+"""Characters inserted per event-loop turn (~8 ms here) while a big diff fills its document."""
 _COLOURS = {  # (light, dark) backgrounds
     DELETED: ("#ffd7d5", "#5c2326"),
     INSERTED: ("#ccf2d4", "#1f4a2b"),
@@ -61,35 +63,65 @@ class _Pane(QPlainTextEdit):
         self.setUndoRedoEnabled(False)
         set_keys(self, "lineWrapMode", "NoWrap")
         self.spans: dict[int, list[tuple[int, int, str]]] = {}  # hunk -> (start, end, kind)
+        self._cursor = QTextCursor(self.document())
+        self._by_lines = True
+        self._dark = False
         self.starts: list[int] = []  # first position of each hunk, in hunk order
         self.hunk_ids: list[int] = []
 
     def fill(self, runs: list[Run], by_lines: bool, dark: bool) -> None:
-        """Insert the runs (one edit block), every hunk coloured as accepted; remember the
-        ranges of each hunk."""
+        """Insert all the runs at once (see :meth:`begin` and :meth:`add`)."""
+        self.begin(by_lines, dark)
+        self.add(runs, (0, 0), None)
+        self.end(runs)
+
+    def begin(self, by_lines: bool, dark: bool) -> None:
+        """Start a new document (then :meth:`add` the runs and :meth:`end`)."""
         self.clear()
         self.spans.clear()
         self.starts.clear()
         self.hunk_ids.clear()
+        self._by_lines, self._dark = by_lines, dark
         self.setFont(monospace_font() if by_lines else QGuiApplication.font())
         self.setTabStopDistance(QFontMetricsF(monospace_font()).horizontalAdvance(" ") * 4)
         set_keys(self, "lineWrapMode", "NoWrap" if by_lines else "WidgetWidth")
-        cursor = QTextCursor(self.document())
+        self._cursor = QTextCursor(self.document())
+
+    def add(self, runs: list[Run], at: tuple[int, int], budget: int | None) -> tuple[int, int]:
+        """Insert runs from ``at`` (run, offset in it), about ``budget`` characters (None: all),
+        every hunk coloured as accepted; returns where to go on (``len(runs)`` when done)."""
+        cursor, by_lines, dark = self._cursor, self._by_lines, self._dark
+        index, offset = at
+        left = budget if budget is not None else -1
         cursor.beginEditBlock()
-        for run in runs:
+        while index < len(runs) and left != 0:
+            run = runs[index]
+            piece = run.text[offset:] if left < 0 else run.text[offset : offset + left]
             start = cursor.position()
             if by_lines:  # the blocks that the run's newlines make inherit the format
                 cursor.setBlockFormat(_block_format(run.kind, True, dark))
-            cursor.insertText(run.text, _char_format(run.kind, True, by_lines, dark))
+            cursor.insertText(piece, _char_format(run.kind, True, by_lines, dark))
             if run.hunk >= 0:
                 if run.hunk not in self.spans:
                     self.spans[run.hunk] = []
                     self.starts.append(start)
                     self.hunk_ids.append(run.hunk)
-                self.spans[run.hunk].append((start, cursor.position(), run.kind))
-        if by_lines and runs and runs[-1].text.endswith("\n"):
-            cursor.setBlockFormat(_block_format(SAME, True, dark))  # the empty last line
+                spans = self.spans[run.hunk]
+                if offset:  # the run goes on: its span grows
+                    spans[-1] = (spans[-1][0], cursor.position(), run.kind)
+                else:
+                    spans.append((start, cursor.position(), run.kind))
+            offset += len(piece)
+            left = max(0, left - len(piece)) if left > 0 else left
+            if offset >= len(run.text):
+                index, offset = index + 1, 0
         cursor.endEditBlock()
+        return index, offset
+
+    def end(self, runs: list[Run]) -> None:
+        """The document is complete: the empty line after a final newline is not coloured."""
+        if self._by_lines and runs and runs[-1].text.endswith("\n"):
+            self._cursor.setBlockFormat(_block_format(SAME, True, self._dark))
 
     def hunk_at(self, position: int) -> int | None:
         """The hunk whose text holds ``position``, if any."""
@@ -126,6 +158,7 @@ class DiffView(QWidget):
         self._asked = 0
         self._worker: Worker | None = None
         self._sides_filled = False
+        self._filling = False
         self.choosable = choosable
         self._build()
 
@@ -192,7 +225,7 @@ class DiffView(QWidget):
 
     def is_busy(self) -> bool:
         """True while a diff asked for is still being computed."""
-        return self._worker is not None and self._worker.is_running
+        return self._filling or (self._worker is not None and self._worker.is_running)
 
     @property
     def diff(self) -> TextDiff | None:
@@ -202,10 +235,23 @@ class DiffView(QWidget):
     def _laid_out(self, asked: int, layout: DiffLayout) -> None:
         if asked != self._asked:
             return  # a newer diff was asked for meanwhile
+        self._filling = True
+        self.inline.begin(self._by_lines, is_dark_palette(self.palette()))
+        self._fill_inline(asked, layout, (0, 0))
+
+    def _fill_inline(self, asked: int, layout: DiffLayout, at: tuple[int, int]) -> None:
+        """Fill the inline document a slice per event-loop turn (the GUI never waits long)."""
+        if asked != self._asked:
+            return  # a newer diff took over the document
+        at = self.inline.add(layout.inline, at, FILL_CHARS)
+        if at[0] < len(layout.inline):
+            QTimer.singleShot(0, lambda: self._fill_inline(asked, layout, at))
+            return
+        self.inline.end(layout.inline)
+        self._filling = False
         self._layout = layout
         self._accepted = {hunk.index for hunk in layout.diff.hunks}
         self._sides_filled = False
-        self.inline.fill(layout.inline, self._by_lines, is_dark_palette(self.palette()))
         if self.stack.currentIndex() == 1:
             self._fill_sides()
         else:  # filled when first shown

@@ -135,3 +135,27 @@ def test_the_diff_asked_for_last_wins(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not view.is_busy())
     assert view.result() == "b\n"
     assert view.inline.toPlainText() == "a\nb\n"
+
+
+def test_a_big_document_is_filled_a_slice_per_turn(qtbot: QtBot) -> None:
+    from assistant.ui import diff_view
+
+    old = "".join(f"line {i} " + "x" * 60 + "\n" for i in range(4000))  # ~280 000 characters
+    new = old.replace("line 10 ", "line ten ").replace("line 3999 ", "last line ")
+    assert len(old) > 3 * diff_view.FILL_CHARS
+    view = DiffView()
+    qtbot.addWidget(view)
+    turns: list[int] = []
+    view.inline.textChanged.connect(lambda: turns.append(view.inline.blockCount()))
+    with qtbot.waitSignal(view.sig_shown, timeout=20_000):
+        view.show_diff(old, new, by_lines=True)
+    assert len({count for count in turns if count > 1}) >= 3  # the text came in several turns
+    shown = view.inline.toPlainText()
+    assert shown.count("\n") == 4000 + 2  # every old line, and the two new ones
+    hunks = view.diff.hunks
+    assert [view.inline.toPlainText()[s:e] for s, e, _k in view.inline.spans[1]] == [
+        hunks[1].old_text,
+        hunks[1].new_text,
+    ]
+    view.set_accepted(0, False)
+    assert view.result() == old.replace("line 3999 ", "last line ")
