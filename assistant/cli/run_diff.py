@@ -6,9 +6,9 @@ diff (``--- a/PATH`` / ``+++ b/PATH``, ``<stdin>`` without ``--file``) that ``pa
 instead of the answer. ``--apply`` (needs ``--file``) also writes the new version to PATH and keeps
 the original as ``PATH.orig``. It refuses, with one line on stderr and exit 1, an answer that was
 cut short or stopped at the --max-tokens limit (its code is unfinished), and one that would delete
-more than half of the input's lines unless ``--force``. The answer's code is its fenced block (the
-one in the input's language when there are several), the text of a prose answer is all of it;
-line endings and the final newline follow the input's. The diff is :mod:`assistant.core.text.diffs`.
+more than half of the input's lines unless ``--force``. What the answer proposes is the window's
+(:func:`assistant.core.work.replacing.proposal`: the fenced block in the input's language, the
+whole text of a prose answer, the input's line endings), the diff :mod:`assistant.core.text.diffs`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from assistant.core.prompts.modes import Mode
 
 STDIN_NAME = "<stdin>"
-MAX_DELETED_SHARE = 0.5
 EXIT_REFUSED = 1
 
 
@@ -84,15 +83,6 @@ def wants_diff(args: argparse.Namespace) -> bool:
     return bool(args.diff or args.apply)
 
 
-def new_version(mode: Mode, fields: dict[str, Any], answer: str) -> str:
-    """The input as the answer has it: its code block (code fields) or its text (prose), with
-    the input's line endings, final newline and byte-order mark (the window's proposal too)."""
-    from assistant.core.work.replacing import proposal
-
-    found = proposal(mode, fields, answer)
-    return found.proposed if found is not None else answer
-
-
 def finish(args: argparse.Namespace, mode: Mode, run: Any, resolver: Any) -> int:
     """Run quietly, then print the diff (and apply it); the exit code as `run` defines it."""
     import io
@@ -100,6 +90,7 @@ def finish(args: argparse.Namespace, mode: Mode, run: Any, resolver: Any) -> int
     from assistant.cli.run import _exit_code, _say, stream_answer
     from assistant.core.text.diffs import deleted_line_share, line_count, unified_diff
     from assistant.core.work.finish import hit_max_tokens
+    from assistant.core.work.replacing import deletes_too_much, proposal
     from assistant.core.work.status import RunStatus
 
     done = stream_answer(run, resolver, io.StringIO())
@@ -111,9 +102,9 @@ def finish(args: argparse.Namespace, mode: Mode, run: Any, resolver: Any) -> int
     if hit_max_tokens(done.finish_reasons[:1]):
         _say(f"{refused}: the answer is unfinished; raise --max-tokens and run again.")
         return EXIT_REFUSED
-    fields = run.request.fields
-    old = str(fields.get(mode.answer_replaces or mode.main_field) or "")
-    new = new_version(mode, fields, done.answers[0] if done.answers else "")
+    found = proposal(mode, run.request.fields, done.answers[0] if done.answers else "")
+    assert found is not None  # usage_problem() let only modes with answer_replaces through
+    old, new = found.original, found.proposed
     diff = unified_diff(old, new, args.file or STDIN_NAME)
     if not diff:
         _say("the answer makes no changes.")
@@ -122,9 +113,9 @@ def finish(args: argparse.Namespace, mode: Mode, run: Any, resolver: Any) -> int
     sys.stdout.flush()
     if not args.apply:
         return 0
-    share = deleted_line_share(old, new)
-    if share > MAX_DELETED_SHARE and not args.force:
+    if deletes_too_much(old, new) and not args.force:
         lines = line_count(old)
+        share = deleted_line_share(old, new)
         _say(
             f"not applied: the answer would delete {round(share * lines)} of the {lines} lines "
             f"of {args.file} (more than half). Check the diff above; --force applies it anyway."
