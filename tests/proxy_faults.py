@@ -150,10 +150,19 @@ def run_cli(env: dict[str, str] | None = None) -> subprocess.CompletedProcess[by
     )
 
 
+def cli_stderr(result: subprocess.CompletedProcess[bytes]) -> list[str]:
+    """The CLI's stderr lines without the ``record: ID`` that follows an answer (issue 10)."""
+    lines = result.stderr.decode().splitlines()
+    if result.returncode == 0:
+        assert lines and lines[-1].startswith("record: "), lines
+        lines = lines[:-1]
+    return lines
+
+
 def cli_outcome(result: subprocess.CompletedProcess[bytes]) -> str:
     """What the CLI did, for the table."""
     out = result.stdout.decode()
-    err = result.stderr.decode().strip().removeprefix("assistant: ")
+    err = "\n".join(cli_stderr(result)).strip().removeprefix("assistant: ")
     if result.returncode == 0 and out == REPLY and not err:
         return "exit 0, answer byte-identical"
     printed = len(out) if REPLY.startswith(out) else len(out) - 1  # less the newline run adds
@@ -163,7 +172,7 @@ def cli_outcome(result: subprocess.CompletedProcess[bytes]) -> str:
 
 def check_cli(case: ProxyCase, result: subprocess.CompletedProcess[bytes]) -> None:
     """The CLI's result is the whole answer, or clearly cut short (a prefix, one line, exit 1)."""
-    out, err = result.stdout.decode(), result.stderr.decode().splitlines()
+    out, err = result.stdout.decode(), cli_stderr(result)
     if case.whole:
         assert (result.returncode, out, err) == (0, REPLY, []), cli_outcome(result)
         return

@@ -38,8 +38,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     search.add_argument("--limit", type=_positive, default=50, metavar="N")
     search.set_defaults(handler=search_records)
 
-    show = commands.add_parser("show", help="print one record as text")
+    show = commands.add_parser(
+        "show", help="print one record as text, with its versions (--version K: only that one)"
+    )
     show.add_argument("id", type=int)
+    show.add_argument(
+        "--version", type=int, metavar="K", dest="version", help="print only version K's text"
+    )
     show.set_defaults(handler=show_record)
 
     export = commands.add_parser("export", help="export records as Markdown, HTML or text")
@@ -69,12 +74,17 @@ def search_records(args: argparse.Namespace) -> int:
 
 
 def show_record(args: argparse.Namespace) -> int:
+    from assistant.cli.history_versions import print_version, version_lines
     from assistant.core.storage.export import to_text
 
     records = _load([args.id])
     if records is None:
         return EXIT_FAILED
+    record = records[0]
+    if args.version is not None:
+        return print_version(record, args.version, _error)
     sys.stdout.write(to_text(records))
+    sys.stdout.write("".join(line + "\n" for line in version_lines(record)))
     return 0
 
 
@@ -123,10 +133,12 @@ def _load(ids: list[int]) -> list[Record] | None:
     found: dict[int, Record] = {}
 
     def read(store: HistoryStore) -> list[Record]:
+        from assistant.core.storage.threads import ThreadStore
+
         for record_id in ids:
             record = store.get(record_id)
             if record is not None:
-                found[record_id] = record
+                found[record_id] = ThreadStore(store).attach(record)
         return list(found.values())
 
     if _query(read) is None:

@@ -17,6 +17,7 @@ from assistant.core.engine.host import HOST_FLAG
 COMMAND_MODULES = (
     "assistant.cli.modes",
     "assistant.cli.run",
+    "assistant.cli.follow_up",
     "assistant.cli.models",
     "assistant.cli.history",
     "assistant.cli.providers",

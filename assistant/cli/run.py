@@ -63,30 +63,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME=VALUE",
         help="set a field (repeatable), e.g. --field topic='Rust for C programmers'",
     )
-    where = run.add_mutually_exclusive_group()
-    where.add_argument("--provider", metavar="PROFILE", help="a provider profile by name")
-    where.add_argument("--base-url", metavar="URL", help="any OpenAI-compatible server")
-    run.add_argument("--model", help="model name (default: the profile's)")
-    run.add_argument("--temperature", type=float)
-    run.add_argument("--max-tokens", type=int)
-    run.add_argument("--top-p", type=float)
-    run.add_argument("--stop", action="append", metavar="S", help="stop sequence (repeatable)")
+    add_provider_options(run)
     run.add_argument(
         "--n", type=int, help="number of variants, each after a line '--- variant K ---'"
     )
-    run.add_argument(
-        "--repetition",
-        type=float,
-        metavar="X",
-        help="built-in engine: anti-repetition strength, 0 (off) to 3 (default: the model's)",
-    )
     add_image_argument(run)
-    run.add_argument("--no-log", action="store_true", help="do not record this run in the history")
-    run.add_argument(
-        "--force",
-        action="store_true",
-        help="send even when the prompt looks longer than the model's context window",
-    )
     run.add_argument(
         "--dry-run",
         action="store_true",
@@ -96,6 +77,44 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run_table.add_arguments(run)
     add_compare_arguments(run)
     run.set_defaults(handler=run_mode)
+
+
+def add_provider_options(parser: argparse.ArgumentParser) -> None:
+    """The options of where and how to send (shared by run, follow-up and chat)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--provider", metavar="PROFILE", help="a provider profile by name")
+    where.add_argument("--base-url", metavar="URL", help="any OpenAI-compatible server")
+    parser.add_argument("--model", help="model name (default: the profile's)")
+    parser.add_argument("--temperature", type=float)
+    parser.add_argument("--max-tokens", type=int)
+    parser.add_argument("--top-p", type=float)
+    parser.add_argument("--stop", action="append", metavar="S", help="stop sequence (repeatable)")
+    parser.add_argument(
+        "--repetition",
+        type=float,
+        metavar="X",
+        help="built-in engine: anti-repetition strength, 0 (off) to 3 (default: the model's)",
+    )
+    parser.add_argument(
+        "--no-log", action="store_true", help="do not record this run in the history"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="send even when the prompt looks longer than the model's context window",
+    )
+
+
+def provider_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The parameters the options of :func:`add_provider_options` set (None: not given)."""
+    return {
+        "model": args.model,
+        "temperature": args.temperature,
+        "max_tokens": args.max_tokens,
+        "top_p": args.top_p,
+        "stop": args.stop,
+        "repetition": args.repetition,
+    }
 
 
 def _say(message: str) -> None:
@@ -158,15 +177,7 @@ def run_mode(args: argparse.Namespace) -> int:
     settings, keys, profile = _settings_keys_profile(args)
     if profile is None:
         return _fail(f"no provider profile named {args.provider!r}", EXIT_USAGE)
-    flags = {
-        "model": args.model,
-        "temperature": args.temperature,
-        "max_tokens": args.max_tokens,
-        "top_p": args.top_p,
-        "stop": args.stop,
-        "n": args.n,
-        "repetition": args.repetition,
-    }
+    flags = {**provider_flags(args), "n": args.n}
     try:
         request = build_request(mode, given, profile, settings.mode_params.get(mode.id), flags)
     except RequestError as exc:
@@ -322,8 +333,16 @@ def stream_answer(run: Any, resolver: Any, out: TextIO) -> DoneEvent:
     return done
 
 
+def say_record(record_id: int | None) -> None:
+    """``record: ID`` on stderr after an answer (nothing when it was not recorded)."""
+    if record_id is not None:
+        print(f"record: {record_id}", file=sys.stderr, flush=True)
+
+
 def _exit_code(done: Any, max_tokens: int) -> int:
-    """The exit code of a finished run, with its one line on stderr (see EXIT_CODES_HELP)."""
+    """The exit code of a finished run, with its one line on stderr (see EXIT_CODES_HELP); an
+    answer that ended (exit 0 or 4) is followed by ``record: ID``, its history record, for
+    scripts to chain (not with --no-log)."""
     from assistant.core.work.finish import CONTENT_FILTER, LENGTH
 
     if done.status == RunStatus.STOPPED:
@@ -338,7 +357,9 @@ def _exit_code(done: Any, max_tokens: int) -> int:
             f"the answer{variants} stopped at the --max-tokens limit ({max_tokens}) and is not "
             "finished; run again with a higher --max-tokens to get all of it."
         )
+    code = 0
     if CONTENT_FILTER in done.finish_reasons:
         notice = done.notice.splitlines()[0] if done.notice else "the provider filtered the answer"
-        return _fail(notice, EXIT_FILTERED)
-    return 0
+        code = _fail(notice, EXIT_FILTERED)
+    say_record(done.record_id)
+    return code

@@ -11,7 +11,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
+
+if TYPE_CHECKING:
+    from assistant.core.prompts.threads import Thread
 
 TITLE_MAX: Final = 80
 PREVIEW_CHARS: Final = 300
@@ -73,6 +76,8 @@ class Record:
     """A comparison's columns, one per answer (provider, model, status, usage…); [] otherwise."""
     kept: int | None = None
     """The variant kept as the answer (None: the first)."""
+    thread: Thread | None = None
+    """Its turns and versions when read with ``ThreadStore.attach`` (exports show them)."""
 
     @property
     def answer(self) -> str:

@@ -13,6 +13,7 @@ A version left ``streaming`` by a dead process becomes ``interrupted`` through
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -81,6 +82,10 @@ class ThreadStore:
             versions=known,
             current=number,
         )
+
+    def attach(self, record: Record) -> Record:
+        """``record`` carrying its thread (for exports)."""
+        return dataclasses.replace(record, thread=self.thread(record.id))
 
     def versions(self, record_id: int) -> list[Version]:
         """Every version of the record, oldest first ([] if there is no such record)."""
