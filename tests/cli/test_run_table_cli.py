@@ -23,7 +23,7 @@ ROWS = (
 
 
 def assistant(server: FakeOpenAIServer, *args: str, stdin: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "assistant", "run", *args, "--base-url", server.base_url],
         input=stdin,
         capture_output=True,
@@ -32,6 +32,11 @@ def assistant(server: FakeOpenAIServer, *args: str, stdin: str) -> subprocess.Co
         timeout=60,
         env=dict(os.environ),
     )
+    lines = result.stderr.splitlines(keepends=True)
+    if result.returncode in (0, 4):  # an answer that ended names its record last (issue 10)
+        assert lines and lines[-1].startswith("record: "), result.stderr
+        result.stderr = "".join(lines[:-1])
+    return result
 
 
 def test_csv(openai_server: FakeOpenAIServer) -> None:
