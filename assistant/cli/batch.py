@@ -139,6 +139,8 @@ def run_batch(args: argparse.Namespace) -> int:
             f"batch: going on with the job writing {output}: {job.done_before} done, "
             f"{job.failed_before} failed, {len(job.rows)} to send"
         )
+    if job.moved_from:
+        say(f"batch: earlier rows went to {job.moved_from}; these go to {plan.destination()}")
     try:
         return _run(args, settings, keys, plan, job)
     finally:

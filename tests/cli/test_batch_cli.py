@@ -228,3 +228,30 @@ def test_via_batch_api_resumes_polling_the_same_batch(
     assert len(batch_api.batches) == 1  # the same batch, polled again: not paid twice
     lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert sorted(line["id"] for line in lines) == ["1", "2", "3"]
+
+
+def test_more_rows_later_and_on_another_server(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    openai_server.reply = lambda request, index: f"Copy for {product_of(request)}"
+    source = products(tmp_path / "in.csv", 5)
+    output = tmp_path / "out.csv"
+    first = assistant_batch(
+        "ad-copy", "-i", str(source), "-o", str(output), "--base-url", openai_server.base_url,
+        "--max-rows", "2",
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    assert len(read_csv(output)) == 2
+    with FakeOpenAIServer() as moved:  # the server came back on another port
+        moved.reply = openai_server.reply
+        second = assistant_batch(
+            "ad-copy", "-i", str(source), "-o", str(output), "--base-url", moved.base_url
+        )
+        assert second.returncode == 0, second.stderr
+        assert "earlier rows went to" in second.stderr
+        assert sorted(product_of(r) for r in moved.chat_requests) == [
+            "product-003",
+            "product-004",
+            "product-005",
+        ]
+    assert sorted(row["id"] for row in read_csv(output)) == ["1", "2", "3", "4", "5"]

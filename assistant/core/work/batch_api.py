@@ -3,11 +3,12 @@
 Every row's request (from the one request builder) becomes one line of a JSONL file with
 ``custom_id`` ``row-N``; the file is uploaded (``purpose="batch"``), a batch is created on
 ``/v1/chat/completions``, and its id goes into the job state at once, so a job started again polls
-the same batch instead of paying for a second one. Polling starts at once and then waits 1 s,
-doubling up to ``poll_max``; each status is reported (:class:`BatchApiStatus`). When the batch
-ends, the output and error files are downloaded and merged into the job's output by ``custom_id``
-(a line per row, done or failed). Rows the provider never answered (an expired batch) stay to be
-sent: the batch id is then cleared so the next run sends them in a new batch.
+the same batch instead of paying for a second one. Polling starts at once, then every second for
+ten polls, then the wait doubles up to ``poll_max``; each status is reported
+(:class:`BatchApiStatus`). When the batch ends, the output and error files are downloaded and
+merged into the job's output by ``custom_id`` (a line per row, done or failed). Rows the provider
+never answered (an expired batch) stay to be sent: the batch id is then cleared so the next run
+sends them in a new batch.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from assistant.core.work.status import RunStatus
 _CONTEXT = "batch"
 CHAT_PATH = "/v1/chat/completions"
 ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
+QUICK_POLLS = 10
+"""Polls a second apart before the wait doubles (up to ``poll_max``)."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,7 @@ class BatchApiJob:
         return str(batch.id)
 
     def _poll(self, client: Any, batch_id: str, cancel: threading.Event, poll_max: float) -> Any:
-        wait = 1.0
+        wait, polls = 1.0, 0
         while True:
             batch = self._call(lambda: client.batches.retrieve(batch_id), cancel)
             counts = batch.request_counts
@@ -168,9 +171,11 @@ class BatchApiJob:
             )
             if batch.status in ENDED:
                 return batch
+            polls += 1
             if cancel.wait(min(wait, poll_max)):
                 return None
-            wait *= 2
+            if polls >= QUICK_POLLS:  # a batch that is not done quickly may take hours
+                wait *= 2
 
     def _merge(self, client: Any, batch: Any) -> None:
         if batch.status == "failed" and not batch.output_file_id:

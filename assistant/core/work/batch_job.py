@@ -66,6 +66,8 @@ class OpenedJob:
     resumed: bool
     numbers: frozenset[int] = frozenset()
     """The rows of this run of the job (``--max-rows``)."""
+    moved_from: str = ""
+    """Where earlier runs sent the rows, when it was somewhere else ('' otherwise)."""
 
     def counts(self) -> dict[str, int]:
         """How many of this run's rows are in each status."""
@@ -93,12 +95,13 @@ def open_job(
         raise JobConflict(
             tr(
                 "{output} holds the results of another job (a different input file, mode, "
-                "mapping, fields or provider). Choose another --output, or delete {output} "
+                "column mapping or --field values). Choose another --output, or delete {output} "
                 "to start over.",
                 _CONTEXT,
             ).replace("{output}", str(output))
         )
     resumed = state is not None
+    moved = ""
     if state is None:
         if file_size(output) > 0:
             raise JobConflict(
@@ -108,9 +111,15 @@ def open_job(
                     _CONTEXT,
                 ).replace("{output}", str(output))
             )
-        state = store.create_job(output, signature, numbers, {"mode": plan.mode.id})
+        info = {"mode": plan.mode.id, "destination": plan.destination()}
+        state = store.create_job(output, signature, numbers, info)
     else:
         state.add_rows(numbers)
+        info = state.info
+        before = str(info.get("destination") or "")
+        if before and before != plan.destination():
+            moved = before
+            state.set_info(info | {"destination": plan.destination()})
     keep = state.recover(file_size(output))
     appender = ResultAppender(output, table.columns, keep)
     if keep == 0:
@@ -136,4 +145,5 @@ def open_job(
         len(numbers),
         resumed=resumed,
         numbers=frozenset(wanted),
+        moved_from=moved,
     )

@@ -84,14 +84,18 @@ class BatchPlan:
         return found
 
     def signature(self, input_digest: str) -> str:
-        """What identifies the job: the same input and plan give the same signature."""
+        """What identifies the job: the same input, mode, mapping and constants (the same
+        prompts). Where they are sent may change between runs (:meth:`destination`)."""
         parts = {
             "mode": self.mode.id,
             "input": input_digest,
             "mapping": dict(self.mapping),
             "constants": dict(self.constants),
-            "provider": [self.profile.name, self.profile.base_url, self.profile.model],
-            "overrides": {k: v for k, v in (self.overrides or {}).items() if v is not None},
         }
         text = json.dumps(parts, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def destination(self) -> str:
+        """Where the rows go, for people: the provider and the model."""
+        model = str((self.overrides or {}).get("model") or self.profile.model or "")
+        return f"{self.profile.name} ({model})" if model else self.profile.name

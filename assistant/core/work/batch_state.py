@@ -144,6 +144,19 @@ class JobState:
     def header_end(self) -> int:
         return int(self._one("SELECT header_end FROM jobs WHERE id = ?", (self.id,)) or 0)
 
+    @property
+    def info(self) -> dict[str, Any]:
+        """What the job recorded about itself (mode, where its rows went)."""
+        raw = self._one("SELECT info FROM jobs WHERE id = ?", (self.id,))
+        try:
+            value = json.loads(raw or "{}")
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def set_info(self, info: dict[str, Any]) -> None:
+        self.store.execute("UPDATE jobs SET info = ? WHERE id = ?", (json.dumps(info), self.id))
+
     def set_header_end(self, offset: int) -> None:
         self.store.execute("UPDATE jobs SET header_end = ? WHERE id = ?", (offset, self.id))
 
