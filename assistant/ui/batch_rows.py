@@ -60,6 +60,7 @@ class BatchRowsModel(QAbstractTableModel):
         self.columns: list[str] = []
         self.rows: list[BatchRow] = []
         self._by_number: dict[int, int] = {}
+        self._counts: dict[str, int] = {}
         self._titles: list[str] = []
         self.cost_of: Any = None
         """``cost_of(result) -> str`` for the Cost column (set by the window)."""
@@ -81,6 +82,9 @@ class BatchRowsModel(QAbstractTableModel):
             )
         self.rows = sorted(rows, key=lambda row: row.number)
         self._by_number = {row.number: index for index, row in enumerate(self.rows)}
+        self._counts = {}
+        for row in self.rows:
+            self._counts[row.status] = self._counts.get(row.status, 0) + 1
         self._titles = [
             "#",
             *self.columns,
@@ -103,28 +107,33 @@ class BatchRowsModel(QAbstractTableModel):
         """Set rows back to ``status`` (queued again for Retry failed, after Stop)."""
         for number in numbers:
             row = self.row(number)
-            row.status, row.answer, row.tokens, row.error, row.cost = status, "", 0, "", ""
+            self._set_status(row, status)
+            row.answer, row.tokens, row.error, row.cost = "", 0, "", ""
             self._changed(number)
 
     def apply(self, events: Iterable[object]) -> None:
         """Rows started or finished (the runner's events, in order)."""
         for event in events:
             if isinstance(event, RowStarted):
-                self.row(event.number).status = SENDING
+                self._set_status(self.row(event.number), SENDING)
                 self._changed(event.number)
             elif isinstance(event, RowFinished):
                 result = event.result
                 row = self.row(result.number)
-                row.status, row.answer, row.error = result.status, result.answer, result.error
+                self._set_status(row, result.status)
+                row.answer, row.error = result.answer, result.error
                 row.tokens = result.tokens
                 row.cost = self.cost_of(result) if self.cost_of else ""
                 self._changed(result.number)
 
     def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for row in self.rows:
-            counts[row.status] = counts.get(row.status, 0) + 1
-        return counts
+        """How many rows are in each status (kept up to date, not counted per call)."""
+        return {status: count for status, count in self._counts.items() if count}
+
+    def _set_status(self, row: BatchRow, status: str) -> None:
+        self._counts[row.status] -= 1
+        self._counts[status] = self._counts.get(status, 0) + 1
+        row.status = status
 
     # -- QAbstractTableModel ---------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -108,6 +108,9 @@ class BatchWindow(QWidget):
         self._layout()
         self._connect()
         self._update_buttons()
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting the app stops the job: rows in flight are abandoned
+            app.aboutToQuit.connect(self.stop)
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
