@@ -72,9 +72,7 @@ def test_jsonl_fills_texts_by_number_and_reports_the_rest(openai_server: FakeOpe
     )
     assert result.returncode == 1  # the answer ended inside a row
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert lines == [
-        {"text": "Charged twice, app crashes", "labels": "bug, billing", "reason": "r"}
-    ]
+    assert lines == [{"text": "Charged twice, app crashes", "label": "bug, billing", "reason": "r"}]
     assert "Sure! Here you go:" in result.stderr and '"reas' in result.stderr
     assert "1 of the 2 texts got no row" in result.stderr
 

@@ -50,7 +50,7 @@ def test_output_kinds() -> None:
         "markdown"
     }
     assert MODES["sentiment"].columns == ("text", "label", "confidence", "reason")
-    assert MODES["classify"].columns == ("text", "labels", "reason")
+    assert MODES["classify"].columns == ("text", "label", "reason")
     assert MODES["sentiment"].output_language({}) == "json"
 
 
