@@ -224,3 +224,37 @@ def test_reopening_a_code_fix_from_the_history_offers_its_changes(
     assert review.proposal is not None and review.proposal.original == BUGGY
     review.apply()
     assert editor(window).toPlainText() == FIXED
+
+
+def test_an_input_without_a_final_newline_keeps_it_that_way(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    choose_mode(window, "code-fix")
+    fill(window, code="x = 1\ny = x -- 1", language="python")
+    openai_server.reply = "```python\nx = 1\ny = x - 1\n```\n"
+    generate_and_wait(qtbot, window)
+    review = review_shown(qtbot, window)
+    review.apply()
+    assert editor(window).toPlainText() == "x = 1\ny = x - 1"
+
+
+def test_a_5000_line_file_is_diffed_off_the_gui_thread_and_applied(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    lines = [f"v{i} = f({i})\n" for i in range(5000)]
+    fixed = list(lines)
+    fixed[1234] = "v1234 = f(1234) + 1\n"
+    fixed[4321] = "v4321 = g(4321)\n"
+    choose_mode(window, "code-fix")
+    fill(window, code="".join(lines), language="python")
+    openai_server.reply = "```python\n" + "".join(fixed) + "```\n"
+    openai_server.delta_size = 8192  # the answer in a few big deltas
+    generate_and_wait(qtbot, window, timeout=20_000)
+    review = review_shown(qtbot, window)
+    assert [h.old_line for h in review.diff_view.diff.hunks] == [1235, 4322]
+    review.diff_view.set_accepted(0, False)
+    review.apply()
+    expected = "".join(lines[:4321]) + "v4321 = g(4321)\n" + "".join(lines[4322:])
+    assert editor(window).toPlainText() == expected
+    editor(window).undo()
+    assert editor(window).toPlainText() == "".join(lines)
