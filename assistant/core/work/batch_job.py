@@ -72,9 +72,9 @@ class OpenedJob:
     def counts(self) -> dict[str, int]:
         """How many of this run's rows are in each status."""
         counts: dict[str, int] = {}
-        for row in self.state.rows():
-            if row.number in self.numbers:
-                counts[row.status] = counts.get(row.status, 0) + 1
+        for number, status in self.state.statuses().items():
+            if number in self.numbers:
+                counts[status] = counts.get(status, 0) + 1
         return counts
 
 
@@ -126,15 +126,15 @@ def open_job(
         state.set_header_end(appender.header_end)
     sink = FileSink(state, appender)
     wanted = set(numbers)
-    pending = {row.number for row in state.rows(PENDING)} & wanted
+    pending = {n for n, status in state.statuses().items() if status == PENDING} & wanted
     for problem in table.problems:  # unreadable rows: failed at once, with their line
         if problem.number in pending:
             error = problem.describe()
             sink.finished(RowResult(problem.number, problem.values, FAILED, error=error))
     counts = {DONE: 0, FAILED: 0}
-    for row_state in state.rows():
-        if row_state.number in wanted and row_state.status in counts:
-            counts[row_state.status] += 1
+    for number, status in state.statuses().items():
+        if number in wanted and status in counts:
+            counts[status] += 1
     rows = [row for row in table.rows if row.number in pending]
     return OpenedJob(
         state,
