@@ -162,9 +162,10 @@ def _input_text(
 
 
 def to_csv(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """CSV with a header row (RFC 4180 quoting, ``\\r\\n`` line ends as spreadsheets expect)."""
+    """CSV with a header row: RFC 4180 quoting, ``\\n`` line ends (spreadsheets read them, and
+    line-based tools such as ``cut`` or ``wc -l`` see no stray ``\\r``)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows(rows)
     return out.getvalue()

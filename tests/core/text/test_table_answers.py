@@ -91,7 +91,9 @@ def test_copied_text_is_kept_as_the_model_wrote_it() -> None:
 
 def test_csv_and_jsonl_round_trip() -> None:
     rows = [('say "hi", ok', "positive", "0.5", "line\nbreak"), ("中文", "neutral", "", "é")]
-    parsed = list(csv.reader(io.StringIO(to_csv(COLUMNS, rows), newline="")))
+    text = to_csv(COLUMNS, rows)
+    assert text.startswith("text,label,confidence,reason\n") and "\r" not in text
+    parsed = list(csv.reader(io.StringIO(text, newline="")))
     assert parsed == [list(COLUMNS), *[list(row) for row in rows]]
     lines = to_jsonl(COLUMNS, rows).splitlines()
     assert json.loads(lines[1]) == dict(zip(COLUMNS, rows[1], strict=True))
