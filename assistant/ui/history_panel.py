@@ -261,12 +261,14 @@ class HistoryPanel(QWidget):
         return True
 
     def selected_records(self) -> list[Record]:
-        """The selected records, read fresh from the store."""
+        """The selected records, read fresh from the store with their follow-ups (exports)."""
+        from assistant.core.storage.threads import ThreadStore
+
         records = []
         for record_id in self.selected_ids():
             record = self._read(partial(self.store.get, record_id), None)
             if record is not None:
-                records.append(record)
+                records.append(self._read(partial(ThreadStore(self.store).attach, record), record))
         return records
 
     # --- actions --------------------------------------------------------------------------------

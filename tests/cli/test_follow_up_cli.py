@@ -102,6 +102,11 @@ def test_follow_up_streams_and_stores_the_next_version(
     assert "    1  complete    the original request" in shown.stdout
     assert "    2  complete    follow-up: make it shorter" in shown.stdout
     assert "*   3  complete    follow-up: Use {braces}" in shown.stdout
+    assert "Follow-ups" in shown.stdout and "Version 3 (chosen)" in shown.stdout
+    page = assistant("history", "export", str(record_id), "--format", "html")
+    assert "<h2>Follow-ups</h2>" in page.stdout
+    assert '<pre class="instruction">make it shorter</pre>' in page.stdout
+    assert "Chosen version: 3 of 3" in page.stdout
     one = assistant("history", "show", str(record_id), "--version", "2")
     assert (one.returncode, one.stdout) == (0, "Otters: hands.\n")
     missing = assistant("history", "show", str(record_id), "--version", "9")

@@ -16,6 +16,11 @@ from markdown_it import MarkdownIt
 
 from assistant.core.base.i18n import tr
 from assistant.core.providers.prices import format_money
+from assistant.core.storage.export_threads import (
+    follow_ups_html,
+    follow_ups_markdown,
+    follow_ups_text,
+)
 from assistant.core.storage.history import Record
 from assistant.core.text.markdown_html import markdown_renderer
 from assistant.core.work.runs import RunStatus
@@ -158,6 +163,7 @@ def _record_markdown(record: Record) -> str:
         parts += ["", f"## {heading}", "", answer.strip("\n")]
     if record.error:
         parts += ["", f"> **{_problem_label(record)}:** {record.error}"]
+    parts += follow_ups_markdown(record, _fence)
     return "\n".join(parts).rstrip()
 
 
@@ -176,6 +182,7 @@ def _record_text(record: Record) -> str:
         parts += ["", heading, "-" * len(heading), answer.strip("\n")]
     if record.error:
         parts += ["", f"{_problem_label(record)}: {record.error}"]
+    parts += follow_ups_text(record)
     return "\n".join(parts).rstrip()
 
 
@@ -204,5 +211,6 @@ def _record_html(record: Record, md: MarkdownIt) -> str:
     if record.error:
         parts.append(f'<p class="error"><strong>{escape(_problem_label(record))}:</strong> ')
         parts[-1] += f"{escape(record.error)}</p>"
+    parts += follow_ups_html(record, md.render)
     parts.append("</article>")
     return "\n".join(parts)

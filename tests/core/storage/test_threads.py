@@ -7,6 +7,7 @@ import socket
 import tempfile
 import threading
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from assistant.core.prompts.modes import builtin_modes
 from assistant.core.prompts.request import build_follow_up
 from assistant.core.prompts.threads import FollowUp, Selection, Thread
 from assistant.core.providers.profiles import ProviderProfile
-from assistant.core.storage.history import HistoryStore
+from assistant.core.storage.export import render
+from assistant.core.storage.history import HistoryStore, Record
 from assistant.core.storage.threads import ThreadStore
 from assistant.core.work.generation import DoneEvent, GenerationRequest, GenerationRun
 from tests.fakeserver import FakeOpenAIServer, Fault
@@ -211,7 +213,16 @@ def test_every_turn_is_stored_exactly_and_survives_reopening(
 
         reopened = HistoryStore(path)
         thread = read(reopened, record_id)
+        record = reopened.get(record_id)
+        assert record is not None
+        exported = ThreadStore(reopened).attach(record)
         reopened.close()
+    markdown, text, page = (render(exported, fmt) for fmt in ("md", "txt", "html"))
+    for instruction, reply in turns:
+        for document in (markdown, text):
+            assert instruction.rstrip("\n") in document and reply.strip("\n") in document
+        assert escape(instruction.rstrip("\n")) in page
+    assert f"Chosen version: {len(turns) + 1} of {len(turns) + 1}" in markdown
     expected = [*FIRST, {"role": "assistant", "content": first_answer}]
     for instruction, reply in turns:
         expected += [
@@ -219,3 +230,49 @@ def test_every_turn_is_stored_exactly_and_survives_reopening(
             {"role": "assistant", "content": reply},
         ]
     assert thread.messages_for() == expected
+
+
+def test_exports_show_every_turn_and_the_chosen_version(
+    openai_server: FakeOpenAIServer, store: HistoryStore
+) -> None:
+    answer = "# Tides\n\nThey *rise* and fall.\n"
+    record_id = first_record(store, answer)
+    for instruction, reply in (("shorter", "Tides *rise*."), ("more formal", "Tides ascend.")):
+        openai_server.reply = reply
+        follow_up(
+            openai_server,
+            store,
+            build_follow_up(MODES["article"], read(store, record_id), instruction, PROFILE),
+        )
+    span = Selection(answer.index("They"), answer.index(" and"))
+    openai_server.reply = "The seas rise"
+    request = build_follow_up(
+        MODES["article"], read(store, record_id), "poetic", PROFILE, base_version=1, selection=span
+    )
+    follow_up(openai_server, store, request)
+    ThreadStore(store).set_current(record_id, 3)
+    record = store.get(record_id)
+    assert record is not None
+    exported = ThreadStore(store).attach(record)
+
+    markdown = render(exported, "md")
+    assert "## Follow-ups" in markdown and "*Chosen version: 3 of 4*" in markdown
+    assert markdown.index("shorter") < markdown.index("more formal") < markdown.index("poetic")
+    assert "#### Version 3 (chosen)" in markdown and "Tides ascend." in markdown
+    assert "### Follow-up 3 (on a selection of version 1)" in markdown
+    assert "```\nThey *rise*\n```" in markdown  # the selected part, quoted exactly
+    assert "The seas rise and fall." in markdown  # version 4, spliced
+    text = render(exported, "txt")
+    assert "Chosen version: 3 of 4" in text and "Version 3 (chosen)" in text
+    page = render(exported, "html")
+    assert '<pre class="instruction">more formal</pre>' in page
+    assert "<h4>Version 3 (chosen)</h4>" in page and "<em>rise</em>" in page
+    assert "<script" not in page
+    plain = render(read_record(store, first_record(store)), "md")
+    assert "Follow-ups" not in plain  # a record without follow-ups exports as before
+
+
+def read_record(store: HistoryStore, record_id: int) -> Record:
+    record = store.get(record_id)
+    assert record is not None
+    return ThreadStore(store).attach(record)
