@@ -32,8 +32,8 @@ def usage_problem(args: argparse.Namespace, mode: Mode) -> str:
     if args.format and mode.output != "table":
         tables = "sentiment and classify"
         return f"mode {mode.id} does not answer with a table; --format works with {tables}"
-    if args.format and getattr(args, "diff", False):
-        return "--format and --diff cannot be used together"
+    if args.format and (args.diff or args.apply):
+        return "--format cannot be used with --diff or --apply"
     return ""
 
 

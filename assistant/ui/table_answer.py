@@ -6,7 +6,7 @@ takes its place: :class:`TableAnswerView` reads it with :func:`parse_table` and 
 through :class:`TableAnswerModel` in a ``QTableView`` (click a header to sort; numbers sort as
 numbers). What could not be read as a row is never dropped: it stays under the table, as the model
 wrote it, with a note saying why. The answer toolbar's *Table* action switches between the table
-and the answer's text.
+and the answer's text. The module is imported by the first table answer, so it uses ``Qt`` freely.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -31,12 +31,10 @@ from assistant.core.prompts.modes import Mode
 from assistant.core.text.table_answers import TableAnswer, input_texts, parse_table, to_csv
 from assistant.ui.qt_keys import set_keys
 
-DISPLAY_ROLE = 0
-TOOLTIP_ROLE = 3
-SORT_ROLE = 0x0100 + 1
-"""``Qt.ItemDataRole.UserRole + 1``: the value a column sorts by (a float in number columns)."""
-HORIZONTAL = 1
-"""``Qt.Orientation.Horizontal``."""
+DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
+TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
+SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+"""The value a column sorts by (a float in number columns)."""
 
 LONG_CELL = 24
 """Columns with a longer value share the table's width (elided, whole in the tooltip)."""
@@ -86,11 +84,12 @@ class TableAnswerModel(QAbstractTableModel):
             return value.casefold()
         return None
 
-    def headerData(self, section: int, orientation: Any, role: int = DISPLAY_ROLE) -> Any:
-        horizontal = orientation == HORIZONTAL or getattr(orientation, "value", None) == HORIZONTAL
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
+    ) -> Any:
         if role != DISPLAY_ROLE:
             return None
-        if horizontal:
+        if orientation == Qt.Orientation.Horizontal:
             return self.headers[section] if section < len(self.headers) else None
         return str(section + 1)
 
