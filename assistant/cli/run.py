@@ -101,7 +101,8 @@ def add_provider_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force",
         action="store_true",
-        help="send even when the prompt looks longer than the model's context window",
+        help="send even when the prompt looks longer than the model's context window; with "
+        "--apply, apply even an answer that deletes more than half of the lines",
     )
 
 
