@@ -129,10 +129,8 @@ def summary_lines(
         + f" (of {total}); tokens {summary.tokens}; cost {cost}; time {summary.elapsed_s:.1f} s"
         + (f"; {summary.requests} requests" if summary.requests else "")
     ]
-    if summary.stopped and summary.stopped != "stopped":
-        lines.append(f"the job stopped early: {summary.stopped}")
     if failed:
         lines.append(f"failed rows are in {output} (status failed, with the error)")
-    if left and not failed and summary.stopped:
-        lines.append("run the same command again to send the rest")
+    if left and summary.stopped and summary.stopped != "stopped":
+        lines.append("the job stopped early (see above): run the same command again to go on")
     return lines

@@ -255,3 +255,18 @@ def test_more_rows_later_and_on_another_server(
             "product-005",
         ]
     assert sorted(row["id"] for row in read_csv(output)) == ["1", "2", "3", "4", "5"]
+
+
+def test_via_batch_api_on_a_server_without_it_says_so(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    source = products(tmp_path / "in.csv", 2)
+    output = tmp_path / "out.csv"
+    result = assistant_batch(
+        "ad-copy", "-i", str(source), "-o", str(output), "--base-url", openai_server.base_url,
+        "--via", "batch-api",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "offers no Batch API (HTTP 404" in result.stderr
+    assert "Run without --via batch-api" in result.stderr
+    assert not openai_server.chat_requests

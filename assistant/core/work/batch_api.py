@@ -134,18 +134,30 @@ class BatchApiJob:
         if not lines:
             return None
         data = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode()
-        uploaded = self._call(
-            lambda: client.files.create(file=("batch.jsonl", data), purpose="batch"), cancel
-        )
-        batch = self._call(
-            lambda: client.batches.create(
-                input_file_id=uploaded.id,
-                endpoint=CHAT_PATH,
-                completion_window="24h",
-                metadata={"tool": "assistant batch", "mode": self.plan.mode.id},
-            ),
-            cancel,
-        )
+        try:
+            uploaded = self._call(
+                lambda: client.files.create(file=("batch.jsonl", data), purpose="batch"), cancel
+            )
+            batch = self._call(
+                lambda: client.batches.create(
+                    input_file_id=uploaded.id,
+                    endpoint=CHAT_PATH,
+                    completion_window="24h",
+                    metadata={"tool": "assistant batch", "mode": self.plan.mode.id},
+                ),
+                cancel,
+            )
+        except ProviderError as exc:
+            if exc.status not in (404, 405):
+                raise
+            text = tr(
+                "{provider} offers no Batch API (HTTP {status} for its files and batches). "
+                "Run without --via batch-api to send the rows one by one.",
+                _CONTEXT,
+            )
+            provider = self.endpoint.provider_name
+            message = text.replace("{provider}", provider).replace("{status}", str(exc.status))
+            raise ProviderError("not_found", message, provider=provider) from exc
         self.state.set_batch_id(str(batch.id))
         for line in lines:
             self.sink.sent(int(line["custom_id"].removeprefix("row-")))
