@@ -55,6 +55,7 @@ class DiffView(QWidget):
         self._worker: Worker | None = None
         self._sides_filled = False
         self._filling = False
+        self._clicked: DiffPane | None = None
         self.choosable = choosable
         self._build()
 
@@ -259,16 +260,24 @@ class DiffView(QWidget):
         self.layout_box.setCurrentIndex(1 if side_by_side else 0)
 
     def _go_to_hunk(self, index: int) -> None:
+        """A hunk chosen in the list: every document scrolls to it (not the one clicked in)."""
         if index >= 0:
             for pane in (self.inline, self.left, self.right):
+                if pane is self._clicked:
+                    continue
                 pane.blockSignals(True)
                 pane.show_hunk(index)
                 pane.blockSignals(False)
 
     def _cursor_moved(self, pane: DiffPane) -> None:
+        """A click in a hunk's text selects it in the list, without moving the text."""
         hunk = pane.hunk_at(pane.textCursor().position())
         if hunk is not None and hunk != self.hunk_list.currentRow():
-            self.hunk_list.setCurrentRow(hunk)
+            self._clicked = pane
+            try:
+                self.hunk_list.setCurrentRow(hunk)
+            finally:
+                self._clicked = None
 
     def _follow(self, pane: DiffPane, value: int) -> None:
         """Keep the two sides scrolled together (line diffs line up; prose by proportion)."""

@@ -87,6 +87,9 @@ def test_clicking_in_a_hunk_selects_it_in_the_list(qtbot: QtBot) -> None:
     cursor.setPosition(start + 2)
     view.inline.setTextCursor(cursor)
     assert view.hunk_list.currentRow() == 2
+    assert view.inline.textCursor().position() == start + 2  # the text did not jump
+    view.hunk_list.setCurrentRow(0)
+    assert view.inline.textCursor().position() == view.inline.spans[0][0][0]
 
 
 def test_prose_is_word_level(qtbot: QtBot) -> None:
