@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assistant.core.config.settings import Settings
@@ -119,6 +120,22 @@ def test_stepping_restoring_and_reopening_from_the_history(
     assert [m["content"] for m in sent_messages(openai_server)[-2:]] == [FIRST, "Again"]
     thread = threads.thread(done.record_id)
     assert thread is not None and [v.text for v in thread.versions] == [FIRST, SECOND, THIRD]
+    menu = stepper.compare_menu
+    menu.aboutToShow.emit()
+    pairs = [action.text() for action in menu.actions()]
+    assert pairs == ["Version 1 with version 3", "Version 2 with version 3"]
+    with qtbot.waitSignal(stepper.sig_compare) as compared:
+        menu.actions()[0].trigger()
+    assert compared.args == [0, 2]
+    dialog = window.followups.comparison
+    qtbot.waitUntil(lambda: dialog.diff.diff is not None and not dialog.diff.is_busy())
+    assert dialog.diff.diff is not None and (dialog.diff.diff.old, dialog.diff.diff.new) == (
+        FIRST,
+        THIRD,
+    )
+    dialog.close()
+    window.activateWindow()  # the comparison window had the focus (offscreen: no window manager)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
     # a fresh first answer, then the thread reopened from the history: all versions are back
     openai_server.reply = "Something else."
