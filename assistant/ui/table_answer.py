@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -140,6 +140,11 @@ class TableAnswerView(QWidget):
         self.export_button.setObjectName("exportCsvButton")
         self.export_button.setToolTip(self.tr("Save the table as a CSV file"))
         self.export_button.clicked.connect(self.export_csv)
+        copy = QAction(self.tr("Copy rows"), self.table)
+        copy.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Copy))
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_rows)
+        self.table.addAction(copy)
         self.table_action = QAction(self.tr("Table"), self)
         self.table_action.setCheckable(True)
         self.table_action.setEnabled(False)
@@ -233,14 +238,27 @@ class TableAnswerView(QWidget):
 
     # --- export --------------------------------------------------------------------------------
 
+    def _rows_on_screen(self, selected_only: bool = False) -> list[tuple[str, ...]]:
+        """The rows in the order shown (sorted as shown), optionally only the selected ones."""
+        order: list[int] = list(range(self.proxy.rowCount()))
+        if selected_only:
+            order = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        rows = self.model.table.rows
+        return [rows[self.proxy.mapToSource(self.proxy.index(row, 0)).row()] for row in order]
+
     def csv_text(self) -> str:
         """The rows as CSV in the order on screen (sorted as shown), with the column names."""
-        table = self.model.table
-        order = [
-            self.proxy.mapToSource(self.proxy.index(row, 0)).row()
-            for row in range(self.proxy.rowCount())
-        ]
-        return to_csv(table.columns, [table.rows[row] for row in order])
+        return to_csv(self.model.table.columns, self._rows_on_screen())
+
+    def copy_rows(self) -> str:
+        """Copy the selected rows (all when none is) as tab-separated text, for a spreadsheet."""
+        from PySide6.QtWidgets import QApplication
+
+        rows = self._rows_on_screen(selected_only=True) or self._rows_on_screen()
+        text = "".join("\t".join(" ".join(cell.split()) for cell in row) + "\n" for row in rows)
+        QApplication.clipboard().setText(text)
+        self.sig_status.emit(self.tr("Copied %n row(s)", "", len(rows)))
+        return text
 
     def export_csv(self, path: str = "") -> str:
         """Save the table as CSV (asks where when ``path`` is empty); returns the status line."""

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assistant.core.config.settings import Settings
@@ -74,6 +75,13 @@ def test_rows_become_a_sortable_table_instead_of_the_text(
         rows = list(csv.reader(stream))
     assert rows[0] == ["text", "label", "confidence", "reason"]
     assert [row[0] for row in rows[1:]] == ["It was fine", "Cold soup, slow service", "Great food"]
+    view.table.selectRow(1)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert (
+        QApplication.clipboard().text()
+        == "Cold soup, slow service\tnegative\t0.9\tTwo complaints.\n"
+    )
     view.table_action.trigger()  # back to the text as the model wrote it
     assert window.answer_panel.answer_area.isVisible() and not view.isVisible()
     assert window.answer_panel.answer_area.current_text() == ROWS
