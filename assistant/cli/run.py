@@ -43,6 +43,8 @@ exit codes:
   2    bad arguments or input (unknown mode or field, prompt too long without --force)
   4    the provider's content filter stopped the answer (stderr says so)
   130  interrupted (Ctrl+C); the text so far is on stdout
+After an answer (exit 0 or 4) the last line on stderr is 'record: ID', its history record
+(not with --no-log), for `assistant follow-up ID` and `assistant chat --thread ID`.
 """
 
 
