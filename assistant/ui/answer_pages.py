@@ -194,6 +194,12 @@ class AnswerPages(QStackedWidget):
             self._review.apply()
         elif self._replaces():
             self.changes_action.setChecked(True)
+            shown = self._shown
+            if shown is not None and self.currentWidget() is self._review:
+                from assistant.core.work.replacing import refusal
+
+                reason = refusal(shown.status, shown.finish_reasons, shown.notice)
+                self.sig_status.emit(reason or self.tr("Choose the changes, then Apply."))
 
 
 def form_editor(mode_panel: ModePanel, mode_id: str, field: str) -> QPlainTextEdit | None:

@@ -141,8 +141,10 @@ def test_an_answer_that_did_not_end_by_itself_is_not_applied(
     pages = window.answer_panel.pages
     assert pages.currentWidget() is pages.area  # not opened by itself
     assert pages.changes_action.isEnabled()
-    pages.changes_action.trigger()
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_A, ctrl_shift)  # Apply from the answer: the changes, why not
     review = review_shown(qtbot, window)
+    assert reason in window.status_label.text()
     assert review.notice.isVisibleTo(review) and reason in review.notice.text()
     assert not review.apply_button.isEnabled()
     review.apply()
