@@ -282,6 +282,17 @@ def _image_parts(message: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [part for part in content if isinstance(part, dict) and part.get("type") == "image_url"]
 
 
+def message_text(content: object) -> str:
+    """The text of a message's content (a string, or the text parts of a list of parts)."""
+    if isinstance(content, list):
+        return "\n".join(
+            str(part.get("text", ""))
+            for part in content
+            if isinstance(part, dict) and "text" in part
+        )
+    return "" if content is None else str(content)
+
+
 def stored_messages(messages: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The messages as the history keeps them: each image's data URL replaced by a reference
     to its stored file (``assistant-image:<sha256>.<ext>``)."""

@@ -160,9 +160,33 @@ def build_follow_up(
         thread.record_id, kind, instruction, sent, number, base.text, selection, action
     )
     params = merge_params(mode, parameters, overrides).merged(n=1)
+    messages = _stored_images_resolved(messages, profile, params.model or profile.model)
     return GenerationRequest(
         thread.mode, dict(fields or {}), messages, profile, params, follow_up=follow_up
     )
+
+
+def _stored_images_resolved(
+    messages: list[dict[str, Any]], profile: ProviderProfile, model: str
+) -> list[dict[str, Any]]:
+    """A thread's stored messages with their images' references turned back into data URLs."""
+    from assistant.core.prompts.images import (
+        ImageError,
+        ImageStore,
+        referenced_images,
+        resolved_messages,
+    )
+    from assistant.core.providers.vision import images_refusal
+
+    if not referenced_images(messages):
+        return messages
+    refusal = images_refusal(profile, model)
+    if refusal:
+        raise RequestError([refusal])
+    try:
+        return resolved_messages(messages, ImageStore.default())
+    except ImageError as exc:
+        raise RequestError([str(exc)]) from exc
 
 
 def _with_images(

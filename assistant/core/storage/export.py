@@ -3,7 +3,8 @@
 Each record gives its title, mode, provider and model, date and status, the input fields, then the
 answer(s). The HTML page loads nothing and runs nothing: CSS is inline, code blocks are highlighted
 with pygments inline styles, the answer's Markdown is rendered with raw HTML disabled (the model's
-HTML is shown as text), images become links, and a Content-Security-Policy forbids any fetch.
+HTML is shown as text), images in answers become links, images attached to the input are embedded
+as data URLs, and a Content-Security-Policy forbids any fetch.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from markdown_it import MarkdownIt
 
 from assistant.core.base.i18n import tr
 from assistant.core.providers.prices import format_money
+from assistant.core.storage.export_images import (
+    html_images,
+    image_names,
+    markdown_images,
+    text_images,
+)
 from assistant.core.storage.export_threads import (
     follow_ups_html,
     follow_ups_markdown,
@@ -28,7 +35,7 @@ from assistant.core.work.runs import RunStatus
 FORMATS = ("md", "html", "txt")
 
 _PYGMENTS_STYLE = "default"
-_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"  # attached images inline
 _CSS = """
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328;
   max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
@@ -158,7 +165,9 @@ def _record_markdown(record: Record) -> str:
     if fields:
         parts += ["", f"## {tr('Input')}"]
         for name, text in fields:
-            parts += ["", f"**{_label(name)}:**", "", _fence(text)]
+            images = image_names(record.fields[name])
+            block = "\n".join(markdown_images(images)) if images else _fence(text)
+            parts += ["", f"**{_label(name)}:**", "", block]
     for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
         parts += ["", f"## {heading}", "", answer.strip("\n")]
     if record.error:
@@ -175,7 +184,7 @@ def _record_text(record: Record) -> str:
     parts = [title, "=" * min(len(title), 72)]
     parts += [f"{label}: {value}" for label, value in _meta(record)]
     for name, value in record.fields.items():
-        text = _field_text(value)
+        text = "\n".join(text_images(image_names(value))) or _field_text(value)
         if text.strip():
             parts += ["", f"{_label(name)}:", text.rstrip("\n")]
     for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
@@ -204,7 +213,8 @@ def _record_html(record: Record, md: MarkdownIt) -> str:
         parts.append(f"<h2>{escape(tr('Input'))}</h2>")
         for name, text in fields:
             parts.append(f'<div class="field-name">{escape(_label(name))}</div>')
-            parts.append(f"<pre>{escape(text.rstrip(chr(10)))}</pre>")
+            images = image_names(record.fields[name])
+            parts += html_images(images) or [f"<pre>{escape(text.rstrip(chr(10)))}</pre>"]
     for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
         parts.append(f"<h2>{escape(heading)}</h2>")
         parts.append(f'<div class="answer">\n{md.render(answer)}</div>')

@@ -317,8 +317,14 @@ class FollowUpRecorder:
 
 def first_turn(record: Record) -> Turn:
     """Turn 0: the record's original request (its last user message is what the person sent)."""
+    from assistant.core.prompts.images import message_text  # the text parts, without images
+
     sent = next(
-        (str(m.get("content", "")) for m in reversed(record.messages) if m.get("role") == "user"),
+        (
+            message_text(m.get("content"))
+            for m in reversed(record.messages)
+            if m.get("role") == "user"
+        ),
         "",
     )
     return Turn(0, "request", "", sent, None, None, "", record.created_at.timestamp())

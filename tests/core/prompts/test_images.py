@@ -7,6 +7,7 @@ import hashlib
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,9 +22,11 @@ from assistant.core.prompts.images import (
     stored_messages,
 )
 from assistant.core.prompts.modes import load_modes, parse_mode
-from assistant.core.prompts.request import RequestError, build_request
+from assistant.core.prompts.request import RequestError, build_follow_up, build_request
 from assistant.core.providers.profiles import BUILTIN_PROFILE, ProviderProfile
 from assistant.core.providers.vision import remember_refusal, takes_images
+from assistant.core.storage.history import HistoryStore
+from assistant.core.storage.threads import ThreadStore
 
 
 def png(width: int, height: int) -> bytes:
@@ -226,3 +229,34 @@ def test_a_missing_stored_image_is_a_clear_request_error(tmp_path: Path) -> None
         build_request(
             mode, {"code": "x", "images": [gone]}, vision_profile(), images=ImageStore(tmp_path)
         )
+
+
+def test_a_chat_follow_up_sends_the_first_turns_images_again(
+    openai_server: Any, tmp_path: Path
+) -> None:
+    from tests.core.storage.test_threads import follow_up
+
+    store = ImageStore.default()
+    info = store.add(png(6, 4))
+    mode = load_modes()["chat"]
+    profile = vision_profile(openai_server.base_url, "gpt-4o")
+    first = build_request(
+        mode, {"message": "What is in the picture?", "images": [info.name]}, profile
+    )
+    history = HistoryStore(tmp_path / "h.sqlite3")
+    record_id = history.start("chat", first.fields, first.messages, "Vision", "", "gpt-4o", {})
+    history.finish(record_id, "complete", answers=["A grey square."])
+    thread = ThreadStore(history).thread(record_id)
+    assert thread is not None
+    assert thread.turns[0].sent == "What is in the picture?"
+    request = build_follow_up(mode, thread, "And its size?", profile)
+    follow_up(openai_server, history, request)
+    sent = openai_server.chat_requests[-1].body["messages"]
+    assert sent[1]["content"][1] == {
+        "type": "image_url",
+        "image_url": {"url": store.data_url(info.name)},
+    }
+    assert sent[-1] == {"role": "user", "content": "And its size?"}
+    with pytest.raises(RequestError, match="built-in engine has no vision"):
+        build_follow_up(mode, thread, "again", BUILTIN_PROFILE)
+    history.close()
