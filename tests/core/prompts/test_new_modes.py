@@ -22,6 +22,8 @@ TABLE = {
     "reply": (("message", "policy", "tone", "answer_language"), "message", {"message"}),
     "script": (("topic", "notes", "platform", "minutes"), "notes", {"topic"}),
 }
+# The issue's "Screenshots and files as input": code-fix also takes images (after its fields).
+IMAGE_FIELDS = {"code-fix": ("images",)}
 
 
 def user_text(mode: Mode, values: dict[str, object]) -> str:
@@ -36,7 +38,7 @@ def system_text(mode: Mode, values: dict[str, object]) -> str:
 def test_ids_fields_stdin_and_required_marks_match_the_issue(mode_id: str) -> None:
     mode = MODES[mode_id]
     names, main, required = TABLE[mode_id]
-    assert mode.field_names == names
+    assert mode.field_names == names + IMAGE_FIELDS.get(mode_id, ())
     assert mode.main_field == main
     assert {item.name for item in mode.fields if item.required} == required
     assert mode.description and mode.title and mode.system.strip()
