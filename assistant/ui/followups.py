@@ -209,13 +209,19 @@ class FollowUps(QObject):
         if shown != 1 or len(thread.versions) > 1:
             self._show_version(shown)
         if unfinished:
-            self._recovering = unfinished[-1]
-            note = self.tr(
-                "This follow-up was interrupted: the app closed while it was being written. "
-                "The instruction and the text so far are kept."
-            )
-            self.panel.error_banner.setVisible(False)
-            self.panel.recovery_bar.offer(record, note)
+            version = self._recovering = unfinished[-1]
+            if version.status == RunStatus.INTERRUPTED:
+                note = self.tr(
+                    "This follow-up (“{0}”) was interrupted: the app closed while it was being "
+                    "written. The instruction and the text so far are kept."
+                )
+            else:
+                note = self.tr("This follow-up (“{0}”) was cut short. The text so far is kept.")
+            instruction = thread.turn(version.turn).instruction
+            short = instruction if len(instruction) <= 60 else instruction[:59] + "…"
+            self.panel.error_banner.setVisible(bool(version.error))
+            self.panel.error_banner.setText(version.error or "")
+            self.panel.recovery_bar.offer(record, note.replace("{0}", short))
 
     def _show_version(self, number: int) -> None:
         thread = self.shown_thread

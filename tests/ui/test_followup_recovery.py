@@ -53,7 +53,8 @@ def test_sigkill_during_a_follow_up_is_recovered(
 
     window = open_window(qtbot, Settings.load())
     assert window.recovery_bar.isVisibleTo(window)
-    assert "follow-up" in window.answer_panel.recovery_label.text()
+    note = window.answer_panel.recovery_label.text()
+    assert note.startswith(f"This follow-up (“{INSTRUCTION}”) was interrupted")
     partial = window.answer_area.current_text()
     assert len(partial) > 100 and LONGER.startswith(partial)
     assert window.followups.stepper.label.text() == "2 / 2"

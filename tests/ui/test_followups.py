@@ -264,6 +264,11 @@ def test_a_follow_up_cut_short_goes_on_as_the_same_version(
     assert done.status == "cut_short"
     assert window.recovery_bar.isVisibleTo(window)
     assert window.followups.stepper.label.text() == "2 / 2"
+    window.open_record(done.record_id)  # reopened from the history: the same offer
+    assert window.recovery_bar.isVisibleTo(window)
+    label = window.answer_panel.recovery_label.text()
+    assert label.startswith("This follow-up (“Shorter”) was cut short")
+    assert window.answer_area.current_text() == "# Otters\n\nOtters hold"
     openai_server.reply = " hands."
     openai_server.finish_reason = "stop"
     with qtbot.waitSignal(window.controller.sig_done, timeout=5000):
