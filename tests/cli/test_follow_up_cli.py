@@ -223,3 +223,23 @@ def test_a_thread_too_long_for_the_window_is_refused_before_sending(
     assert json.dumps(openai_server.chat_requests[-1].body["messages"][-1]) == json.dumps(
         {"role": "user", "content": "more"}
     )
+
+
+def test_follow_up_with_no_log_stores_nothing(
+    openai_server: FakeOpenAIServer, app_home: Path
+) -> None:
+    record_id = first_run(openai_server)
+    openai_server.reply = "Not kept."
+    result = assistant("follow-up", str(record_id), "shorter", "--no-log")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "Not kept.\n", "")
+    store = HistoryStore(app_home / "data" / "history.sqlite3")
+    thread = ThreadStore(store).thread(record_id)
+    store.close()
+    assert thread is not None and len(thread.versions) == 1
+
+
+def test_chat_sends_nul_and_control_characters_unchanged(openai_server: FakeOpenAIServer) -> None:
+    message = "a\x00b {x} \\n \x07 🦦"
+    result = assistant("chat", "--base-url", openai_server.base_url, stdin=message)
+    assert result.returncode == 0, result.stderr
+    assert sent_messages(openai_server)[-1] == ("user", message)

@@ -32,9 +32,12 @@ FIRST = [
     {"role": "user", "content": "Write about tides {x} \\ 🌊"},
 ]
 # What a person and a model may write: braces, backslashes, emoji, NULs, control characters.
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1).filter(
-    lambda text: bool(text.strip())
-)
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("{}\\\x00🦦$%\n"), st.characters(blacklist_categories=("Cs",))
+    ),
+    min_size=1,
+).filter(lambda text: bool(text.strip()))
 
 
 @pytest.fixture
@@ -61,9 +64,8 @@ def follow_up(
 ) -> DoneEvent:
     assert request.follow_up is not None
     recorder = ThreadStore(store).recorder(request.follow_up)
-    return GenerationRun(request, LoopbackResolver(server), recorder).run(
-        lambda event: None, threading.Event()
-    )
+    run = GenerationRun(request, LoopbackResolver(server), recorder, stop_loops=False)
+    return run.run(lambda event: None, threading.Event())
 
 
 def test_follow_ups_send_the_earlier_turns_in_order_and_store_versions(
@@ -279,3 +281,28 @@ def read_record(store: HistoryStore, record_id: int) -> Record:
     record = store.get(record_id)
     assert record is not None
     return ThreadStore(store).attach(record)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(TEXT, TEXT)
+def test_what_the_person_wrote_reaches_the_server_exactly(
+    openai_server: FakeOpenAIServer, tmp_path: Path, instruction: str, reply: str
+) -> None:
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
+        store = HistoryStore(Path(folder) / "h.sqlite3")
+        record_id = first_record(store)
+        openai_server.reply = reply
+        request = build_follow_up(MODES["article"], read(store, record_id), instruction, PROFILE)
+        follow_up(openai_server, store, request)
+        openai_server.reply = "next"
+        again = build_follow_up(MODES["article"], read(store, record_id), "again", PROFILE)
+        follow_up(openai_server, store, again)
+        store.close()
+    sent = openai_server.chat_requests[-1].body["messages"]
+    assert sent[-3:] == [
+        {"role": "user", "content": instruction},
+        {"role": "assistant", "content": reply},
+        {"role": "user", "content": "again"},
+    ]
