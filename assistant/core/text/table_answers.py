@@ -17,7 +17,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Other names models use for a column (checked after the column's own name).
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -43,12 +43,6 @@ class TableAnswer:
     """The answer ended inside a JSON object (the last row is in ``leftover``)."""
     missing: int = 0
     """Input texts (one per line) that got no row."""
-    extra_keys: tuple[str, ...] = field(default=())
-    """Keys of the objects that are not columns (not shown)."""
-
-    def as_dicts(self) -> list[dict[str, str]]:
-        """The rows as column -> value dicts."""
-        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
 
 def input_texts(text: str) -> list[str]:
@@ -64,19 +58,14 @@ def parse_table(
     known = {name.casefold() for column in columns for name in (column, *_SYNONYMS.get(column, ()))}
     objects, leftover, partial = _objects(answer, known)
     rows: list[tuple[str, ...]] = []
-    extra: set[str] = set()
     for position, item in enumerate(objects):
         folded = {str(key).strip().casefold(): value for key, value in item.items()}
         cells = {name: _cell_value(folded, name) for name in columns}
         if "text" in cells and inputs:
             cells["text"] = _input_text(folded, cells["text"], position, inputs)
-        used = {_key_for(folded, name) for name in columns}
-        extra.update(key for key in folded if key not in used and key not in _NUMBER_KEYS)
         rows.append(tuple(cells[name] or "" for name in columns))
     missing = max(0, len(inputs) - len(rows)) if inputs else 0
-    return TableAnswer(
-        tuple(columns), tuple(rows), leftover, partial, missing, tuple(sorted(extra))
-    )
+    return TableAnswer(tuple(columns), tuple(rows), leftover, partial, missing)
 
 
 def _objects(answer: str, known: set[str]) -> tuple[list[dict[str, object]], str, bool]:
