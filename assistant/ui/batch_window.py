@@ -9,6 +9,7 @@ failed runs the failed rows alone, Export writes the table as CSV or JSONL.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -33,8 +34,10 @@ from assistant.core.config.settings import Settings
 from assistant.core.prompts.modes import Mode
 from assistant.core.providers.errors import ProviderError
 from assistant.core.work.batch_cost import cost_text, row_cost
-from assistant.core.work.batch_input import InputTable
-from assistant.core.work.batch_output import write_results
+from assistant.core.work.batch_input import InputRow, InputTable
+from assistant.core.work.batch_job import JobConflict, OpenedJob, autosave_path, open_job
+from assistant.core.work.batch_output import RowResult, write_results
+from assistant.core.work.batch_plan import BatchPlan
 from assistant.core.work.batch_runner import (
     DONE,
     FAILED,
@@ -43,8 +46,10 @@ from assistant.core.work.batch_runner import (
     JobNotice,
     NullSink,
     RowFinished,
+    RowSink,
     RowStarted,
 )
+from assistant.core.work.batch_state import BatchStore
 from assistant.core.work.endpoints import ProviderResolver
 from assistant.ui.batch_rows import QUEUED, SENDING, BatchRowsModel
 from assistant.ui.batch_setup import BatchSetup
@@ -100,6 +105,8 @@ class BatchWindow(QWidget):
         self.notice_label.setObjectName("batchNotice")
         self.notice_label.setWordWrap(True)
         self.worker: Worker | None = None
+        self._store: BatchStore | None = None
+        self._job: OpenedJob | None = None
         self.runner: BatchRunner | None = None
         self.summary: BatchSummary | None = None
         self._tokens = [0, 0]
@@ -159,13 +166,24 @@ class BatchWindow(QWidget):
         if problems:
             self.notice_label.setText("\n".join(problems))
             return False
-        rows = self.model.runnable(statuses)
+        sink, rows, earlier = self._open_job(plan, statuses)
+        if earlier:
+            self.model.apply(earlier)
+            self.notice_label.setText(
+                self.tr(
+                    "{count} rows were answered in an earlier run: they are not sent again."
+                ).replace("{count}", str(len(earlier)))
+            )
         if not rows:
-            self.notice_label.setText(self.tr("Every row has run. Retry failed or Export."))
+            if not earlier:
+                self.notice_label.setText(self.tr("Every row has run. Retry failed or Export."))
+            self._close_job()
+            self._show_progress()
+            self._update_buttons()
             return False
         self.model.mark((row.number for row in rows), QUEUED)
         relay = _Relay()
-        runner = BatchRunner(plan, rows, NullSink(), relay, self.setup.concurrency.value())
+        runner = BatchRunner(plan, rows, sink, relay, self.setup.concurrency.value())
         profile = plan.profile
 
         def job(report: Any, abort: threading.Event) -> BatchSummary:
@@ -179,13 +197,52 @@ class BatchWindow(QWidget):
         self.worker.sig_returned.connect(self._ended)
         self.worker.sig_errored.connect(self._failed)
         self.worker.sig_finished.connect(self._worker_gone)
-        self.notice_label.clear()
+        if not earlier:
+            self.notice_label.clear()
         self._started, self._finished_now = 0.0, 0
         self.progress.setRange(0, len(self.model.rows))
         self._show_progress()
         self.worker.start()
         self._update_buttons()
         return True
+
+    def _open_job(
+        self, plan: BatchPlan, statuses: tuple[str, ...]
+    ) -> tuple[RowSink, list[InputRow], list[RowFinished]]:
+        """The job's sink, the rows to send, and rows an earlier run answered (from the job
+        state: a job is resumed when the same table runs with the same prompts again)."""
+        table = self.setup.table
+        assert table is not None
+        wanted = {row.number for row in self.model.runnable(statuses)}
+        try:
+            if self._store is None:
+                self._store = BatchStore()
+            output = autosave_path(plan.signature(table.digest))
+            state = self._store.job(output)
+            if state is not None and FAILED in statuses:
+                state.reset(wanted)  # Retry failed: those rows are sent again
+            job = open_job(self._store, output, table, plan)
+        except (JobConflict, OSError, sqlite3.Error) as exc:
+            self.notice_label.setText(
+                self.tr("Results are kept in this window only: {reason}").replace(
+                    "{reason}", str(exc)
+                )
+            )
+            return NullSink(), [self.model.row(n).input_row for n in sorted(wanted)], []
+        self._job = job
+        earlier = [
+            RowFinished(RowResult(r.number, self.model.row(r.number).values, r.status,
+                                  r.answer, r.tokens, r.error))
+            for r in job.state.rows()
+            if r.status in (DONE, FAILED) and r.number in wanted
+            and self.model.row(r.number).status == QUEUED
+        ]  # fmt: skip
+        return job.sink, [row for row in job.rows if row.number in wanted], earlier
+
+    def _close_job(self) -> None:
+        if self._job is not None:
+            self._job.sink.close()
+            self._job = None
 
     def toggle_pause(self) -> None:
         """Pause (rows in flight finish) or go on."""
@@ -254,6 +311,7 @@ class BatchWindow(QWidget):
 
     def _worker_gone(self) -> None:
         self.worker = None
+        self._close_job()
         sending = [row.number for row in self.model.rows if row.status == SENDING]
         self.model.mark(sending, QUEUED)  # abandoned by Stop, or never answered
         self._show_progress()

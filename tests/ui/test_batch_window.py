@@ -135,3 +135,44 @@ def test_batch_window_end_to_end(
     assert list(lines[0]) == ["id", "Product", "notes", "answer", "status", "tokens", "error"]
     assert [line["status"] for line in lines] == ["done"] * 16 + ["failed"]
     assert lines[16]["error"].startswith("line 18:")
+
+
+def test_a_table_run_again_goes_on_where_it_was(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    openai_server.reply = lambda request, index: f"Copy for {product_of(request)}."
+    openai_server.delta_size = 2
+    openai_server.delta_delay = 0.01
+    source = products(tmp_path / "products.csv", 12)
+
+    def start(win: MainWindow) -> BatchWindow:
+        batch = open_batch(win)
+        assert batch.setup.load_file(source)
+        batch.setup.set_mode("ad-copy")
+        batch.setup.set_provider(PROFILE)
+        batch.setup.constant_edits["channel"].setText("email subject")
+        batch.setup.concurrency.setValue(2)
+        assert batch.run()
+        return batch
+
+    first = start(window)
+    qtbot.waitUntil(lambda: first.model.counts().get("done", 0) >= 4, timeout=20000)
+    first.stop()
+    qtbot.waitUntil(lambda: not first.running, timeout=20000)
+    done_before = first.model.counts()["done"]
+    sent_before = collections.Counter(product_of(r) for r in openai_server.chat_requests)
+    window.close()  # as if the app had been closed mid-job
+
+    settings = Settings()
+    use_loopback(settings, openai_server.base_url, PROFILE, "fake-model")
+    again = open_window(qtbot, settings)
+    second = start(again)
+    assert f"{done_before} rows were answered in an earlier run" in second.notice_label.text()
+    qtbot.waitUntil(lambda: not second.running, timeout=30000)
+    assert second.model.counts() == {"done": 12, "unreadable": 1}
+    sent = collections.Counter(product_of(r) for r in openai_server.chat_requests)
+    assert set(sent) == {f"product-{i:03d}" for i in range(1, 13)}
+    resent = [name for name, count in sent.items() if count > 1]
+    assert len(resent) <= 2 and set(resent) <= set(sent_before)  # only rows in flight at Stop
+    assert all(row.answer == f"Copy for {row.values['Product']}." for row in second.model.rows[:12])
+    again.close()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core.base.i18n import tr
+from assistant.core.base.paths import app_paths
 from assistant.core.work.batch_input import InputRow, InputTable
 from assistant.core.work.batch_output import ResultAppender, RowResult, file_size
 from assistant.core.work.batch_plan import BatchPlan
@@ -76,6 +77,11 @@ class OpenedJob:
             if number in self.numbers:
                 counts[status] = counts.get(status, 0) + 1
         return counts
+
+
+def autosave_path(signature: str) -> Path:
+    """Where the window keeps a job's results as they come (one file per job's prompts)."""
+    return app_paths().data / "batch" / f"{signature[:32]}.jsonl"
 
 
 def open_job(
