@@ -25,3 +25,16 @@ def test_each_mode_answers_from_the_builtin_model(
     result = assistant("run", mode, *fields, "--max-tokens", "32", stdin=stdin, timeout=120)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().strip()
+
+
+def test_chat_and_follow_up_on_the_builtin_model(builtin_model: Path) -> None:
+    first = assistant("chat", "--max-tokens", "24", stdin="Name one fruit.", timeout=120)
+    assert first.returncode == 0, first.stderr.decode()
+    record = first.stderr.decode().splitlines()[-1].removeprefix("record: ")
+    more = assistant("chat", "--thread", record, "--max-tokens", "24", stdin="And a vegetable?")
+    assert more.returncode == 0, more.stderr.decode()
+    again = assistant("follow-up", record, "Shorter, please.", "--max-tokens", "24", timeout=120)
+    assert again.returncode == 0, again.stderr.decode()
+    assert again.stdout.decode().strip()
+    shown = assistant("history", "show", record).stdout.decode()
+    assert "Versions (current: 3 of 3):" in shown
