@@ -4,7 +4,8 @@ the comparison of the two versions.
 `python -m tests.screenshot_followup OUT_DIR` starts the loopback OpenAI-compatible server, opens
 the real main window on it, generates an article, follows it up ("More formal"), selects a
 paragraph and types the next instruction, and grabs the window (`followup.png`); then opens
-Compare with previous and grabs the diff window (`version-diff.png`). Offscreen or under Xvfb.
+Compare with previous and grabs the diff window (`version-diff.png`); then a chat of three turns
+with its context meter (`chat.png`). Offscreen or under Xvfb.
 """
 
 from __future__ import annotations
@@ -59,13 +60,51 @@ def wait(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
 
 
+CHAT_REPLIES = [
+    "A **list** keeps items in order and you can change it: `[1, 2, 3]`. A **tuple** is fixed"
+    " once made: `(1, 2, 3)`. Use a tuple for a record that should not change, such as a point"
+    " `(x, y)`.",
+    "Yes: a tuple can be a dictionary key because it cannot change (if everything inside it can"
+    " be hashed too):\n\n```python\ndistances = {(0, 0): 0.0, (3, 4): 5.0}\n```",
+    "Lists: `append`, `extend`, `insert`, `pop`, `sort`. Tuples only have `count` and `index`.",
+]
+
+
+def chat(window: object, out: Path) -> None:
+    """A chat of three turns on the same window, grabbed with its thread and meter."""
+    from assistant.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    window.mode_panel.select_mode("chat")
+    form = window.current_form()
+    message, system = form.widget("message"), form.widget("system")
+    assert isinstance(message, QPlainTextEdit) and isinstance(system, QPlainTextEdit)
+    system.setPlainText("You are a patient Python teacher. Answer briefly, with small examples.")
+    message.setPlainText("What is the difference between a list and a tuple?")
+    window.generate()
+    wait(lambda: window.answer_panel.shown_record_id is not None)
+    for text in ("Can a tuple be a dictionary key?", "Which methods does each have?"):
+        window.followups.box.edit.setText(text)
+        before = window.answer_area.current_text()
+        window.followups.box.send()
+        wait(lambda b=before: window.answer_area.current_text() != b)
+        wait(lambda: not window.stop_button.isEnabled())
+    window.grab().save(str(out / "chat.png"))
+    print(out / "chat.png")
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
     os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
     server = FakeOpenAIServer().start()
 
     def reply(request: RecordedRequest, _index: int) -> str:
-        return FIRST if len(request.body["messages"]) <= 2 else SECOND
+        messages = request.body["messages"]
+        if messages[0]["content"].startswith("You are a patient"):
+            return CHAT_REPLIES[min(len(messages) // 2 - 1, len(CHAT_REPLIES) - 1)]
+        return FIRST if len(messages) <= 2 else SECOND
 
     server.reply = reply
     app = QApplication(sys.argv[:1])
@@ -75,7 +114,9 @@ def main() -> int:
 
     settings = Settings()
     settings.upsert_profile(
-        ProviderProfile("Ollama (local)", "compatible", server.base_url, "llama3.2")
+        ProviderProfile(
+            "Ollama (local)", "compatible", server.base_url, "llama3.2", context_window=8192
+        )
     )
     settings.active_profile = "Ollama (local)"
     settings.last_mode = "article"
@@ -113,6 +154,8 @@ def main() -> int:
     dialog.grab().save(str(out / "version-diff.png"))
     print(out / "version-diff.png")
     dialog.close()
+
+    chat(window, out)
     window.close()
     server.stop()
     app.quit()

@@ -18,8 +18,8 @@ class ContextMeter(QProgressBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("contextMeter")
-        self.setMaximumWidth(260)
-        self.setMaximumHeight(18)
+        self.setMinimumWidth(220)
+        self.setMaximumWidth(300)
         self.used = 0
         self.limit = 0
         self.exact = False

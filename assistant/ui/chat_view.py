@@ -2,14 +2,18 @@
 replies), the context meter and the notice when the next turn would not fit.
 
 The newest reply is the answer pane below (it streams there, highlighted); this view shows the
-conversation that led to it. Text is shown as plain text (escaped), never fetched from anywhere.
+conversation that led to it: the person's messages as typed (escaped), the model's replies as
+rendered Markdown (``core/text/markdown_html.py``: no raw HTML, images as links); nothing is
+ever loaded from anywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from typing import Any
 
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from assistant.ui.chat_bars import ContextMeter, OverflowBar
@@ -23,14 +27,23 @@ _CSS = (
 
 def transcript_html(exchanges: Sequence[tuple[str, str]], you: str, model: str) -> str:
     """The turns as HTML: (person's message, model's reply) pairs; an empty reply is left out."""
+    from assistant.core.text.markdown_html import markdown_to_html
+
     parts = [f"<style>{_CSS}</style>"]
     for message, reply in exchanges:
         parts.append(f"<p class='who'>{escape(you)}</p>")
         parts.append(f"<div class='you' style='white-space: pre-wrap'>{escape(message)}</div>")
         if reply:
             parts.append(f"<p class='who'>{escape(model)}</p>")
-            parts.append(f"<div class='model' style='white-space: pre-wrap'>{escape(reply)}</div>")
+            parts.append(f"<div class='model'>{markdown_to_html(reply)}</div>")
     return "".join(parts)
+
+
+class _Transcript(QTextBrowser):
+    """A read-only rich text view that loads no resource (no image, no file, no URL)."""
+
+    def loadResource(self, _kind: int, _name: QUrl | str) -> Any:
+        return None
 
 
 class ChatView(QWidget):
@@ -39,7 +52,7 @@ class ChatView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatView")
-        self.transcript = QTextBrowser()
+        self.transcript = _Transcript()
         self.transcript.setObjectName("chatTranscript")
         self.transcript.setOpenLinks(False)
         self.transcript.setOpenExternalLinks(False)

@@ -149,3 +149,19 @@ def test_the_next_turn_that_would_not_fit_is_never_cut_silently(
     assert final[-1]["content"].endswith("And river otters?")
     assert any("SUMMARY: otters." in m["content"] for m in final)
     assert window.answer_area.current_text() == LONG_REPLY
+
+
+def test_the_thread_renders_replies_and_loads_nothing(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    image = f"{openai_server.url}/otter.png"
+    openai_server.reply = f"**Bold** otters ![an otter]({image}) <b>raw</b>"
+    fill(window, message="<i>typed</i> {x}")
+    generate_and_wait(qtbot, window)
+    openai_server.reply = "Next."
+    send(qtbot, window, "More")
+    text = window.followups.chat.view.transcript_text()
+    assert "<i>typed</i> {x}" in text  # the person's message as typed
+    assert "Bold otters an otter <b>raw</b>" in text  # rendered; the image is its alt text
+    assert "**" not in text
+    assert not [r for r in openai_server.requests if r.path.endswith("otter.png")]
