@@ -26,6 +26,7 @@ from assistant.cli.run import (
     add_provider_options,
     provider_flags,
 )
+from assistant.cli.run_images import add_image_argument, attach_images
 
 if TYPE_CHECKING:
     from assistant.core.config.settings import Settings
@@ -75,6 +76,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--system", metavar="TEXT", help="the system prompt of a new chat (default: the mode's)"
     )
     chat.add_argument("--thread", type=int, metavar="ID", help="continue this history record")
+    add_image_argument(chat)  # a new chat's images (cli/run_images.py)
     add_provider_options(chat)
     chat.set_defaults(handler=chat_message)
 
@@ -87,6 +89,8 @@ def chat_message(args: argparse.Namespace) -> int:
     message = _sendable_stdin(_read_stdin())
     if not message.strip():
         return _fail("type the message on stdin, e.g. echo 'Hello' | assistant chat", EXIT_USAGE)
+    if args.thread is not None and args.image:
+        return _fail("--image starts a new chat; a follow-up sends the thread's images", EXIT_USAGE)
     if args.thread is not None:
         if args.system is not None:
             return _fail(
@@ -108,9 +112,12 @@ def _new_chat(args: argparse.Namespace, message: str) -> int:
     settings, keys, profile = _settings_keys_profile(args)
     if profile is None:
         return _fail(f"no provider profile named {args.provider!r}", EXIT_USAGE)
-    values = {"message": message}
+    values: dict[str, Any] = {"message": message}
     if args.system is not None:
         values["system"] = args.system
+    refused = attach_images(args.image, mode, values, [mode])
+    if refused:
+        return _fail(refused, EXIT_USAGE)
     try:
         request = build_request(
             mode, values, profile, settings.mode_params.get(mode.id), provider_flags(args)

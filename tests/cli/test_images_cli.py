@@ -123,3 +123,16 @@ def test_the_builtin_engine_says_it_has_no_vision(tmp_path: Path) -> None:
     result = assistant("run", "code-explain", "--image", str(shot), stdin="x = 1\n")
     assert result.returncode == 2
     assert "The built-in engine has no vision" in result.stderr.decode()
+
+
+def test_chat_takes_images_for_a_new_chat(openai_server: FakeOpenAIServer, tmp_path: Path) -> None:
+    shot = image_file(tmp_path / "diagram.png", 16, 9)
+    result = assistant(
+        "chat", "--image", str(shot), "--base-url", openai_server.base_url, "--model", "gpt-4o",
+        stdin="What does this diagram show?\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (url,) = image_parts(openai_server)
+    assert url == "data:image/png;base64," + base64.b64encode(shot.read_bytes()).decode()
+    again = assistant("chat", "--thread", "1", "--image", str(shot), stdin="more\n")
+    assert again.returncode == 2 and "--image starts a new chat" in again.stderr.decode()
