@@ -266,12 +266,22 @@ class ModeForm(QWidget):
 
 def _suggest(editor: QLineEdit, choices: tuple[str, ...]) -> None:
     """Offer ``choices`` as completions of what is typed (matching anywhere, any case)."""
-    from PySide6.QtWidgets import QCompleter
+    from PySide6.QtWidgets import QCompleter, QStyle
 
     completer = QCompleter([tr_mode(choice) for choice in choices], editor)
     set_keys(completer, "caseSensitivity", "CaseInsensitive")
     set_keys(completer, "filterMode", "MatchContains")
     editor.setCompleter(completer)
+
+    def show_all() -> None:
+        completer.setCompletionPrefix("")
+        completer.complete()
+
+    icon = editor.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarUnshadeButton)
+    button = editor.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
+    button.setToolTip(QCoreApplication.translate("ModeForm", "Show the suggestions"))
+    button.setObjectName("showSuggestions")
+    button.triggered.connect(show_all)
 
 
 def _label_row(label: QLabel, button: QToolButton) -> QHBoxLayout:
