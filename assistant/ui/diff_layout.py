@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.core.text.diffs import Hunk, TextDiff, diff_text
+from assistant.core.text.diffs import Hunk, TextDiff, diff_text, split_lines
 
-SAME, DELETED, INSERTED, FILLER = "same", "deleted", "inserted", "filler"
+SAME, DELETED, INSERTED, FILLER, FOLD = "same", "deleted", "inserted", "filler", "fold"
+CONTEXT_LINES = 3
+"""Unchanged lines shown around each change of a line diff when the rest is folded."""
+FOLD_AT_LEAST = 4
+"""A fold hides at least this many lines (fewer are shown as they are)."""
 
 
 @dataclass(frozen=True)
@@ -34,17 +38,43 @@ class DiffLayout:
     right: list[Run] = field(default_factory=list)
 
 
-def lay_out(old: str, new: str, by_lines: bool) -> DiffLayout:
+def lay_out(old: str, new: str, by_lines: bool, fold_label: str = "") -> DiffLayout:
     """Diff ``old`` against ``new`` and plan the three documents (worker thread)."""
-    diff = diff_text(old, new, by_lines=by_lines)
+    return plan(diff_text(old, new, by_lines=by_lines), fold_label)
+
+
+def plan(diff: TextDiff, fold_label: str = "") -> DiffLayout:
+    """The three documents of ``diff``. With a ``fold_label`` (``"… {0} unchanged lines …"``),
+    a line diff shows only :data:`CONTEXT_LINES` unchanged lines around each change and one
+    line with the label for the rest."""
     layout = DiffLayout(diff)
-    for piece in diff.pieces():
+    pieces = list(diff.pieces())
+    for number, piece in enumerate(pieces):
         if isinstance(piece, str):
+            label = fold_label if diff.by_lines else ""
+            unchanged = _unchanged(piece, number == 0, number == len(pieces) - 1, label)
             for runs in (layout.inline, layout.left, layout.right):
-                runs.append(Run(piece, SAME))
+                runs += unchanged
         else:
-            _add_hunk(layout, piece, by_lines)
+            _add_hunk(layout, piece, diff.by_lines)
     return layout
+
+
+def _unchanged(text: str, first: bool, last: bool, fold_label: str) -> list[Run]:
+    """Unchanged text, folded down to the context of its neighbouring changes."""
+    if not fold_label:
+        return [Run(text, SAME)]
+    lines = split_lines(text)
+    head = 0 if first else CONTEXT_LINES
+    tail = 0 if last else CONTEXT_LINES
+    hidden = len(lines) - head - tail
+    if hidden < FOLD_AT_LEAST:
+        return [Run(text, SAME)]
+    runs = [Run("".join(lines[:head]), SAME)] if head else []
+    runs.append(Run(fold_label.format(hidden) + "\n", FOLD))
+    if tail:
+        runs.append(Run("".join(lines[len(lines) - tail :]), SAME))
+    return runs
 
 
 def _add_hunk(layout: DiffLayout, hunk: Hunk, by_lines: bool) -> None:

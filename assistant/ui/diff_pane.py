@@ -5,6 +5,7 @@ or rejected, to scroll to it, and to find the hunk under the cursor).
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 
 from PySide6.QtGui import (
@@ -17,10 +18,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit
 
-from assistant.ui.diff_layout import DELETED, FILLER, INSERTED, SAME, Run
+from assistant.ui.diff_layout import DELETED, FILLER, FOLD, INSERTED, SAME, Run
 from assistant.ui.qt_keys import set_keys
 from assistant.ui.theme import monospace_font
 
+PIECE_CHARS = 8_000
+"""The most text inserted in one call while a document is filled in slices."""
 _COLOURS = {  # (light, dark) backgrounds
     DELETED: ("#ffd7d5", "#5c2326"),
     INSERTED: ("#ccf2d4", "#1f4a2b"),
@@ -48,7 +51,7 @@ class DiffPane(QPlainTextEdit):
     def fill(self, runs: list[Run], by_lines: bool, dark: bool) -> None:
         """Insert all the runs at once (see :meth:`begin` and :meth:`add`)."""
         self.begin(by_lines, dark)
-        self.add(runs, (0, 0), None)
+        self.add(runs, (0, 0))
         self.end(runs)
 
     def begin(self, by_lines: bool, dark: bool) -> None:
@@ -63,36 +66,43 @@ class DiffPane(QPlainTextEdit):
         set_keys(self, "lineWrapMode", "NoWrap" if by_lines else "WidgetWidth")
         self._cursor = QTextCursor(self.document())
 
-    def add(self, runs: list[Run], at: tuple[int, int], budget: int | None) -> tuple[int, int]:
-        """Insert runs from ``at`` (run, offset in it), about ``budget`` characters (None: all),
-        every hunk coloured as accepted; returns where to go on (``len(runs)`` when done)."""
-        cursor, by_lines, dark = self._cursor, self._by_lines, self._dark
+    def add(
+        self, runs: list[Run], at: tuple[int, int], deadline: float | None = None
+    ) -> tuple[int, int]:
+        """Insert runs from ``at`` (run, offset in it) in pieces of at most :data:`PIECE_CHARS`,
+        until ``deadline`` (``time.perf_counter()``; None: all), every hunk coloured as
+        accepted; returns where to go on (``len(runs)`` when done)."""
         index, offset = at
-        left = budget if budget is not None else -1
-        cursor.beginEditBlock()
-        while index < len(runs) and left != 0:
+        self._cursor.beginEditBlock()  # one layout pass for the slice (per piece costs 3-8x)
+        while index < len(runs):
             run = runs[index]
-            piece = run.text[offset:] if left < 0 else run.text[offset : offset + left]
-            start = cursor.position()
-            if by_lines:  # the blocks that the run's newlines make inherit the format
-                cursor.setBlockFormat(block_format(run.kind, True, dark))
-            cursor.insertText(piece, char_format(run.kind, True, by_lines, dark))
-            if run.hunk >= 0:
-                if run.hunk not in self.spans:
-                    self.spans[run.hunk] = []
-                    self.starts.append(start)
-                    self.hunk_ids.append(run.hunk)
-                spans = self.spans[run.hunk]
-                if offset:  # the run goes on: its span grows
-                    spans[-1] = (spans[-1][0], cursor.position(), run.kind)
-                else:
-                    spans.append((start, cursor.position(), run.kind))
+            piece = run.text[offset : offset + PIECE_CHARS]
+            self._insert(run, piece, offset)
             offset += len(piece)
-            left = max(0, left - len(piece)) if left > 0 else left
             if offset >= len(run.text):
                 index, offset = index + 1, 0
-        cursor.endEditBlock()
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        self._cursor.endEditBlock()
         return index, offset
+
+    def _insert(self, run: Run, piece: str, offset: int) -> None:
+        """One piece of a run, coloured; its hunk's range is noted or extended."""
+        cursor, by_lines, dark = self._cursor, self._by_lines, self._dark
+        start = cursor.position()
+        if by_lines:  # the blocks that the run's newlines make inherit the format
+            cursor.setBlockFormat(block_format(run.kind, True, dark))
+        cursor.insertText(piece, char_format(run.kind, True, by_lines, dark))
+        if run.hunk >= 0:
+            if run.hunk not in self.spans:
+                self.spans[run.hunk] = []
+                self.starts.append(start)
+                self.hunk_ids.append(run.hunk)
+            spans = self.spans[run.hunk]
+            if offset:  # the run goes on: its span grows
+                spans[-1] = (spans[-1][0], cursor.position(), run.kind)
+            else:
+                spans.append((start, cursor.position(), run.kind))
 
     def end(self, runs: list[Run]) -> None:
         """The document is complete: the empty line after a final newline is not coloured."""
@@ -120,7 +130,10 @@ class DiffPane(QPlainTextEdit):
 def char_format(kind: str, accepted: bool, by_lines: bool, dark: bool) -> QTextCharFormat:
     """The character format of a run: accepted hunks show the change, rejected ones what stays."""
     fmt = QTextCharFormat()
-    if kind in (SAME, FILLER):
+    if kind == FOLD:
+        fmt.setForeground(QColor("#808080"))
+        fmt.setFontItalic(True)
+    if kind in (SAME, FILLER, FOLD):
         return fmt
     if kind == INSERTED and not accepted:
         fmt.setForeground(QColor("#8a8a8a"))
@@ -137,6 +150,8 @@ def block_format(kind: str, accepted: bool, dark: bool) -> QTextBlockFormat:
     fmt = QTextBlockFormat()
     if kind == SAME:
         return fmt
+    if kind == FOLD:
+        kind = FILLER
     if kind == FILLER or accepted:
         fmt.setBackground(QColor(_COLOURS[kind][dark]))
     elif kind == INSERTED:

@@ -11,9 +11,13 @@ rejected ones show what stays (the old text plain, the new text greyed and struc
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -33,8 +37,8 @@ from assistant.ui.diff_pane import DiffPane, block_format, char_format
 from assistant.ui.theme import is_dark_palette
 from assistant.ui.worker import Worker
 
-FILL_CHARS = 80_000
-"""Characters inserted per event-loop turn (~8 ms here) while a big diff fills its document."""
+FILL_SECONDS = 0.008
+"""GUI time per event-loop turn while a big diff fills its document (then the GUI's turn)."""
 
 
 class DiffView(QWidget):
@@ -56,6 +60,7 @@ class DiffView(QWidget):
         self._sides_filled = False
         self._filling = False
         self._clicked: DiffPane | None = None
+        self.fill_seconds = FILL_SECONDS
         self.choosable = choosable
         self._build()
 
@@ -70,8 +75,15 @@ class DiffView(QWidget):
         self.accept_all_button.clicked.connect(lambda: self.set_all(True))
         self.reject_all_button = QPushButton(self.tr("Reject all"))
         self.reject_all_button.clicked.connect(lambda: self.set_all(False))
+        self.all_lines_box = QCheckBox(self.tr("All lines"))
+        self.all_lines_box.setObjectName("diffAllLines")
+        self.all_lines_box.setToolTip(
+            self.tr("Show every unchanged line, not only the lines around the changes")
+        )
+        self.all_lines_box.toggled.connect(self._all_lines_toggled)
         top = QHBoxLayout()
         top.addWidget(self.layout_box)
+        top.addWidget(self.all_lines_box)
         top.addWidget(self.summary, 1)
         top.addWidget(self.accept_all_button)
         top.addWidget(self.reject_all_button)
@@ -111,14 +123,34 @@ class DiffView(QWidget):
         self._asked += 1
         asked = self._asked
         self._by_lines = by_lines
+        self.all_lines_box.setVisible(by_lines)  # prose is shown whole
         self.summary.setText(self.tr("Comparing…"))
         if self._worker is not None:
             self._worker.quit()
-        worker = Worker(lambda _report, _abort: diff_layout.lay_out(old, new, by_lines), self)
-        worker.sig_returned.connect(lambda layout: self._laid_out(asked, layout))
+        label = self._fold_label()
+        self._start(lambda: diff_layout.lay_out(old, new, by_lines, label), asked, None)
+
+    def _fold_label(self) -> str:
+        """The line that stands for folded unchanged lines ("" when every line is shown)."""
+        return "" if self.all_lines_box.isChecked() else self.tr("⋯ {0} unchanged lines ⋯")
+
+    def _start(self, job: Callable[[], DiffLayout], asked: int, keep: set[int] | None) -> None:
+        """Lay the documents out on a worker; ``keep``: the hunks to show accepted (None: all)."""
+        if self._worker is not None:
+            self._worker.quit()
+        worker = Worker(lambda _report, _abort: job(), self)
+        worker.sig_returned.connect(lambda layout: self._laid_out(asked, layout, keep))
         worker.sig_errored.connect(lambda error: self.summary.setText(str(error)))
         self._worker = worker
         worker.start()
+
+    def _all_lines_toggled(self, _on: bool) -> None:
+        """Fold the unchanged lines or show them all, keeping the hunks chosen."""
+        if self._layout is None or not self._by_lines or self.is_busy():
+            return
+        self._asked += 1
+        diff, label = self._layout.diff, self._fold_label()
+        self._start(lambda: diff_layout.plan(diff, label), self._asked, set(self._accepted))
 
     def is_busy(self) -> bool:
         """True while a diff asked for is still being computed."""
@@ -129,31 +161,36 @@ class DiffView(QWidget):
         """The diff on screen (None before the first one is shown)."""
         return self._layout.diff if self._layout else None
 
-    def _laid_out(self, asked: int, layout: DiffLayout) -> None:
+    def _laid_out(self, asked: int, layout: DiffLayout, keep: set[int] | None) -> None:
         if asked != self._asked:
             return  # a newer diff was asked for meanwhile
         self._filling = True
         self.inline.begin(self._by_lines, is_dark_palette(self.palette()))
-        self._fill_inline(asked, layout, (0, 0))
+        self._fill_inline(asked, layout, (0, 0), keep)
 
-    def _fill_inline(self, asked: int, layout: DiffLayout, at: tuple[int, int]) -> None:
+    def _fill_inline(
+        self, asked: int, layout: DiffLayout, at: tuple[int, int], keep: set[int] | None
+    ) -> None:
         """Fill the inline document a slice per event-loop turn (the GUI never waits long)."""
         if asked != self._asked:
             return  # a newer diff took over the document
-        at = self.inline.add(layout.inline, at, FILL_CHARS)
+        at = self.inline.add(layout.inline, at, time.perf_counter() + self.fill_seconds)
         if at[0] < len(layout.inline):
-            QTimer.singleShot(0, lambda: self._fill_inline(asked, layout, at))
+            QTimer.singleShot(0, lambda: self._fill_inline(asked, layout, at, keep))
             return
         self.inline.end(layout.inline)
         self._filling = False
         self._layout = layout
-        self._accepted = {hunk.index for hunk in layout.diff.hunks}
+        everything = {hunk.index for hunk in layout.diff.hunks}
+        self._accepted = everything if keep is None else keep & everything
         self._sides_filled = False
         if self.stack.currentIndex() == 1:
             self._fill_sides()
         else:  # filled when first shown
             for pane in (self.left, self.right):
                 pane.fill([], self._by_lines, False)
+        for index in everything - self._accepted:
+            self._paint(index)
         self._fill_list()
         self._update_summary()
         self.sig_shown.emit()
@@ -172,7 +209,8 @@ class DiffView(QWidget):
             item = QListWidgetItem(text)
             if self.choosable:
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked)
+                accepted = hunk.index in self._accepted
+                item.setCheckState(Qt.CheckState.Checked if accepted else Qt.CheckState.Unchecked)
             self.hunk_list.addItem(item)
         self.hunk_list.blockSignals(False)
 

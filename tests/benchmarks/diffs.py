@@ -1,7 +1,9 @@
 """The diff view: two 50 000-character versions of a text and a 5 000-line file.
 
-App: ``DiffView.show_diff`` (diff and layout on a worker, documents filled in the GUI thread)
-until the diff is painted (``sig_shown``, then a synchronous repaint), median of the rounds, with
+App: ``DiffView.show_diff`` (diff and layout on a worker, documents filled in the GUI thread;
+as a person first sees it: a line diff shows 3 unchanged lines around each change and folds the
+rest into one line, prose is shown whole) until the diff is painted (``sig_shown``, then a
+synchronous repaint), median of the rounds, with
 a 5 ms GUI heartbeat (its longest stall). Baseline, same run: the new text alone set into a plain
 ``QPlainTextEdit`` of the same size and painted (what showing the answer without a diff costs).
 The limits are the issues' 200 ms for the view to show the diff and 50 ms for a GUI stall; the

@@ -71,6 +71,9 @@ def test_inline_document_shows_both_sides_and_rejected_insertions_are_struck(
 def test_side_by_side_lines_up_the_two_sides(qtbot: QtBot) -> None:
     view = shown(qtbot, OLD, NEW)
     view.set_side_by_side(True)
+    assert view.left.blockCount() == view.right.blockCount()  # folded too
+    with qtbot.waitSignal(view.sig_shown):
+        view.all_lines_box.setChecked(True)
     assert view.stack.currentIndex() == 1
     assert view.left.blockCount() == view.right.blockCount()
     left, right = view.left.toPlainText().split("\n"), view.right.toPlainText().split("\n")
@@ -123,8 +126,14 @@ def test_a_5000_line_file_is_diffed_off_the_gui_thread(qtbot: QtBot) -> None:
         assert view.diff is None and view.is_busy()  # show_diff returned before the diff was made
         assert view.summary.text() == "Comparing…"
     assert view.diff is not None and len(view.diff.hunks) == 2
-    assert view.inline.blockCount() == 5002
+    assert view.inline.blockCount() < 30  # the unchanged lines are folded
     view.set_accepted(1, False)
+    assert view.result().count("\n") == 5000
+    with qtbot.waitSignal(view.sig_shown, timeout=20_000):
+        view.all_lines_box.setChecked(True)
+    assert view.inline.blockCount() == 5002
+    assert view.accepted() == {0}  # the choice is kept
+    assert view.hunk_list.item(1).checkState() == Qt.CheckState.Unchecked
     assert view.result().count("\n") == 5000
 
 
@@ -141,18 +150,20 @@ def test_the_diff_asked_for_last_wins(qtbot: QtBot) -> None:
 
 
 def test_a_big_document_is_filled_a_slice_per_turn(qtbot: QtBot) -> None:
-    from assistant.ui import diff_view
+    from assistant.ui import diff_pane
 
     old = "".join(f"line {i} " + "x" * 60 + "\n" for i in range(4000))  # ~280 000 characters
     new = old.replace("line 10 ", "line ten ").replace("line 3999 ", "last line ")
-    assert len(old) > 3 * diff_view.FILL_CHARS
+    assert len(old) > 3 * diff_pane.PIECE_CHARS
     view = DiffView()
     qtbot.addWidget(view)
+    view.all_lines_box.setChecked(True)
+    view.fill_seconds = 0.0  # one piece per turn
     turns: list[int] = []
     view.inline.textChanged.connect(lambda: turns.append(view.inline.blockCount()))
     with qtbot.waitSignal(view.sig_shown, timeout=20_000):
         view.show_diff(old, new, by_lines=True)
-    assert len({count for count in turns if count > 1}) >= 3  # the text came in several turns
+    assert len({count for count in turns if count > 1}) >= len(old) // diff_pane.PIECE_CHARS
     shown = view.inline.toPlainText()
     assert shown.count("\n") == 4000 + 2  # every old line, and the two new ones
     hunks = view.diff.hunks
@@ -162,3 +173,17 @@ def test_a_big_document_is_filled_a_slice_per_turn(qtbot: QtBot) -> None:
     ]
     view.set_accepted(0, False)
     assert view.result() == old.replace("line 3999 ", "last line ")
+
+
+def test_unchanged_lines_are_folded_around_the_changes(qtbot: QtBot) -> None:
+    view = shown(qtbot, OLD, NEW)
+    lines = view.inline.toPlainText().split("\n")
+    assert lines[:5] == ["line 0", "line 1", "line 2", "line 3", "line three"]
+    assert "⋯ 10 unchanged lines ⋯" in lines  # lines 7 to 16; 21 to 24 are too few to fold
+    assert lines[-2:] == ["⋯ 51 unchanged lines ⋯", ""]  # lines 29 to 79
+    assert view.result() == NEW
+    view.set_accepted(0, False)
+    assert view.result() == NEW.replace("line three\n", "line 3\n")
+    prose = shown(qtbot, "word " * 400 + "end.", "word " * 400 + "stop.", by_lines=False)
+    assert not prose.all_lines_box.isVisibleTo(prose)
+    assert "⋯" not in prose.inline.toPlainText()
