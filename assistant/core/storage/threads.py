@@ -150,7 +150,8 @@ class ThreadStore:
                     ),
                 )
             number = _next(connection, "versions", follow_up.record_id, first=2)
-            text = follow_up.base_text if selection is not None else ""
+            spliced = selection is not None and follow_up.kind == "selection"
+            text = follow_up.base_text if spliced else ""
             connection.execute(
                 "INSERT INTO versions (record_id, number, turn, text, reply, provider, base_url, "
                 "model, params, owner, created_at, updated_at) "

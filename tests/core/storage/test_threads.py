@@ -306,3 +306,19 @@ def test_what_the_person_wrote_reaches_the_server_exactly(
         {"role": "assistant", "content": reply},
         {"role": "user", "content": "again"},
     ]
+
+
+def test_a_version_starts_empty_unless_it_rewrites_a_selection(store: HistoryStore) -> None:
+    record_id = first_record(store, "abc def")
+    threads = ThreadStore(store)
+    span = Selection(0, 3)
+    _, asked = threads.start_version(
+        FollowUp(record_id, "question", "explain", "s", 1, "abc def", span)
+    )
+    _, refined = threads.start_version(
+        FollowUp(record_id, "selection", "upper", "s", 1, "abc def", span)
+    )
+    thread = read(store, record_id)
+    assert thread.version(asked).text == ""
+    assert thread.version(refined).text == "abc def"  # the base until the reply arrives
+    assert thread.current == refined
