@@ -18,10 +18,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.core.base.i18n import tr
-from assistant.core.prompts.request import RequestError
+from assistant.core.prompts.request import GenerationRequest, RequestError
 from assistant.core.providers.client import Delta, Finished, Usage, stream_chat
 from assistant.core.providers.connection import Endpoint, open_client
 from assistant.core.providers.errors import ProviderError
@@ -31,6 +31,9 @@ from assistant.core.work.batch_output import RowResult
 from assistant.core.work.batch_plan import BatchPlan
 from assistant.core.work.finish import judge
 from assistant.core.work.status import RunStatus
+
+if TYPE_CHECKING:
+    import openai
 
 _CONTEXT = "batch"
 DONE = "done"
@@ -204,7 +207,7 @@ class BatchRunner:
         return self.summary
 
     # -- workers ---------------------------------------------------------------------------------
-    def _work(self, client: object) -> None:
+    def _work(self, client: openai.OpenAI) -> None:
         while True:
             while not self._running.is_set() and not self.cancel.is_set():
                 self._running.wait(0.25)
@@ -222,7 +225,7 @@ class BatchRunner:
                     self.summary.left += 1
                 return
 
-    def _run_row(self, row: InputRow, client: object) -> None:
+    def _run_row(self, row: InputRow, client: openai.OpenAI) -> None:
         try:
             request = self.plan.request(row)
         except RequestError as exc:
@@ -288,11 +291,10 @@ class BatchRunner:
             )
             return
 
-    def _send(self, request: object, client: object) -> tuple[str, Usage, list[str | None]]:
+    def _send(
+        self, request: GenerationRequest, client: openai.OpenAI
+    ) -> tuple[str, Usage, list[str | None]]:
         """(answer, usage, finish reasons) of one request."""
-        from assistant.core.prompts.request import GenerationRequest
-
-        assert isinstance(request, GenerationRequest)
         parts: list[str] = []
         usage = Usage(0, 0, 0)
         reasons: dict[int, str | None] = {}
@@ -302,7 +304,7 @@ class BatchRunner:
             request.params.merged(n=1),
             request.model,
             self.cancel,
-            client=client,  # type: ignore[arg-type]
+            client=client,
         )
         for event in events:
             if isinstance(event, Delta):

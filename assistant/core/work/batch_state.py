@@ -124,6 +124,17 @@ class BatchStore:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
+    def execute_many(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Run one statement for each of ``rows`` in one transaction, under the lock."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(sql, rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
 
 class JobState:
     """One job's rows in the store."""
@@ -170,11 +181,10 @@ class JobState:
 
     def add_rows(self, numbers: Iterable[int]) -> None:
         """Rows the job did not have yet (a larger --max-rows), pending."""
-        with self.store._lock:
-            self.store._db.executemany(
-                "INSERT OR IGNORE INTO rows (job, number, status) VALUES (?, ?, ?)",
-                [(self.id, number, PENDING) for number in numbers],
-            )
+        self.store.execute_many(
+            "INSERT OR IGNORE INTO rows (job, number, status) VALUES (?, ?, ?)",
+            [(self.id, number, PENDING) for number in numbers],
+        )
 
     def rows(self, status: str | None = None) -> list[RowState]:
         """The rows (with ``status`` only, when given), by number."""
@@ -223,12 +233,11 @@ class JobState:
 
     def reset(self, numbers: Iterable[int]) -> None:
         """Rows to run again (the window's Retry failed rows)."""
-        with self.store._lock:
-            self.store._db.executemany(
-                "UPDATE rows SET status = ?, answer = '', tokens = 0, error = '', out_start = NULL,"
-                " out_end = NULL WHERE job = ? AND number = ?",
-                [(PENDING, self.id, number) for number in numbers],
-            )
+        self.store.execute_many(
+            "UPDATE rows SET status = ?, answer = '', tokens = 0, error = '', out_start = NULL,"
+            " out_end = NULL WHERE job = ? AND number = ?",
+            [(PENDING, self.id, number) for number in numbers],
+        )
 
     def recover(self, output_size: int) -> int:
         """After a crash: in-flight rows back to pending, rows whose line is not (wholly) in an
