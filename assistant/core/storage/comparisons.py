@@ -118,6 +118,8 @@ class ComparisonRecorder:
                 prompt_tokens=tokens.prompt_tokens,
                 completion_tokens=tokens.completion_tokens,
                 total_tokens=tokens.total_tokens,
+                cost=tokens.cost,
+                currency=tokens.currency,
                 first_token_ms=times.first_token_ms,
                 total_ms=times.total_ms,
             )
@@ -173,11 +175,18 @@ class ColumnRecorder:
         self._comparison._finish(self._index, status, usage, error, timings, answers)
 
 
-def _summed(columns: Sequence[Mapping[str, Any]]) -> dict[str, int | None] | None:
+def _summed(columns: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The tokens of every column, and their cost when every column's is known in one currency."""
     known = [column for column in columns if column.get("total_tokens") is not None]
     if not known:
         return None
-    return {key: sum(int(column.get(key) or 0) for column in known) for key in _USAGE_KEYS}
+    summed: dict[str, Any] = {
+        key: sum(int(column.get(key) or 0) for column in known) for key in _USAGE_KEYS
+    }
+    currencies = {column.get("currency") for column in columns}
+    if all(column.get("cost") is not None for column in columns) and len(currencies) == 1:
+        summed |= {"cost": sum(column["cost"] for column in columns), "currency": currencies.pop()}
+    return summed
 
 
 def _errors(columns: Sequence[Mapping[str, Any]]) -> str | None:

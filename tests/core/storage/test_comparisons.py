@@ -30,7 +30,8 @@ def test_the_columns_of_a_comparison_make_one_record(tmp_path: Path) -> None:
     recorder.column(0).finish(
         first,
         RunStatus.COMPLETE,
-        {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7},
+        {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}
+        | {"cost": 0.5, "currency": "USD"},
         None,
         {"first_token_ms": 12.0, "total_ms": 40.0},
         answers=["Local answer"],
@@ -53,7 +54,9 @@ def test_the_columns_of_a_comparison_make_one_record(tmp_path: Path) -> None:
     assert record.error == "Remote: Remote had an internal error (500)."
     assert [c["status"] for c in record.columns] == ["complete", "failed"]
     assert record.columns[0]["first_token_ms"] == 12 and record.columns[0]["total_tokens"] == 7
+    assert (record.columns[0]["cost"], record.columns[0]["currency"]) == (0.5, "USD")
     assert record.usage.total_tokens == 7
+    assert record.usage.cost is None  # the failed column's cost is unknown: so is the sum
     assert len(store.list_records()) == 1
 
 
