@@ -1,47 +1,43 @@
-"""The answer side: one AnswerView per variant, as tabs (the tab bar shows only for n > 1)."""
+"""The answer side: one AnswerView per variant, side by side in columns (ui/answer_columns.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QWidget
 
+from assistant.ui.answer_columns import AnswerColumns
 from assistant.ui.answer_view import AnswerView
 
 
-class AnswerArea(QTabWidget):
-    """Holds the streamed answer(s) of the current request."""
+class AnswerArea(AnswerColumns):
+    """Holds the streamed answer(s) of the current request, one column each."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setDocumentMode(True)
-        self.tabBar().setAutoHide(True)
         self._request_id = ""
         self._language = ""
         self._ensure_views(1)
 
     @property
     def views(self) -> list[AnswerView]:
-        return [view for i in range(self.count()) if isinstance(view := self.widget(i), AnswerView)]
+        return [column.view for column in self.columns]
 
     def _ensure_views(self, count: int) -> None:
         while self.count() < count:
             view = AnswerView()
             view.setObjectName(f"answer{self.count()}")
-            self.addTab(view, self.tr("Variant %n", "", self.count() + 1))
+            self.add_column(view, self.tr("Variant %n", "", self.count() + 1))
         while self.count() > max(1, count):
-            widget = self.widget(self.count() - 1)
-            self.removeTab(self.count() - 1)
-            if widget is not None:
-                widget.deleteLater()
+            view = self.remove_last()
+            if not view.property("keptVersion"):
+                view.deleteLater()
 
     def swap_view(self, index: int, view: AnswerView) -> AnswerView:
         """Show ``view`` as variant ``index`` instead of the view there (kept, not deleted: a
         version's highlighted view, see ui/version_views.py); returns the view taken out."""
-        old = self.views[index]
-        current = self.currentIndex()
+        old = self.columns[index].set_view(view)
         view.setObjectName(old.objectName())
-        self.removeTab(index)
-        self.insertTab(index, view, self.tr("Variant %n", "", index + 1))
-        self.setCurrentIndex(current)
+        old.removeEventFilter(self)
+        view.installEventFilter(self)
         return old
 
     def _release_kept(self) -> None:
@@ -57,9 +53,19 @@ class AnswerArea(QTabWidget):
         self._language = language
         self._release_kept()
         self._ensure_views(max(1, variants))
+        self.reset_headers()
         for index, view in enumerate(self.views):
             view.begin(self._view_id(index), language)
         self.setCurrentIndex(0)
+
+    def reset_headers(self, titles: list[str] | None = None) -> None:
+        """Plain variant headers (or ``titles``): no figures, error, Kept or Stop."""
+        for index, column in enumerate(self.columns):
+            column.title.setText(titles[index] if titles else self.tr("Variant %n", "", index + 1))
+            column.set_figures("")
+            column.set_error("")
+            column.set_kept(False)
+            column.stop_button.setVisible(False)
 
     def _view_id(self, index: int) -> str:
         return f"{self._request_id}:{index}"

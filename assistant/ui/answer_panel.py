@@ -30,6 +30,7 @@ from assistant.core.work.status import RunStatus
 from assistant.ui import answer_actions
 from assistant.ui.answer_area import AnswerArea
 from assistant.ui.answer_pages import AnswerPages
+from assistant.ui.compare_flow import CompareFlow
 from assistant.ui.generation_controller import GenerationController
 from assistant.ui.qt_keys import set_keys, set_shortcut
 from assistant.ui.recovery_bar import RecoveryBar
@@ -152,10 +153,12 @@ class AnswerPanel(QWidget):
         self.pages = AnswerPages(self.answer_area)  # source / rendered / changes with Apply
         self.pages.sig_status.connect(self.sig_status)
         self.addAction(self.pages.apply_action)
+        self.compare = CompareFlow(self)  # columns: Keep, Diff, comparisons of models
         self.toolbar = bar = QToolBar()
         bar.setObjectName("answerToolbar")
         for action in (self.copy_action, self.insert_action, self.export_action):
             bar.addAction(action)
+        bar.addAction(self.compare.diff_action)
         bar.addSeparator()
         bar.addAction(self.pages.rendered_action)
         bar.addAction(self.pages.changes_action)
@@ -200,6 +203,7 @@ class AnswerPanel(QWidget):
         self.pages.answer_started(mode, request.fields)
         if (table := self._table_for(mode)) is not None:
             table.answer_started(mode, request.fields)
+        self.compare.run_started(mode, request)
         self.shown_record_id = None
         self.shown_mode_id = mode.id
         self.error_banner.setVisible(False)
@@ -214,7 +218,7 @@ class AnswerPanel(QWidget):
         """Stop the run on screen at once; the text so far stays and its final event still
         comes (the record, the status and the export are then those of the stopped run)."""
         shown = self._on_screen
-        if shown is None or not self.is_running():
+        if self.compare.stop_all() or shown is None or not self.is_running():
             return
         self.controller.stop(shown.request_id)  # delivers what the run sent before
         if self._on_screen is not shown:
@@ -356,6 +360,7 @@ class AnswerPanel(QWidget):
         if len(record.answers) > 1:  # which variant was cut is not recorded: the person picks
             note += " " + self.tr("Continue goes on from the variant shown.")
         self.recovery_bar.offer(record if unfinished else None, note)
+        self.compare.record_shown(record, mode)
 
     def _table_for(self, mode: Mode) -> TableAnswerView | None:
         """The table view of table answers (ui/table_answer.py), made for the first one."""

@@ -88,14 +88,17 @@ class GenerationController(QObject):
             self._book.subscribe(self._forward)
         return self._book
 
-    def start(self, request: GenerationRequest, *, record: bool = True) -> str:
+    def start(
+        self, request: GenerationRequest, *, record: bool = True, recorder: Recorder | None = None
+    ) -> str:
         """Start a run of ``request`` in the background; returns its id (see ``book``). A
         follow-up is stored as the next version of its record; ``record=False`` stores nothing
-        (a summary of a thread's oldest turns)."""
+        (a summary of a thread's oldest turns); ``recorder`` stores it there instead (a column
+        of a comparison)."""
         from assistant.core.work.generation import GenerationRun
 
         run = self.book.add(request)
-        recorder = self._recorder if record else None
+        recorder = (recorder or self._recorder) if record else None
         if recorder is not None and request.follow_up is not None:
             from assistant.core.storage.history import HistoryStore
             from assistant.core.storage.threads import ThreadStore

@@ -184,13 +184,20 @@ class MainWindow(QMainWindow):
     @Slot()
     def generate(self) -> None:
         """Build the current mode's request and send it (after the context-window check)."""
+        built = self.build_request()
+        if built is not None:
+            self._send(*built)
+
+    def build_request(self) -> tuple[GenerationRequest, int | None] | None:
+        """The current mode's request and the input's cursor; None (problems shown) if it
+        cannot be built."""
         mode = self.current_mode()
         values, cursor_position = self.collect_values()
         if cursor_position == 0 and values.get(mode.after_cursor_field or ""):
             self.answer_panel.show_error(
                 self.tr("Put the cursor where the completion should go: it is at the very start.")
             )
-            return
+            return None
         overrides = self.params_panel.params().to_dict()
         overrides["model"] = self.provider_bar.model_name()
         try:
@@ -201,8 +208,8 @@ class MainWindow(QMainWindow):
         except RequestError as exc:
             self.answer_panel.show_error("\n".join(exc.problems))
             self.current_form().focus_first_empty()
-            return
-        self._send(request, cursor_position)
+            return None
+        return request, cursor_position
 
     def _send(self, request: GenerationRequest, cursor_position: int | None = None) -> None:
         """The context-window check (once per request), then the request goes out."""

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from assistant import APP_DISPLAY_NAME
 from assistant.core.config.store import on_change
 from assistant.ui.batch_menu import batch_action
+from assistant.ui.compare_flow import compare_models_action
 from assistant.ui.language_menu import LanguageMenu
 from assistant.ui.qt_keys import set_shortcut
 from assistant.ui.settings_qt import QtSettings
@@ -36,6 +37,7 @@ def build_menus(window: MainWindow) -> QAction:
     edit_menu.addActions([answers.copy_action, answers.insert_action])
     run_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Generate"))
     run_menu.addActions([answers.generate_action, answers.stop_action])
+    run_menu.addActions([compare_models_action(window), answers.compare.diff_action])
     run_menu.addSeparator()
     run_menu.addActions(window.followups.actions())
     view_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))

@@ -14,8 +14,11 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant.core.base.i18n import tr
+from assistant.core.providers.prices import format_money
 from assistant.core.storage.history import HistoryStore
-from assistant.core.storage.records import dump, to_timings, to_usage
+from assistant.core.storage.records import Record, dump, to_timings, to_usage
+from assistant.core.work.compare import figures_text
 from assistant.core.work.status import RunStatus
 
 _USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens")
@@ -37,6 +40,47 @@ def save_columns(store: HistoryStore, record_id: int, columns: Sequence[Mapping[
             "UPDATE records SET columns = ?, updated_at = ? WHERE id = ?",
             (dump([dict(column) for column in columns]), time.time(), record_id),
         )
+
+
+def answer_headings(record: Record) -> list[str]:
+    """A heading per answer: "PROFILE (MODEL)" in a comparison, else "Answer K"; the kept one
+    says so."""
+    answers = record.answers or [""]
+    if record.is_comparison:
+        headings = [column_label(column) for column in record.columns]
+        more = range(len(headings), len(answers))  # answers beyond the columns (none normally)
+        headings += [tr("Answer {number}").format(number=i + 1) for i in more]
+    elif len(answers) > 1:
+        headings = [tr("Answer {number}").format(number=i + 1) for i in range(len(answers))]
+    else:
+        return [tr("Answer")]
+    if record.kept is not None and len(answers) > 1:
+        headings[record.kept_index] += " — " + tr("kept")
+    return headings[: len(answers)]
+
+
+def column_label(column: Mapping[str, Any]) -> str:
+    """``PROFILE (MODEL)`` of a comparison's column."""
+    return f"{column.get('provider', '')} ({column.get('model') or tr('default model')})"
+
+
+def column_figures(column: Mapping[str, Any]) -> str:
+    """What a stored column says about its run: first token, tokens/s, tokens, cost, how it
+    ended when not complete."""
+    first, total = column.get("first_token_ms"), column.get("total_ms")
+    completion = column.get("completion_tokens")
+    rate = None
+    if first is not None and total is not None and completion and total > first:
+        rate = completion / ((total - first) / 1000)
+    cost = column.get("cost")
+    money = format_money(cost, str(column.get("currency") or "")) if cost is not None else ""
+    text = figures_text(
+        None if first is None else first / 1000, rate, column.get("total_tokens"), money
+    )
+    status = str(column.get("status") or "")
+    if status and status != RunStatus.COMPLETE:
+        text = " · ".join(part for part in (text, tr(status)) if part)
+    return text
 
 
 def overall_status(statuses: Sequence[str]) -> RunStatus:
@@ -103,7 +147,7 @@ class ComparisonRecorder:
         self,
         index: int,
         status: str,
-        usage: Mapping[str, int | None] | None,
+        usage: Mapping[str, int | float | str | None] | None,
         error: str | None,
         timings: Mapping[str, float | None] | None,
         answers: list[str] | None,
@@ -166,7 +210,7 @@ class ColumnRecorder:
         self,
         record_id: int,
         status: str,
-        usage: dict[str, int] | None = None,
+        usage: dict[str, int | float | str | None] | None = None,
         error: str | None = None,
         timings: dict[str, float | None] | None = None,
         *,

@@ -9,7 +9,7 @@ as data URLs, and a Content-Security-Policy forbids any fetch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from html import escape
 from typing import Any
 
@@ -52,6 +52,7 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; 
 :not(pre) > code { background: #eff1f3; padding: .1em .3em; border-radius: 4px; }
 blockquote { margin: 0; padding: 0 1rem; color: #59636e; border-left: 4px solid #d0d7de; }
 .error { color: #b42318; }
+.column-note { color: #59636e; font-size: .9rem; font-style: italic; }
 table { border-collapse: collapse; } th, td { border: 1px solid #d0d7de; padding: .3rem .6rem; }
 """.strip()
 
@@ -139,10 +140,23 @@ def _field_text(value: Any) -> str:
     return str(value)
 
 
-def _answer_titles(answers: Sequence[str]) -> list[str]:
-    if len(answers) <= 1:
-        return [tr("Answer")]
-    return [tr("Answer {number}").format(number=i + 1) for i in range(len(answers))]
+def _answers(record: Record) -> list[tuple[str, str]]:
+    """(heading, answer) of each answer: variants, or a comparison's columns (PROFILE (MODEL))."""
+    from assistant.core.storage.comparisons import answer_headings
+
+    return list(zip(answer_headings(record), record.answers or [""], strict=True))
+
+
+def _column_note(record: Record, index: int) -> str:
+    """A comparison column's figures and how it ended ('' for other records)."""
+    from assistant.core.storage.comparisons import column_figures
+
+    if not record.is_comparison or index >= len(record.columns):
+        return ""
+    column = record.columns[index]
+    error = column.get("error")
+    figures = column_figures(column)
+    return " · ".join(part for part in (figures, str(error) if error else "") if part)
 
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -168,8 +182,10 @@ def _record_markdown(record: Record) -> str:
             images = image_names(record.fields[name])
             block = "\n".join(markdown_images(images)) if images else _fence(text)
             parts += ["", f"**{_label(name)}:**", "", block]
-    for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
-        parts += ["", f"## {heading}", "", answer.strip("\n")]
+    for index, (heading, answer) in enumerate(_answers(record)):
+        parts += ["", f"## {heading}", ""]
+        parts += [f"*{note}*", ""] if (note := _column_note(record, index)) else []
+        parts += [answer.strip("\n")]
     if record.error:
         parts += ["", f"> **{_problem_label(record)}:** {record.error}"]
     parts += follow_ups_markdown(record, _fence)
@@ -187,8 +203,10 @@ def _record_text(record: Record) -> str:
         text = "\n".join(text_images(image_names(value))) or _field_text(value)
         if text.strip():
             parts += ["", f"{_label(name)}:", text.rstrip("\n")]
-    for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
-        parts += ["", heading, "-" * len(heading), answer.strip("\n")]
+    for index, (heading, answer) in enumerate(_answers(record)):
+        parts += ["", heading, "-" * len(heading)]
+        parts += [note] if (note := _column_note(record, index)) else []
+        parts += [answer.strip("\n")]
     if record.error:
         parts += ["", f"{_problem_label(record)}: {record.error}"]
     parts += follow_ups_text(record)
@@ -215,8 +233,10 @@ def _record_html(record: Record, md: MarkdownIt) -> str:
             parts.append(f'<div class="field-name">{escape(_label(name))}</div>')
             images = image_names(record.fields[name])
             parts += html_images(images) or [f"<pre>{escape(text.rstrip(chr(10)))}</pre>"]
-    for heading, answer in zip(_answer_titles(record.answers), record.answers or [""], strict=True):
+    for index, (heading, answer) in enumerate(_answers(record)):
         parts.append(f"<h2>{escape(heading)}</h2>")
+        if note := _column_note(record, index):
+            parts.append(f'<p class="column-note">{escape(note)}</p>')
         parts.append(f'<div class="answer">\n{md.render(answer)}</div>')
     if record.error:
         parts.append(f'<p class="error"><strong>{escape(_problem_label(record))}:</strong> ')
