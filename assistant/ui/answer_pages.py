@@ -159,8 +159,14 @@ class AnswerPages(QStackedWidget):
 
     def _follow(self) -> None:
         """The rendered view takes the text of the answer on screen (it paces itself)."""
-        if self.currentWidget() is self.rendered:
-            self.rendered.set_markdown(self.area.current_text())
+        if self.currentWidget() is not self.rendered:
+            return
+        text, shown = self.area.current_text(), self._shown
+        if shown is not None and shown.mode.output != "markdown":
+            from assistant.core.text.markdown_html import as_markdown
+
+            text = as_markdown(text, self.area.current_view().language())
+        self.rendered.set_markdown(text)
 
     def _changes(self, on: bool) -> None:
         if not on:

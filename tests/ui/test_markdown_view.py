@@ -173,3 +173,18 @@ def test_switching_variants_or_reopening_shows_that_answer_rendered(
     qtbot.waitUntil(lambda: pages.rendered.toPlainText().strip() == "Second")
     window.open_record(done.record_id)
     qtbot.waitUntil(lambda: pages.rendered.toPlainText().strip() == "First")
+
+
+def test_a_code_answer_is_rendered_as_code_not_as_markdown(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    choose_mode(window, "code-complete")
+    fill(window, code="def add(a, b):\n    ", language="python")
+    openai_server.reply = "# add them\n    return a + b\n"
+    generate_and_wait(qtbot, window)
+    pages = window.answer_panel.pages
+    pages.rendered_action.setChecked(True)
+    qtbot.waitUntil(lambda: "return a + b" in pages.rendered.toPlainText())
+    first = blocks(pages.rendered)[0]
+    assert first.text() == "# add them"
+    assert first.blockFormat().headingLevel() == 0

@@ -7,6 +7,7 @@ link labelled with their alt text, so showing an answer never fetches anything.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
@@ -73,3 +74,13 @@ def markdown_renderer(style: str = DEFAULT_STYLE) -> MarkdownIt:
 def markdown_to_html(text: str, style: str = DEFAULT_STYLE) -> str:
     """The HTML body of a Markdown text."""
     return markdown_renderer(style).render(text)
+
+
+def as_markdown(text: str, language: str) -> str:
+    """An answer as Markdown to render: Markdown as it is, code (``language`` names it) as one
+    fenced block, so that a ``#`` comment does not become a heading."""
+    if language in ("markdown", ""):
+        return text
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}\n"

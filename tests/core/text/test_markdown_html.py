@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.core.text.markdown_html import markdown_to_html
+from assistant.core.text.markdown_html import as_markdown, markdown_to_html
 
 
 def test_tables_code_and_strikethrough() -> None:
@@ -25,3 +25,12 @@ def test_a_dark_style_is_used_when_asked() -> None:
     light = markdown_to_html("```python\nx = 1\n```\n")
     dark = markdown_to_html("```python\nx = 1\n```\n", "github-dark")
     assert light != dark
+
+
+def test_code_answers_are_rendered_as_one_code_block() -> None:
+    assert as_markdown("# Title\n", "markdown") == "# Title\n"
+    code = "# a comment\nx = '```'\n"
+    fenced = as_markdown(code, "python")
+    assert fenced == "````python\n" + code + "\n````\n"
+    html = markdown_to_html(fenced)
+    assert "<h1>" not in html and "a comment" in html
