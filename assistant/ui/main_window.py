@@ -25,6 +25,7 @@ from assistant.ui.followups import FollowUps
 from assistant.ui.font_check import GlyphWarning
 from assistant.ui.generation_controller import GenerationController
 from assistant.ui.history_dock import HistoryDock
+from assistant.ui.mode_actions import ModeActions
 from assistant.ui.mode_form import ModeForm, tr_mode
 from assistant.ui.mode_panel import ModePanel
 from assistant.ui.provider_bar import ProviderBar
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self.followups = FollowUps(self)
         """Follow-ups, versions and chat's thread around the answer."""
         self.addActions(self.followups.actions())
+        self.mode_actions = ModeActions(self)
+        """The Modes menu: the mode editor, import/export, reset, delete; the folder watched."""
         self.local_only_action = build_menus(self)
         self._restore_state()
 
@@ -115,6 +118,16 @@ class MainWindow(QMainWindow):
         self.controller.sig_done.connect(
             lambda _request_id, done: self.glyph_warning.check("".join(done.answers))
         )
+
+    def show_mode_problems(self, problems: list[Any]) -> None:
+        """Show the person's mode files that could not be loaded (or hide the banner)."""
+        from assistant.ui.mode_problems_banner import ModeProblemsBanner, place_above_central
+
+        banner = self.findChild(ModeProblemsBanner)
+        if banner is not None:
+            banner.set_problems(problems)
+        elif problems:
+            place_above_central(self, ModeProblemsBanner(problems))
 
     def check_ui_glyphs(self) -> None:
         """Warn once when no font can show the UI language (called after the first paint)."""

@@ -35,6 +35,7 @@ def build_menus(window: MainWindow) -> QAction:
     file_menu.addAction(quit_action)
     edit_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Edit"))
     edit_menu.addActions([answers.copy_action, answers.insert_action])
+    bar.addMenu(window.mode_actions.menu())
     run_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Generate"))
     run_menu.addActions([answers.generate_action, answers.stop_action])
     run_menu.addActions([compare_models_action(window), answers.compare.diff_action])

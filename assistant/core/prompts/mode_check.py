@@ -46,6 +46,10 @@ class ModeProblem:
     line: int
     column: int
     message: str
+    key: str = ""
+    """Where in the mode: ``prompt.user``, ``prompt.system``, ``fields[1].name`` ('' unknown)."""
+    offset: int = -1
+    """For a template problem: the offset in the template's text (-1 when not known)."""
 
     def describe(self, source: str) -> str:
         """``FILE:LINE:COL: message`` (compilers' and editors' convention)."""
@@ -60,7 +64,8 @@ def check_mode_text(
         mode = parse_mode(text, source=source, default_id=default_id, check_templates=False)
     except ModeError as exc:
         line = exc.line or 1
-        return [ModeProblem(line, exc.column or _first_column(text, line), exc.message)]
+        column = exc.column or _first_column(text, line)
+        return [ModeProblem(line, column, exc.message, exc.key)]
     problems: list[ModeProblem] = []
     used: set[str] = set()
     known = {*mode.field_names, *BUILTIN_VARIABLES}
@@ -81,6 +86,7 @@ def _template_problems(
     """Problems of one template, placed in the file, and the names it uses (None: unreadable)."""
     import jinja2
 
+    where = ".".join(str(part) for part in path)
     positions = string_positions(text, path)
     try:
         parse_template(template)
@@ -90,20 +96,21 @@ def _template_problems(
             offset += 1
         line, column = _place(positions, offset, text, path)
         message = tr("template syntax error: {message}", _CONTEXT).format(message=exc.message)
-        return [ModeProblem(line, column, message)], None
+        return [ModeProblem(line, column, message, where, offset)], None
     try:
         names = template_names(template)
     except TemplateError as exc:
         line, column = _place(positions, 0, text, path)
-        return [ModeProblem(line, column, str(exc))], None
+        return [ModeProblem(line, column, str(exc), where, 0)], None
     problems = []
     for name in sorted(names - known):
-        line, column = _place(positions, _name_offset(template, name), text, path)
+        offset = _name_offset(template, name)
+        line, column = _place(positions, offset, text, path)
         message = tr(
             "unknown name '{name}': not a field of this mode nor a built-in variable ({builtins})",
             _CONTEXT,
         ).format(name=name, builtins=", ".join(BUILTIN_VARIABLES))
-        problems.append(ModeProblem(line, column, message))
+        problems.append(ModeProblem(line, column, message, where, offset))
     return problems, names
 
 
@@ -116,7 +123,7 @@ def _unused_required(text: str, mode: Mode, used: set[str]) -> list[ModeProblem]
             message = tr(
                 "the required field '{name}' is never used by the prompt templates", _CONTEXT
             ).format(name=field.name)
-            problems.append(ModeProblem(line, column, message))
+            problems.append(ModeProblem(line, column, message, f"fields[{index}].name"))
     return problems
 
 
