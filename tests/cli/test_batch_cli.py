@@ -12,7 +12,12 @@ import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from assistant.cli.main import main as cli_main
+from assistant.core.config.settings import Settings
 from assistant.core.providers.prices import format_money
 from tests.fakeserver import FakeOpenAIServer, RecordedRequest, _usage
 
@@ -270,3 +275,26 @@ def test_via_batch_api_on_a_server_without_it_says_so(
     assert "offers no Batch API (HTTP 404" in result.stderr
     assert "Run without --via batch-api" in result.stderr
     assert not openai_server.chat_requests
+
+
+@pytest.mark.parametrize("via", ["direct", "batch-api"])
+def test_local_only_refuses_a_remote_server_before_any_socket(
+    via: str,
+    openai_server: FakeOpenAIServer,
+    no_keyring: Any,
+    no_remote_sockets: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = Settings()
+    settings.local_only = True
+    assert settings.save() is None
+    source = products(tmp_path / "in.csv", 2)
+    output = tmp_path / "out.csv"
+    code = cli_main(
+        ["batch", "ad-copy", "-i", str(source), "-o", str(output), "--via", via,
+         "--base-url", "https://llm.example.com/v1"]
+    )  # fmt: skip
+    assert code == 1
+    assert "Local only is on" in capsys.readouterr().err
+    assert not read_csv(output)  # the header only: nothing was answered
