@@ -22,6 +22,7 @@ from assistant.core.prompts.request import GenerationRequest, build_follow_up
 from assistant.core.prompts.threads import Thread
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.providers.tokens import (
+    REPLY_PRIMING,
     TokenCounter,
     context_window,
     estimate_tokens,
@@ -152,22 +153,26 @@ def overflow(
         return None
     counter = engine if request.profile.is_builtin else None
     budget = max(0, request.params.max_tokens)
-    needed = estimate_tokens(request.messages, request.model, counter) + budget
+    # Each message is counted once (the engine's tokenizer is a round trip per message).
+    costs = [estimate_tokens([m], request.model, counter) - REPLY_PRIMING for m in request.messages]
+    needed = REPLY_PRIMING + sum(costs) + budget
     if needed <= window:
         return None
-    drop = 0
-    for count in range(1, len(_exchanges(request.messages)) + 1):
-        shorter = drop_oldest(request.messages, count)
-        if estimate_tokens(shorter, request.model, counter) + budget <= window:
+    drop, left = 0, needed
+    first = 1 if request.messages and request.messages[0].get("role") == "system" else 0
+    dropped = first
+    for count, answer in enumerate(_exchanges(request.messages), start=1):
+        left -= sum(costs[dropped : answer + 1])
+        dropped = answer + 1
+        if left <= window:
             drop = count
             break
     return Overflow(needed, window, needed - window, drop)
 
 
 def _exchanges(messages: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Indexes of the assistant messages that may be dropped with the user turn before each:
-    every exchange except the original request's first answer is counted from the oldest, and
-    the last user message (the new turn) is never dropped."""
+    """Indexes of the assistant messages before the new turn: dropping the k oldest exchanges
+    drops everything up to the k-th of them (the system prompt and the new turn stay)."""
     return [i for i, m in enumerate(messages[:-1]) if m.get("role") == "assistant"]
 
 

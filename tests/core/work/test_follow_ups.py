@@ -76,6 +76,10 @@ def test_overflow_is_detected_before_sending_with_how_many_turns_to_drop() -> No
     shorter = drop_oldest(tight.messages, over.drop)
     assert estimate_tokens(shorter, "fake") + 100 <= over.window
     assert shorter[0] == SYSTEM and shorter[-1] == tight.messages[-1]
+    fewer = drop_oldest(tight.messages, over.drop - 1)  # the fewest turns to drop
+    assert estimate_tokens(fewer, "fake") + 100 > over.window
+    much_too_small = overflow(next_turn(thread, 100))  # not even the new turn fits
+    assert much_too_small is not None and much_too_small.drop == 0
     assert overflow(next_turn(thread, None)) is None  # unknown window: nothing to say
 
 
