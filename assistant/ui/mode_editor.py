@@ -178,6 +178,7 @@ class ModeEditor(QDialog):
         self.preview.setReadOnly(True)
         self.problem_list = named(QListWidget(), "modeProblems")
         self.problem_list.setMaximumHeight(120)
+        self.problem_list.setWordWrap(True)
         self.problem_list.currentRowChanged.connect(self._go_to_problem)
         panel = QWidget()
         column = QVBoxLayout(panel)
@@ -270,6 +271,8 @@ class ModeEditor(QDialog):
         self.problem_list.clear()
         for problem in self.problems:
             self.problem_list.addItem(self._describe(problem))
+            item = self.problem_list.item(self.problem_list.count() - 1)
+            item.setToolTip(item.text())
         self._mark_problems()
         self.save_button.setEnabled(not self.problems)
         self.save_button.setToolTip(

@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from assistant.core.base.i18n import language
 from assistant.core.prompts.mode_schema import ModeError, parse_mode
 from assistant.core.prompts.mode_types import InvalidValues
-from assistant.core.prompts.templates import TemplateError, builtin_values
+from assistant.core.prompts.templates import TemplateError, builtin_values, template_names
 
 
 def _tr(text: str) -> str:
@@ -44,9 +44,11 @@ def render_preview(text: str, mode_id: str, samples: Mapping[str, str]) -> str:
     except ModeError as exc:
         return _tr("(no preview: {0})").replace("{0}", exc.describe())
     values = {name: value for name, value in samples.items() if mode.field(name) is not None}
-    builtins = builtin_values(
+    builtins: dict[str, str] = builtin_values(
         locale=language(), clipboard=_tr("<clipboard>"), selection=_tr("<selection>")
     )
+    for name in _unknown_names(mode.system, mode.template, {*mode.field_names, *builtins}):
+        builtins[name] = f"⟨{name}?⟩"  # shown, not fatal: the problem list names it
     try:
         from assistant.core.prompts.mode_types import render_messages
 
@@ -62,3 +64,11 @@ def render_preview(text: str, mode_id: str, samples: Mapping[str, str]) -> str:
         role = str(message["role"])
         blocks.append(f"── {role} ──\n{message['content']}")
     return "\n\n".join(blocks)
+
+
+def _unknown_names(system: str, user: str, known: set[str]) -> set[str]:
+    """Names the templates read that are neither fields nor built-ins (none if unreadable)."""
+    try:
+        return (template_names(system) | template_names(user)) - known
+    except TemplateError:
+        return set()
