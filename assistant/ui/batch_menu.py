@@ -28,6 +28,8 @@ def open_batch_window(window: MainWindow) -> BatchWindow:
     if batch is None:
         services = window.services
         batch = BatchWindow(services.modes, window.settings, services.resolver, window)
+    elif not batch.running:
+        batch.setup.refresh_providers()  # profiles may have changed since it was opened
     batch.show()
     batch.activateWindow()
     return batch

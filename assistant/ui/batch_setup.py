@@ -61,11 +61,7 @@ class BatchSetup(QWidget):
         self.open_button.clicked.connect(self.choose_file)
         self.provider_box = QComboBox()
         self.provider_box.setObjectName("batchProvider")
-        for profile in settings.profiles:
-            self.provider_box.addItem(profile.name, profile.name)
-        self.provider_box.setCurrentIndex(
-            max(0, self.provider_box.findData(settings.active().name))
-        )
+        self.refresh_providers()
         self.concurrency = QSpinBox()
         self.concurrency.setRange(1, MAX_CONCURRENCY)
         self.concurrency.setValue(DEFAULT_CONCURRENCY)
@@ -108,6 +104,14 @@ class BatchSetup(QWidget):
 
     def set_mode(self, mode_id: str) -> None:
         self.mode_box.setCurrentIndex(self.mode_box.findData(mode_id))
+
+    def refresh_providers(self) -> None:
+        """List the current profiles (they may have changed since), keeping the one chosen."""
+        chosen = self.provider_box.currentData() or self.settings.active().name
+        self.provider_box.clear()
+        for profile in self.settings.profiles:
+            self.provider_box.addItem(profile.name, profile.name)
+        self.provider_box.setCurrentIndex(max(0, self.provider_box.findData(chosen)))
 
     def set_provider(self, name: str) -> None:
         self.provider_box.setCurrentIndex(self.provider_box.findData(name))
