@@ -102,8 +102,14 @@ class ImageField(QWidget):
         buttons.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.note = QLabel()
+        self.note.setObjectName("visionNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #b35900;")
+        self.note.setVisible(False)
         layout.addLayout(buttons)
         layout.addWidget(scroll)
+        layout.addWidget(self.note)
         self._refresh()
 
     @property
@@ -140,6 +146,11 @@ class ImageField(QWidget):
                     len(missing), self.store.folder
                 )
             )
+
+    def set_note(self, text: str | None) -> None:
+        """A warning under the thumbnails (the provider cannot take images), or none."""
+        self.note.setText(text or "")
+        self.note.setVisible(bool(text))
 
     # --- adding and removing -------------------------------------------------------------------
 

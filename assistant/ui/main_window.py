@@ -91,6 +91,9 @@ class MainWindow(QMainWindow):
         self.mode_actions = ModeActions(self)
         """The Modes menu: the mode editor, import/export, reset, delete; the folder watched."""
         self.local_only_action = build_menus(self)
+        from assistant.ui.vision_note import VisionNotes
+
+        self.vision_notes = VisionNotes(self)  # image fields warn when the provider has no vision
         self._restore_state()
 
     def _connect_panels(self) -> None:

@@ -97,6 +97,11 @@ def test_pasted_screenshot_is_shown_and_sent_as_an_image_part(
     assert code_editor(window).toPlainText() == ""  # the image did not go into the text
     sizes = [label.text() for label in field.findChildren(QLabel, "imageSize")]
     assert len(sizes) == 1 and sizes[0].startswith("40 × 30 · ")
+    assert not field.note.isVisible()  # gpt-4o-mini takes images
+    window.model_combo.setEditText("gpt-3.5-turbo")
+    assert field.note.isVisible() and "cannot take images" in field.note.text()
+    window.model_combo.setEditText("gpt-4o-mini")
+    assert not field.note.isVisible()
     fill(window, code="def f():\n    return 1\n")
     generate_and_wait(qtbot, window)
     (url,) = sent_image_urls(openai_server)
@@ -154,7 +159,10 @@ def test_the_builtin_engine_says_it_has_no_vision(qtbot: QtBot, no_keyring: Any)
     settings.active_profile = BUILTIN_NAME
     win = open_window(qtbot, settings)
     choose_mode(win, "code-explain")
+    assert not images_of(win).note.isVisible()
     paste_screenshot(qtbot, win, picture(8, 8))
+    note = images_of(win).note  # said as soon as an image is attached
+    assert note.isVisible() and "The built-in engine has no vision" in note.text()
     fill(win, code="x = 1\n")
     qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert "The built-in engine has no vision" in win.error_banner.text()
