@@ -166,6 +166,7 @@ class BatchWindow(QWidget):
         if problems:
             self.notice_label.setText("\n".join(problems))
             return False
+        self.notice_label.clear()
         sink, rows, earlier = self._open_job(plan, statuses)
         if earlier:
             self.model.apply(earlier)
@@ -197,8 +198,6 @@ class BatchWindow(QWidget):
         self.worker.sig_returned.connect(self._ended)
         self.worker.sig_errored.connect(self._failed)
         self.worker.sig_finished.connect(self._worker_gone)
-        if not earlier:
-            self.notice_label.clear()
         self._started, self._finished_now = 0.0, 0
         self.progress.setRange(0, len(self.model.rows))
         self._show_progress()
