@@ -14,7 +14,14 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QUrl
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from assistant.ui.chat_bars import ContextMeter, OverflowBar
 
@@ -57,15 +64,24 @@ class ChatView(QWidget):
         self.transcript.setOpenLinks(False)
         self.transcript.setOpenExternalLinks(False)
         self.transcript.setPlaceholderText(
-            self.tr("The conversation appears here. Send the first message with Generate.")
+            self.tr(
+                "The conversation appears here. Send a message with Generate (Ctrl+Enter); the "
+                "next ones go on with the same conversation until New chat."
+            )
         )
         self.title = QLabel(self.tr("Conversation"))
+        self.new_button = QPushButton(self.tr("New chat"))
+        self.new_button.setObjectName("newChatButton")
+        self.new_button.setToolTip(
+            self.tr("Start a new conversation (this one stays in the history)")
+        )
         self.meter = ContextMeter()
         self.overflow = OverflowBar()
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self.title, 1)
         header.addWidget(self.meter)
+        header.addWidget(self.new_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(header)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPlainTextEdit
 
 from assistant.core.prompts.quick_actions import QuickAction, quick_actions
@@ -24,8 +24,8 @@ from assistant.core.storage.threads import ThreadStore
 from assistant.core.work.status import RunStatus
 from assistant.ui.answer_panel import answer_language
 from assistant.ui.chat_flow import ChatFlow
+from assistant.ui.followup_actions import follow_up_actions
 from assistant.ui.followup_box import FollowUpBox
-from assistant.ui.qt_keys import set_keys
 from assistant.ui.selection_span import selection_of
 from assistant.ui.version_stepper import VersionStepper
 from assistant.ui.version_views import VersionViews
@@ -66,46 +66,21 @@ class FollowUps(QObject):
         self.stepper.sig_compare.connect(self.compare)
         self.stepper.sig_restore.connect(self.restore)
         self.panel.sig_running.connect(self._running)
+        self.chat.view.new_button.clicked.connect(self.new_chat)
         window.controller.sig_done.connect(self._run_done)  # after the panel has shown the end
         window.mode_panel.sig_mode_changed.connect(self._mode_changed)
         self._set_thread(None)
 
     def _build_actions(self) -> None:
-        def action(text: str, keys: list[str], slot: object) -> QAction:
-            made = QAction(text, self.window)
-            made.setShortcuts([QKeySequence(key) for key in keys])
-            set_keys(made, "shortcutContext", "WindowShortcut")
-            made.triggered.connect(slot)
-            return made
-
-        self.focus_action = action(self.tr("Follow up"), ["Ctrl+L"], self.box.focus)
-        self.focus_action.setToolTip(self.tr("Type a follow-up instruction (Ctrl+L)"))
-        self.send_action = action(
-            self.tr("Send follow-up"), ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.box.send
-        )
-        self.previous_action = action(
-            self.tr("Previous version"), ["Alt+Left"], self.stepper.previous
-        )
-        self.next_action = action(self.tr("Next version"), ["Alt+Right"], self.stepper.next)
-        self.compare_action = action(
-            self.tr("Compare with previous version"),
-            ["Ctrl+Shift+D"],
-            self.stepper.compare_with_previous,
-        )
-        self.restore_action = action(
-            self.tr("Restore this version"), [], lambda: self.restore(self.stepper.index)
-        )
+        made = follow_up_actions(self.window, self.box, self.stepper, self.restore)
+        self.focus_action, self.send_action = made.focus, made.send
+        self.previous_action, self.next_action = made.previous, made.next
+        self.compare_action, self.restore_action = made.compare, made.restore
+        self._actions = made
 
     def actions(self) -> list[QAction]:
         """The follow-up and version actions (for the window's menus and shortcuts)."""
-        return [
-            self.focus_action,
-            self.send_action,
-            self.previous_action,
-            self.next_action,
-            self.compare_action,
-            self.restore_action,
-        ]
+        return self._actions.all()
 
     # --- what is on screen ---------------------------------------------------------------------
 
@@ -273,15 +248,17 @@ class FollowUps(QObject):
     # --- sending -------------------------------------------------------------------------------
 
     @Slot(str, object)
-    def send(self, instruction: str, quick: QuickAction | None = None) -> None:
-        """Follow up on the version on screen (or only on the selection in it)."""
+    def send(self, instruction: str, quick: QuickAction | None = None) -> bool:
+        """Follow up on the version on screen (or only on the selection in it; in chat: the
+        next message). False when nothing could be sent (the problem is shown)."""
         thread = self._read(self.shown_thread.record_id) if self.shown_thread else None
         if thread is None or self.panel.is_running():
-            return
+            return False
         base = self.shown if any(v.number == self.shown for v in thread.versions) else None
         base = base or thread.current
         view = self.panel.answer_area.views[0]
-        selection = selection_of(view, thread.version(base).text)
+        chat = thread.mode == CHAT_MODE
+        selection = None if chat else selection_of(view, thread.version(base).text)
         kind = quick.kind if quick is not None else None
         mode = self.window.services.modes[thread.mode]
         record = self._record(thread.record_id)
@@ -303,8 +280,45 @@ class FollowUps(QObject):
             )
         except RequestError as exc:
             self.panel.show_error("\n".join(exc.problems))
-            return
+            return False
         self._launch(request)
+        return True
+
+    def continue_chat(self) -> bool:
+        """Generate in chat mode with a conversation on screen: the form's message is its next
+        turn (the message field is emptied for the one after). False: not such a case."""
+        thread = self.shown_thread
+        if (
+            thread is None
+            or thread.mode != CHAT_MODE
+            or self.window.current_mode().id != CHAT_MODE
+            or self.panel.is_running()
+        ):
+            return False
+        message = self.chat.message()
+        if not message.strip():
+            return False
+        if self.send(message):
+            editor = self.window.current_form().widget("message")
+            if isinstance(editor, QPlainTextEdit):
+                editor.clear()
+        return True
+
+    def new_chat(self) -> None:
+        """Leave the conversation on screen (it stays in the history): the next Generate starts
+        a new one."""
+        if self.panel.is_running():
+            return
+        self._set_thread(None)
+        self.panel.answer_area.show_text([""], "markdown")
+        self.panel.shown_record_id = None
+        self.panel.recovery_bar.setVisible(False)
+        self.panel.error_banner.setVisible(False)
+        self.chat.view.setVisible(self._is_chat())
+        self.chat.show_turns(None)
+        editor = self.window.current_form().widget("message")
+        if isinstance(editor, QPlainTextEdit):
+            editor.setFocus()
 
     def _launch(self, request: GenerationRequest, checked: bool = False) -> None:
         """Send ``request`` unless the thread no longer fits the model's window (then the chat

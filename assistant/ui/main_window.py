@@ -199,7 +199,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def generate(self) -> None:
-        """Build the current mode's request and send it (after the context-window check)."""
+        """Build the current mode's request and send it (after the context-window check); in
+        chat mode with a conversation on screen, its next turn."""
+        if self.followups.continue_chat():
+            return
         built = self.build_request()
         if built is not None:
             self._send(*built)

@@ -90,6 +90,7 @@ def test_a_chat_is_a_thread_of_turns_with_a_meter(
     record_id = window.answer_panel.shown_record_id
     assert record_id is not None
     openai_server.reply = "Something else."
+    chat.new_button.click()
     fill(window, message="A new chat")
     generate_and_wait(qtbot, window)
     assert "Ahoy" not in chat.transcript_text()
@@ -165,3 +166,35 @@ def test_the_thread_renders_replies_and_loads_nothing(
     assert "Bold otters an otter <b>raw</b>" in text  # rendered; the image is its alt text
     assert "**" not in text
     assert not [r for r in openai_server.requests if r.path.endswith("otter.png")]
+
+
+def test_generate_goes_on_with_the_conversation_until_new_chat(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    openai_server.reply = "First reply."
+    fill(window, message="First message", system=SYSTEM)
+    first = generate_and_wait(qtbot, window)
+    openai_server.reply = "Second reply."
+    fill(window, message="Second message {with} \\ braces")
+    second = generate_and_wait(qtbot, window)
+    assert second.record_id == first.record_id  # the same conversation
+    assert sent_messages(openai_server) == [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": "First message"},
+        {"role": "assistant", "content": "First reply."},
+        {"role": "user", "content": "Second message {with} \\ braces"},
+    ]
+    assert window.current_form().values()["message"] == ""  # ready for the next message
+    assert "Second message" in window.followups.chat.view.transcript_text()
+
+    window.followups.chat.view.new_button.click()
+    assert window.followups.chat.view.transcript_text() == ""
+    assert window.answer_area.current_text() == ""
+    openai_server.reply = "A new start."
+    fill(window, message="Hello again")
+    third = generate_and_wait(qtbot, window)
+    assert third.record_id != first.record_id
+    assert sent_messages(openai_server) == [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": "Hello again"},
+    ]
