@@ -80,19 +80,23 @@ class FileInput(QObject):
         return True
 
     def ask_first_part(self, widget: TextWidget, big: FileTooLarge) -> bool:
-        """Ask whether to include the first part of a file over the limit."""
+        """Ask whether to include the first part of a file over the limit (default: no)."""
         limit = f"{big.limit / (1024 * 1024):.1f} MB"
         question = self.tr("{0}\n\nInclude its first {1} (up to the last whole line)?").format(
             str(big), limit
         )
-        answer = QMessageBox.question(
-            widget,
-            self.tr("File too large"),
-            question,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        yes, cancel = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Cancel
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("File too large"), question)
+        box.setParent(widget.window(), box.windowFlags())
+        box.setStandardButtons(yes | cancel)
+        box.setDefaultButton(cancel)
+        include = box.button(yes)
+        if include is not None:
+            include.setText(self.tr("Include the first {0}").format(limit))
+        box.setObjectName("fileTooLarge")
+        answer = box.exec()
+        box.deleteLater()
+        return answer == yes
 
     def _inserted(self, path: Path, loaded: TextFile) -> str:
         if loaded.complete:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -213,7 +213,7 @@ def test_binary_file_is_refused_with_a_message(
 
 
 def test_a_large_file_asks_before_including_its_first_part(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     editor = code_editor(window)
     big = tmp_path / "big.log"
@@ -221,18 +221,24 @@ def test_a_large_file_asks_before_including_its_first_part(
     big.write_text(line * 40_000, encoding="utf-8")  # 1.7 MB
     asked: list[str] = []
 
-    def answer(button: QMessageBox.StandardButton) -> Any:
-        def question(parent: object, title: str, text: str, *args: object) -> Any:
-            asked.append(text)
-            return button
+    def answer_with(button: QMessageBox.StandardButton) -> None:
+        def click() -> None:
+            box = QApplication.activeModalWidget()
+            assert isinstance(box, QMessageBox)
+            asked.append(box.text())
+            choice = box.button(button)
+            assert choice is not None
+            if button == QMessageBox.StandardButton.Yes:
+                assert choice.text() == "Include the first 1.0 MB"
+            choice.click()
 
-        return question
+        QTimer.singleShot(0, click)
 
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    answer_with(QMessageBox.StandardButton.Cancel)
     drop_files(editor.viewport(), big)
     assert editor.toPlainText() == "" and "big.log is 1.7 MB" in asked[0]
     assert "big.log was not inserted" in window.status_label.text()
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    answer_with(QMessageBox.StandardButton.Yes)
     drop_files(editor.viewport(), big)
     text = editor.toPlainText()
     assert text and (line * 40_000).startswith(text) and text.endswith("\n")
