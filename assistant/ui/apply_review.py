@@ -85,11 +85,12 @@ class ApplyReview(QWidget):
         return self._proposal
 
     def review(self, proposal: Proposal, refusal: str | None, notes: str = "") -> None:
-        """Show what ``proposal`` changes; ``refusal`` (a reason) keeps Apply off."""
+        """Show what ``proposal`` changes; ``refusal`` (a reason) keeps Apply off; the
+        proposal's warning, if any, is shown where a refusal would be."""
         self._proposal = proposal
         self._refusal = refusal
-        self.notice.setText(refusal or "")
-        self.notice.setVisible(bool(refusal))
+        self.notice.setText(refusal or proposal.warning)
+        self.notice.setVisible(bool(refusal or proposal.warning))
         self.notes.setText(notes)
         self.notes.setVisible(bool(notes))
         self.diff_view.show_diff(proposal.original, proposal.proposed, by_lines=proposal.by_lines)

@@ -260,3 +260,14 @@ def test_a_5000_line_file_is_diffed_off_the_gui_thread_and_applied(
     assert editor(window).toPlainText() == expected
     editor(window).undo()
     assert editor(window).toPlainText() == "".join(lines)
+
+
+def test_a_code_answer_without_a_block_warns_but_may_be_applied(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    run_code_fix(qtbot, window, openai_server, FIXED)  # no fences at all
+    review = review_shown(qtbot, window)
+    assert review.notice.isVisibleTo(review) and "no fenced code block" in review.notice.text()
+    assert review.apply_button.isEnabled()
+    review.apply()
+    assert editor(window).toPlainText() == FIXED

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from assistant.core.base.i18n import tr
 from assistant.core.prompts.modes import Mode
-from assistant.core.text.answers import code_from_answer
+from assistant.core.text.answers import proposed_block
 from assistant.core.text.diffs import deleted_line_share, match_line_endings
 from assistant.core.work.finish import hit_max_tokens, was_filtered
 from assistant.core.work.status import RunStatus
@@ -34,6 +34,8 @@ class Proposal:
     proposed: str
     by_lines: bool
     """Code: compared and applied by lines; prose: by words."""
+    warning: str = ""
+    """Something to know before applying (a code answer without a fenced block)."""
 
 
 def replaced_field(mode: Mode) -> str | None:
@@ -48,14 +50,22 @@ def proposal(mode: Mode, values: Mapping[str, object], answer: str) -> Proposal 
     if name is None or field is None:
         return None
     original = str(values.get(name) or "")
+    warning = ""
     if field.kind == "code":
-        text = code_from_answer(answer, mode.code_language(mode.coerce(values)) or "")
+        block = proposed_block(answer, mode.code_language(mode.coerce(values)) or "")
+        text = block.body if block is not None else answer
+        if block is None:
+            warning = tr(
+                "The answer has no fenced code block: all of it is taken as the new code."
+                " Check the changes before applying them.",
+                _CONTEXT,
+            )
     else:
         text = _without_blank_edges(answer)
     proposed = match_line_endings(text, original)
     if original.startswith("\ufeff") and not proposed.startswith("\ufeff"):
         proposed = "\ufeff" + proposed  # the byte-order mark is not the model's to drop
-    return Proposal(name, original, proposed, field.kind == "code")
+    return Proposal(name, original, proposed, field.kind == "code", warning)
 
 
 def _without_blank_edges(text: str) -> str:

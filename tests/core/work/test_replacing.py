@@ -55,3 +55,11 @@ def test_the_byte_order_mark_and_blank_edges() -> None:
     assert found is not None and found.proposed == "\ufeffx = 2\n"
     prose = proposal(MODES["rewrite"], {"text": "Old.\n"}, "\n\n  \nNew text.  \n\n")
     assert prose is not None and prose.proposed == "New text.\n"
+
+
+def test_a_code_answer_without_a_fenced_block_is_taken_whole_with_a_warning() -> None:
+    found = proposal(MODES["code-fix"], {"code": "x = 1\n"}, "x = 2\n")
+    assert found is not None and found.proposed == "x = 2\n"
+    assert "no fenced code block" in found.warning
+    fenced = proposal(MODES["code-fix"], {"code": "x = 1\n"}, "```\nx = 2\n```")
+    assert fenced is not None and fenced.warning == ""
