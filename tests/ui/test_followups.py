@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from assistant.core.config.settings import Settings
@@ -39,6 +39,13 @@ def first_answer(qtbot: QtBot, win: MainWindow, server: FakeOpenAIServer) -> Non
     fill(win, topic="Otters {x} $HOME", notes="Notes with \\ backslash")
     generate_and_wait(qtbot, win)
     assert win.answer_area.current_text() == FIRST
+
+
+def generate_menu(win: MainWindow) -> QMenu:
+    """The window's Generate menu."""
+    found = [a.menu() for a in win.menuBar().actions() if a.text().replace("&", "") == "Generate"]
+    assert found and isinstance(found[0], QMenu)
+    return found[0]
 
 
 def follow_up(qtbot: QtBot, win: MainWindow, instruction: str) -> Any:
@@ -215,7 +222,7 @@ def test_compare_with_previous_shows_the_diff(
     first_answer(qtbot, window, openai_server)
     openai_server.reply = SECOND
     follow_up(qtbot, window, "Shorter")
-    assert window.followups.compare_action in window.menuBar().actions()[2].menu().actions()
+    assert window.followups.compare_action in generate_menu(window).actions()
     qtbot.keyClick(
         window,
         Qt.Key.Key_D,
@@ -249,7 +256,7 @@ def test_keyboard_focus_the_box_and_send(
     with qtbot.waitSignal(window.controller.sig_done, timeout=5000):
         qtbot.keyClick(window, Qt.Key.Key_Return, ctrl_shift)
     assert sent_messages(openai_server)[-1]["content"] == "Shorter please"
-    names = [a.text() for a in window.menuBar().actions()[2].menu().actions()]
+    names = [a.text() for a in generate_menu(window).actions()]
     for name in ("Follow up", "Send follow-up", "Previous version", "Next version"):
         assert name in names
 
