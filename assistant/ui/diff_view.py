@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -113,6 +113,9 @@ class DiffView(QWidget):
             pane.cursorPositionChanged.connect(lambda pane=pane: self._cursor_moved(pane))
         self.left.verticalScrollBar().valueChanged.connect(lambda v: self._follow(self.right, v))
         self.right.verticalScrollBar().valueChanged.connect(lambda v: self._follow(self.left, v))
+        for one, other in ((self.left, self.right), (self.right, self.left)):
+            one.horizontalScrollBar().valueChanged.connect(other.horizontalScrollBar().setValue)
+        self._navigation()
         for widget in (self.accept_all_button, self.reject_all_button):
             widget.setVisible(self.choosable)
 
@@ -316,6 +319,25 @@ class DiffView(QWidget):
                 self.hunk_list.setCurrentRow(hunk)
             finally:
                 self._clicked = None
+
+    def _navigation(self) -> None:
+        """Alt+Down / Alt+Up: the next / previous change (where the focus is in this view)."""
+        for keys, step, text in (
+            ("Alt+Down", 1, self.tr("Next change")),
+            ("Alt+Up", -1, self.tr("Previous change")),
+        ):
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(keys)])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _checked=False, step=step: self.step(step))
+            self.addAction(action)
+
+    def step(self, step: int) -> None:
+        """Go to the change ``step`` hunks after (negative: before) the current one."""
+        count = self.hunk_list.count()
+        if count:
+            row = self.hunk_list.currentRow()
+            self.hunk_list.setCurrentRow(min(count - 1, max(0, row + step)) if row >= 0 else 0)
 
     def _follow(self, pane: DiffPane, value: int) -> None:
         """Keep the two sides scrolled together (line diffs line up; prose by proportion)."""

@@ -187,3 +187,16 @@ def test_unchanged_lines_are_folded_around_the_changes(qtbot: QtBot) -> None:
     prose = shown(qtbot, "word " * 400 + "end.", "word " * 400 + "stop.", by_lines=False)
     assert not prose.all_lines_box.isVisibleTo(prose)
     assert "⋯" not in prose.inline.toPlainText()
+
+
+def test_alt_down_and_up_step_through_the_changes(qtbot: QtBot) -> None:
+    view = shown(qtbot, OLD, NEW)
+    view.inline.setFocus()
+    qtbot.waitUntil(view.inline.hasFocus)
+    qtbot.keyClick(view.inline, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert view.hunk_list.currentRow() == 0
+    qtbot.keyClick(view.inline, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert view.hunk_list.currentRow() == 1
+    assert view.inline.textCursor().position() == view.inline.spans[1][0][0]
+    qtbot.keyClick(view.hunk_list, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert view.hunk_list.currentRow() == 0
