@@ -26,6 +26,7 @@ from assistant.ui.answer_panel import answer_language
 from assistant.ui.chat_flow import ChatFlow
 from assistant.ui.followup_actions import follow_up_actions
 from assistant.ui.followup_box import FollowUpBox
+from assistant.ui.image_field import new_images_problem
 from assistant.ui.selection_span import selection_of
 from assistant.ui.version_stepper import VersionStepper
 from assistant.ui.version_views import VersionViews
@@ -298,6 +299,10 @@ class FollowUps(QObject):
         message = self.chat.message()
         if not message.strip():
             return False
+        problem = new_images_problem(self.window.current_form().image_field, thread.messages)
+        if problem:  # images added since the first message are not dropped silently
+            self.panel.show_error(problem)
+            return True
         if self.send(message):
             editor = self.window.current_form().widget("message")
             if isinstance(editor, QPlainTextEdit):

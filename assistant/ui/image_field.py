@@ -6,10 +6,11 @@ once by content); the field's value is the list of their names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QMimeData, QSize, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, QSize, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -48,6 +49,24 @@ def local_files(mime: QMimeData | None) -> list[Path]:
 def image_files(paths: Iterable[Path]) -> list[Path]:
     """The paths that name PNG, JPEG or WebP files (by their extension)."""
     return [path for path in paths if path.suffix.lower() in IMAGE_SUFFIXES]
+
+
+def new_images_problem(field: ImageField | None, sent: Iterable[Mapping[str, Any]]) -> str:
+    """Why the images in ``field`` cannot go with a chat's next message ('' when none are new).
+
+    A conversation's images are those of its first message (``sent``: its stored messages);
+    images added since are not sent silently: the person is told to start a new chat.
+    """
+    from assistant.core.prompts.images import referenced_images
+
+    kept = set(referenced_images(sent))
+    if field is None or all(name in kept for name in field.names()):
+        return ""
+    return QCoreApplication.translate(
+        "ImageField",
+        "Images go with the first message of a chat, and this conversation has its own. "
+        "Press New chat to send these images, or remove them to go on.",
+    )
 
 
 class ImageField(QWidget):

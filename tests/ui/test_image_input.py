@@ -258,3 +258,35 @@ def test_open_button_inserts_a_file(
     assert button is not None and button.isVisible()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert code_editor(window).toPlainText() == "fn main() {}\n"
+
+
+def test_a_chat_keeps_its_first_images_and_never_drops_new_ones(
+    qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any
+) -> None:
+    settings = Settings()
+    use_loopback(settings, openai_server.base_url, "Loopback", "gpt-4o-mini")
+    win = open_window(qtbot, settings)
+    choose_mode(win, "chat")
+    images = images_of(win)
+    images.setFocus()
+    QGuiApplication.clipboard().setImage(picture(10, 10))
+    qtbot.keyClick(images, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    (first_image,) = images.names()
+    fill(win, message="What colour is this?")
+    generate_and_wait(qtbot, win)
+    url = ImageStore.default().data_url(first_image)
+    assert sent_image_urls(openai_server) == [url]
+    fill(win, message="And its size?")  # the next turn: the first turn's image goes again
+    generate_and_wait(qtbot, win)
+    sent = openai_server.chat_requests[-1].body["messages"]
+    assert sent[-1] == {"role": "user", "content": "And its size?"}
+    assert any(isinstance(m["content"], list) for m in sent)
+    assert url in str(sent)
+    QGuiApplication.clipboard().setImage(picture(20, 20, 0xFF0000))
+    images.paste()  # a new image in the middle of a conversation
+    fill(win, message="And this one?")
+    requests = len(openai_server.chat_requests)
+    qtbot.keyClick(win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "New chat" in win.error_banner.text() and win.error_banner.isVisible()
+    assert len(openai_server.chat_requests) == requests  # not sent without it
+    win.close()
