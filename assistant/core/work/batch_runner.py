@@ -118,13 +118,16 @@ class SharedBackoff:
         self._lock = threading.Lock()
 
     def hold(self, seconds: float) -> bool:
-        """No request leaves for ``seconds`` from now; True when this extends the wait."""
+        """No request leaves for ``seconds`` from now; True when this starts a wait or makes it
+        a second or more longer (worth saying), False for the echoes of the same 429 storm."""
         with self._lock:
-            until = self._clock() + seconds
+            now = self._clock()
+            until = now + seconds
             if until <= self._until:
                 return False
+            news = self._until <= now or until - self._until >= 1.0
             self._until = until
-            return True
+            return news
 
     def remaining(self) -> float:
         with self._lock:

@@ -8,13 +8,21 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from assistant.core.prompts.modes import load_modes
 from assistant.core.providers.connection import Endpoint
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.work.batch_input import read_table
 from assistant.core.work.batch_job import OpenedJob, open_job
 from assistant.core.work.batch_plan import BatchPlan, column_mapping
-from assistant.core.work.batch_runner import BatchEvent, BatchRunner, JobNotice, RowFinished
+from assistant.core.work.batch_runner import (
+    BatchEvent,
+    BatchRunner,
+    JobNotice,
+    RowFinished,
+    SharedBackoff,
+)
 from assistant.core.work.batch_state import BatchStore
 from tests.fakeserver import FakeOpenAIServer, Fault, RecordedRequest
 
@@ -156,3 +164,16 @@ def test_a_failing_row_is_retried_then_recorded_with_its_error(
     assert rows["1"]["status"] == "failed" and "internal error (500)" in rows["1"]["error"]
     assert rows["2"]["status"] == "done"
     parts.store.close()
+
+
+def test_shared_backoff_says_a_wait_once_not_per_echo() -> None:
+    now = [100.0]
+    gate = SharedBackoff(clock=lambda: now[0])
+    assert gate.hold(2.0)  # a wait starts
+    now[0] += 0.01
+    assert not gate.hold(2.0)  # the other workers' 429s of the same storm
+    assert gate.hold(5.0)  # a much longer Retry-After
+    assert gate.remaining() == pytest.approx(5.0)
+    now[0] += 6.0
+    assert gate.remaining() == 0.0
+    assert gate.hold(1.0)  # the next storm
