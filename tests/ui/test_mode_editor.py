@@ -160,3 +160,42 @@ def test_a_broken_file_dropped_in_the_folder_is_reported_while_the_app_runs(
     assert banner is not None
     qtbot.waitUntil(banner.isVisible)
     assert "oops.toml" in banner.problems[0].source
+
+
+def test_import_previews_then_adds_and_reset_brings_the_builtin_back(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    prompts = tmp_path / "prompts.csv"
+    prompts.write_text('act,prompt\n"Travel Guide","Act as a travel guide."\n', encoding="utf-8")
+    seen: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text() + "\n" + box.informativeText())
+            box.button(button).click()
+        else:
+            QTimer.singleShot(10, lambda: answer(button))
+
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Cancel))
+    assert window.mode_actions.import_modes(str(prompts)) == 0  # previewed, then cancelled
+    assert "+ Travel Guide (travel-guide)" in seen[0]
+    assert "travel-guide" not in window.mode_panel.modes
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Ok))
+    assert window.mode_actions.import_modes(str(prompts)) == 1
+    assert window.mode_panel.modes["travel-guide"].title == "Travel Guide"
+
+    window.mode_panel.select_mode("article")
+    editor = window.mode_actions.edit_mode()  # a built-in: saved as the person's own version
+    assert isinstance(editor, ModeEditor)
+    qtbot.addWidget(editor)
+    editor.title_edit.setText("My article")
+    editor.title_edit.textEdited.emit("My article")
+    qtbot.waitUntil(editor.save_button.isEnabled)
+    with qtbot.waitSignal(editor.sig_saved):
+        editor.save_button.click()
+    assert window.mode_panel.modes["article"].title == "My article"
+    assert window.mode_actions.reset_action.isEnabled()
+    window.mode_actions.reset_action.trigger()
+    assert window.mode_panel.modes["article"].title == "Article"
+    assert not (user_modes_dir() / "article.toml").exists()
