@@ -127,8 +127,13 @@ def images_refusal(profile: ProviderProfile, model: str) -> str | None:
     if said is None and not TEXT_ONLY_MODELS.search(model):
         return None
     text = no_vision_message(profile.name, model)
-    if said:
-        text += " " + tr("It said: {said}", _CONTEXT).replace("{said}", said)
+    if said is not None:
+        text += " " + tr(
+            "It refused images before (it said: {said}); if it can take them now, delete {file} "
+            "to try again.",
+            _CONTEXT,
+        ).replace("{file}", str(_memory_path()))
+        text = text.replace("{said}", said)
     return text
 
 
