@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPlainTextEdit
 
-from assistant.core.prompts.quick_actions import QuickAction, quick_actions
+from assistant.core.prompts.quick_actions import QuickAction, quick_action, quick_actions
 from assistant.core.prompts.request import GenerationRequest, RequestError, build_follow_up
 from assistant.core.prompts.threads import Thread, Version
 from assistant.core.storage.history import Record
@@ -103,6 +103,7 @@ class FollowUps(QObject):
             self.stepper.set_versions(
                 len(numbers), numbers.index(self.shown), numbers.index(thread.current)
             )
+            self.stepper.set_made_by(self._made_by(thread, self.shown))
             if chat:
                 self.stepper.setVisible(False)
         mode = self.window.services.modes.get(thread.mode) if thread else None
@@ -130,6 +131,17 @@ class FollowUps(QObject):
         mode = self.window.services.modes.get(self.shown_thread.mode)
         code = mode is not None and mode.output == "code"
         self.box.set_selection(chars, self.tr("code") if code else self.tr("text"))
+
+    def _made_by(self, thread: Thread, number: int) -> str:
+        """What made version ``number``: the original request, a quick action or an instruction."""
+        turn = thread.turn(thread.version(number).turn)
+        if turn.number == 0:
+            return self.tr("Original answer")
+        quick = quick_action(turn.action) if turn.action else None
+        what = quick.label if quick is not None else " ".join(turn.instruction.split())
+        return self.tr("“{0}”").format(what) + (
+            " " + self.tr("(selection)") if turn.kind == "selection" else ""
+        )
 
     def _update_actions(self) -> None:
         stepper = self.stepper

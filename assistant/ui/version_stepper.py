@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QWidget
 
 from assistant.ui.qt_keys import set_keys
 
@@ -63,7 +63,12 @@ class VersionStepper(QWidget):
         row.addSpacing(8)
         row.addWidget(self.compare_button)
         row.addWidget(self.restore_button)
-        row.addStretch(1)
+        self.made_by = QLabel()
+        self.made_by.setObjectName("versionMadeBy")
+        self.made_by.setEnabled(False)  # greyed: a note on the version shown
+        ignored, preferred = QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        self.made_by.setSizePolicy(ignored, preferred)  # long instructions never widen the window
+        row.addWidget(self.made_by, 1)
         self.set_versions(0, 0, 0)
 
     @property
@@ -91,6 +96,12 @@ class VersionStepper(QWidget):
         self.compare_button.setEnabled(count > 1)
         self.restore_button.setEnabled(count > 1 and self._index != self._current)
         self.setVisible(count > 1)
+
+    def set_made_by(self, text: str) -> None:
+        """What made the version shown ("Original answer", or the follow-up's instruction)."""
+        short = text if len(text) <= 70 else text[:69] + "…"
+        self.made_by.setText(short)
+        self.made_by.setToolTip(text)
 
     @Slot()
     def previous(self) -> None:

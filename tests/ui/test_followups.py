@@ -80,6 +80,7 @@ def test_a_follow_up_sends_the_earlier_turns_in_order_and_makes_version_2(
     assert window.answer_area.current_text() == SECOND
     stepper = window.followups.stepper
     assert stepper.isVisible() and stepper.label.text() == "2 / 2"
+    assert stepper.made_by.text() == "“Make it {shorter} \\ 🦦”"
     assert window.followups.box.edit.text() == ""  # ready for the next one
     thread = ThreadStore(window.services.history).thread(done.record_id)  # type: ignore[arg-type]
     assert thread is not None
@@ -107,6 +108,7 @@ def test_stepping_restoring_and_reopening_from_the_history(
     stepper = window.followups.stepper
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert stepper.label.text() == "1 / 2"
+    assert stepper.made_by.text() == "Original answer"
     assert window.answer_area.current_text() == FIRST
     highlighted = window.answer_area.current_view().highlighter.blocks_highlighted
     qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
