@@ -91,9 +91,10 @@ class MainWindow(QMainWindow):
         self.mode_actions = ModeActions(self)
         """The Modes menu: the mode editor, import/export, reset, delete; the folder watched."""
         self.local_only_action = build_menus(self)
-        from assistant.ui.vision_note import VisionNotes
+        from assistant.ui.vision_note import VisionNotes, paste_image_action
 
         self.vision_notes = VisionNotes(self)  # image fields warn when the provider has no vision
+        self.addAction(paste_image_action(self))  # Ctrl+V of a screenshot outside text fields
         self._restore_state()
 
     def _connect_panels(self) -> None:

@@ -1,7 +1,8 @@
 """Image fields say, under their thumbnails, when the chosen provider or model cannot take images.
 
 The same rule as the check before sending (``core/providers/vision.py``), shown as soon as an image
-is attached or the provider or model changes, so nobody attaches screenshots in vain.
+is attached or the provider or model changes, so nobody attaches screenshots in vain. Also the
+window's Ctrl+V for a screenshot when no text field has the focus.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from assistant.ui.image_field import ImageField
     from assistant.ui.main_window import MainWindow
 
@@ -41,3 +44,23 @@ class VisionNotes:
                 self._followed.add(id(field))
                 field.sig_changed.connect(self.update)
             field.set_note(refusal if field.names() else None)
+
+
+def paste_image_action(window: MainWindow) -> QAction:
+    """Ctrl+V where no text field takes it (the mode list, the answer): a screenshot on the
+    clipboard goes to the current mode's image field. Text fields keep their own paste."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from assistant.ui.qt_keys import set_keys, set_shortcut
+
+    action = QAction(window.tr("Paste image"), window)
+    set_shortcut(action, QKeySequence.StandardKey.Paste)
+    set_keys(action, "shortcutContext", "WindowShortcut")
+
+    def paste() -> None:
+        field = window.current_form().image_field
+        if field is not None:
+            field.paste()
+
+    action.triggered.connect(paste)
+    return action

@@ -290,3 +290,16 @@ def test_a_chat_keeps_its_first_images_and_never_drops_new_ones(
     assert "New chat" in win.error_banner.text() and win.error_banner.isVisible()
     assert len(openai_server.chat_requests) == requests  # not sent without it
     win.close()
+
+
+def test_ctrl_v_outside_text_fields_attaches_a_screenshot(qtbot: QtBot, window: MainWindow) -> None:
+    window.mode_list.setFocus()
+    QGuiApplication.clipboard().setImage(picture(24, 12))
+    qtbot.keyClick(window.mode_list, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert len(images_of(window).names()) == 1
+    QGuiApplication.clipboard().setText("print('text stays text')")
+    editor = code_editor(window)
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert editor.toPlainText() == "print('text stays text')"
+    assert len(images_of(window).names()) == 1
