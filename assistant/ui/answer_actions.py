@@ -77,13 +77,16 @@ def export(
 
 
 def export_text(path: str, text: str, record: Record | None) -> str:
-    """``text`` as the file type asks: HTML from its record (self-contained, highlighted) when
-    the record holds that very answer, plain HTML otherwise; any other type as is."""
+    """``text`` as the file type asks: HTML from its record (self-contained, highlighted; with its
+    thread, every turn and the chosen version) when the record holds that very answer or it is
+    the thread's current version, plain HTML otherwise; any other type as is."""
     if not path.lower().endswith((".html", ".htm")):
         return text
     from assistant.core.storage import export as exporting
 
-    if record is not None and record.answer == text:
+    thread = record.thread if record is not None else None
+    current = thread.current_version.text if thread is not None else None
+    if record is not None and text in (record.answer, current):  # a thread: every turn
         return exporting.to_html(record)
     from html import escape
 

@@ -417,6 +417,10 @@ class AnswerPanel(QWidget):
         history = self.history
         record_id = self.shown_record_id
         record = history.get(record_id) if history and record_id else None
+        if record is not None and history is not None:
+            from assistant.core.storage.threads import ThreadStore
+
+            record = ThreadStore(history).attach(record)  # its follow-ups go along
         return answer_actions.export_text(path, text, record)
 
 

@@ -342,3 +342,16 @@ def test_a_follow_up_that_loops_is_asked_again_with_more_repetition(
     assert thread is not None
     assert [v.turn for v in thread.versions] == [0, 1, 1]  # the same turn, answered again
     assert thread.current == 3 and window.answer_area.current_text() == SECOND
+
+
+def test_save_answer_as_html_carries_the_thread(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer, tmp_path: Any
+) -> None:
+    first_answer(qtbot, window, openai_server)
+    openai_server.reply = SECOND
+    follow_up(qtbot, window, "Make it {shorter}")
+    page = window.answer_panel.export_text(
+        str(tmp_path / "a.html"), window.answer_area.current_text()
+    )
+    assert "Make it {shorter}" in page and "Chosen version: 2 of 2" in page
+    assert "sea urchins" in page and "Otters hold hands." in page  # both versions
