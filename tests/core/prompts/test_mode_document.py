@@ -38,7 +38,10 @@ NAMES = st.text(string.ascii_lowercase + "_", min_size=1, max_size=12).filter(
         and n not in {"fence", "code_block", "language_name"}
     )
 )
-TEXTS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+TEXTS = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20)
+"""What a line edit holds (no line breaks or control characters)."""
+CHOICES = TEXTS.map(str.strip).filter(lambda c: bool(c) and "," not in c)
+"""What the comma-separated choices box makes: trimmed, non-empty, no commas."""
 
 
 @st.composite
@@ -48,7 +51,7 @@ def fields(draw: st.DrawFn) -> Field:
     choices: tuple[str, ...] = ()
     default: str | int | bool = ""
     if kind == "choice":
-        choices = tuple(draw(st.lists(TEXTS, min_size=1, max_size=4, unique=True)))
+        choices = tuple(draw(st.lists(CHOICES, min_size=1, max_size=4, unique=True)))
         default = draw(st.sampled_from(choices))
     elif kind == "int":
         default = draw(st.integers(-1000, 1000))
