@@ -11,7 +11,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from assistant import __version__
 from assistant.core.engine.host import HOST_FLAG
 
 COMMAND_MODULES = (
@@ -31,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="assistant",
         description="Writing and coding assistant. Without a command, opens the window.",
     )
-    parser.add_argument("--version", action="version", version=f"assistant {__version__}")
+    parser.add_argument(
+        "--version", action=_VersionAction, help="print the version and build (git commit), exit"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = subparsers.add_parser("gui", help="open the window (the default)")
     gui.set_defaults(handler=_run_gui)
@@ -44,6 +45,19 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module.register(subparsers)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the version and build, looked up only when asked (a checkout asks git)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from assistant.core.base.build_info import version_line
+
+        print(version_line())
+        parser.exit()
 
 
 def _run_gui(args: argparse.Namespace) -> int:

@@ -144,9 +144,12 @@ def _stop_loops_action(window: MainWindow) -> QAction:
 
 
 def _about(window: MainWindow) -> None:
+    from assistant.core.base.build_info import version_text
+
     text = QCoreApplication.translate("MainWindow", "{0}: a writing and coding assistant.")
+    version = QCoreApplication.translate("MainWindow", "Version {0}")
     QMessageBox.about(
         window,
         QCoreApplication.translate("MainWindow", "About"),
-        text.replace("{0}", APP_DISPLAY_NAME),
+        text.replace("{0}", APP_DISPLAY_NAME) + "\n\n" + version.replace("{0}", version_text()),
     )

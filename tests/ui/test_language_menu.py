@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from assistant import __version__
+from assistant.core.base.build_info import version_line
 from assistant.core.config.settings import settings_path
 from assistant.core.config.store import SettingsStore
 from assistant.ui.language_menu import LanguageMenu, restart_command
@@ -54,4 +54,4 @@ def test_the_restart_command_starts_this_app() -> None:
     done = subprocess.run(
         [program, "-m", "assistant", "--version"], capture_output=True, text=True, timeout=60
     )
-    assert done.stdout.strip() == f"assistant {__version__}"
+    assert done.stdout.strip() == version_line()
