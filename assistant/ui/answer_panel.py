@@ -255,7 +255,8 @@ class AnswerPanel(QWidget):
     @Slot(str, int, float)
     def _on_progress(self, request_id: str, tokens: int, rate: float) -> None:
         if self._is_shown(request_id) and self.is_running():
-            self.sig_status.emit(self.tr("Generating…"))
+            run = self.controller.run(request_id)  # its note: variants sent as single requests
+            self.sig_status.emit(run.note if run and run.note else self.tr("Generating…"))
             self.sig_tokens.emit(self.tr("Tokens: {0} · {1} tok/s").format(tokens, f"{rate:.1f}"))
 
     @Slot(str, object)

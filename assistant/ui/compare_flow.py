@@ -22,6 +22,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from assistant.core.work.status import RunStatus
 from assistant.ui.qt_keys import set_keys
 
+FIGURES_EVERY_S = 0.25
+"""A streaming column's figures are shown again at most this often."""
+
 if TYPE_CHECKING:
     from assistant.core.prompts.modes import Mode
     from assistant.core.prompts.request import GenerationRequest
@@ -42,6 +45,8 @@ class _Comparison:
     recorder: ComparisonRecorder | None
     started: float
     first_token: dict[int, float] = field(default_factory=dict)
+    shown_at: dict[int, float] = field(default_factory=dict)
+    """When each column's figures were last shown (they are shown a few times a second)."""
     ended: dict[int, DoneEvent] = field(default_factory=dict)
 
     def column_of(self, run_id: str) -> int:
@@ -155,9 +160,13 @@ class CompareFlow(QObject):
         from assistant.core.work.compare import figures_text
 
         column = self._column(run_id)
-        if column >= 0 and self._comparison is not None:
-            first = self._comparison.first_token.get(column)
-            self._area.columns[column].set_figures(figures_text(first, rate, tokens))
+        shown = self._comparison
+        now = time.monotonic()
+        if column < 0 or shown is None or now - shown.shown_at.get(column, 0.0) < FIGURES_EVERY_S:
+            return  # a header relaid out per batch of four fast streams costs the GUI its frames
+        shown.shown_at[column] = now
+        first = shown.first_token.get(column)
+        self._area.columns[column].set_figures(figures_text(first, rate, tokens))
 
     @Slot(str, str)
     def _on_status(self, run_id: str, text: str) -> None:

@@ -27,6 +27,7 @@ BENCHMARKS = (
     "startup",
     "first_answer",
     "streaming",
+    "compare",
     "highlighting",
     "memory",
     "soak",

@@ -87,6 +87,26 @@ def test_variants_stream_into_columns_side_by_side(
     assert QGuiApplication.clipboard().text() == "Angle 2: solar lamp"
 
 
+def test_a_server_that_refuses_n_gets_parallel_requests_said_once(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    openai_server.refuse_n = True
+    openai_server.reply = LONG
+    openai_server.delta_delay = 0.002
+    choose_mode(window, "ad-copy")
+    fill(window, product="Lamp")
+    window.params_panel.n.setValue(3)
+    said: list[str] = []
+    window.answer_panel.sig_status.connect(said.append)
+    generate_and_wait(qtbot, window, timeout=20_000)
+    assert window.answer_area.all_texts() == [LONG] * 3
+    assert [r.body["n"] for r in openai_server.chat_requests] == [3, 1, 1, 1]
+    notes = [text for text in said if "one variant per request" in text]
+    assert notes and set(notes) == {
+        "Local answers one variant per request: sending 3 requests in parallel."
+    }
+
+
 def test_keep_marks_the_chosen_variant_and_the_others_stay(
     qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
 ) -> None:
