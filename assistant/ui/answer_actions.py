@@ -79,10 +79,16 @@ def export(
 def export_text(path: str, text: str, record: Record | None) -> str:
     """``text`` as the file type asks: HTML from its record (self-contained, highlighted; with its
     thread, every turn and the chosen version) when the record holds that very answer or it is
-    the thread's current version, plain HTML otherwise; any other type as is."""
+    the thread's current version, plain HTML otherwise; any other type as is. A comparison is
+    saved whole, a section per model (Markdown, HTML or text by the file's type)."""
+    from assistant.core.storage import export as exporting
+
+    if record is not None and record.is_comparison:
+        kinds = {".html": exporting.to_html, ".htm": exporting.to_html, ".txt": exporting.to_text}
+        suffix = path[path.rfind(".") :].lower() if "." in path else ""
+        return kinds.get(suffix, exporting.to_markdown)(record)
     if not path.lower().endswith((".html", ".htm")):
         return text
-    from assistant.core.storage import export as exporting
 
     thread = record.thread if record is not None else None
     current = thread.current_version.text if thread is not None else None

@@ -189,8 +189,10 @@ def test_two_models_at_once_one_column_each_with_figures_and_one_record(
     # Export: a section per answer, headed by provider and model.
     page = window.answer_panel.export_text(str(tmp_path / "c.html"), area.current_text())
     assert "Local (local-model)</h2>" in page and "Second (second-model)</h2>" in page
-    markdown = export.to_markdown(record)
+    markdown = window.answer_panel.export_text(str(tmp_path / "c.md"), area.current_text())
+    assert markdown == export.to_markdown(record)
     assert "## Local (local-model)" in markdown and "Second says hello" in markdown
+    assert "first token" in markdown
 
 
 def test_a_failing_column_shows_its_error_and_the_others_go_on(
