@@ -89,7 +89,6 @@ def export_text(path: str, text: str, record: Record | None) -> str:
         return kinds.get(suffix, exporting.to_markdown)(record)
     if not path.lower().endswith((".html", ".htm")):
         return text
-
     thread = record.thread if record is not None else None
     current = thread.current_version.text if thread is not None else None
     if record is not None and text in (record.answer, current):  # a thread: every turn
