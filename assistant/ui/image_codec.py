@@ -7,7 +7,7 @@ command line does not open a window).
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QImageReader
 
 from assistant.core.prompts.images import MAX_SIDE, ImageInfo, ImageStore
 
@@ -17,9 +17,14 @@ _QUALITY = {"PNG": -1, "JPEG": 90, "WEBP": 90}
 
 def qt_scaler(data: bytes, mime: str, max_side: int) -> bytes:
     """Decode, shrink so no side exceeds ``max_side`` (smooth, aspect kept), encode as ``mime``."""
-    image = QImage()
-    if not image.loadFromData(data):
-        raise ValueError("Qt cannot decode this image")
+    source = QBuffer()
+    source.setData(QByteArray(data))
+    source.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(source)
+    reader.setAutoTransform(True)  # a phone photo's EXIF orientation: upright once re-encoded
+    image = reader.read()
+    if image.isNull():
+        raise ValueError(reader.errorString() or "Qt cannot decode this image")
     return encode(_shrunk(image, max_side), _FORMATS.get(mime, "PNG"))
 
 
