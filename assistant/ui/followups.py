@@ -269,7 +269,8 @@ class FollowUps(QObject):
             return False
         base = self.shown if any(v.number == self.shown for v in thread.versions) else None
         base = base or thread.current
-        view = self.panel.answer_area.views[0]
+        view = self._variant_followed(thread, base)
+        thread = self._read(thread.record_id) or thread
         chat = thread.mode == CHAT_MODE
         selection = None if chat else selection_of(view, thread.version(base).text)
         kind = quick.kind if quick is not None else None
@@ -296,6 +297,18 @@ class FollowUps(QObject):
             return False
         self._launch(request)
         return True
+
+    def _variant_followed(self, thread: Thread, base: int) -> QPlainTextEdit:
+        """The view of the answer followed up on. With several variants on screen it is the one
+        the person is reading: kept as the record's answer first (version 1), if it was not."""
+        area = self.panel.answer_area
+        index = area.currentIndex()
+        if base != 1 or area.count() < 2 or index < 0:
+            return area.views[0]
+        record = self._record(thread.record_id)
+        if record is not None and record.kept_index != index and index < len(record.answers):
+            self.panel.compare.keep(index)
+        return area.views[index]
 
     def continue_chat(self) -> bool:
         """Generate in chat mode with a conversation on screen: the form's message is its next
@@ -343,7 +356,8 @@ class FollowUps(QObject):
         if not checked and not self.chat.fits(request):
             return
         thread = self.shown_thread
-        if thread is not None and self.shown and self.panel.answer_area.views[0].text():
+        shown = self.panel.answer_area.views[0].text()
+        if thread is not None and self.shown and shown == thread.version(self.shown).text:
             self.views.keep_shown((thread.record_id, self.shown))
         mode = self.window.services.modes[request.mode_id]
         self._launching = True

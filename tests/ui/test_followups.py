@@ -355,3 +355,25 @@ def test_save_answer_as_html_carries_the_thread(
     )
     assert "Make it {shorter}" in page and "Chosen version: 2 of 2" in page
     assert "sea urchins" in page and "Otters hold hands." in page  # both versions
+
+
+def test_a_follow_up_goes_on_from_the_variant_being_read(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    variants = ["Variant one about otters.", "Variant two about otters."]
+    openai_server.reply = lambda _request, index: variants[index]
+    choose_mode(window, "article")
+    fill(window, topic="Otters")
+    window.params_panel.n.setValue(2)
+    done = generate_and_wait(qtbot, window)
+    area = window.answer_area
+    qtbot.waitUntil(lambda: area.all_texts() == variants)
+    area.setCurrentIndex(1)
+    openai_server.reply = "Shorter variant two."
+    follow_up(qtbot, window, "Shorter")
+    assert [m["content"] for m in sent_messages(openai_server)[-2:]] == [variants[1], "Shorter"]
+    thread = ThreadStore(window.services.history).thread(done.record_id)  # type: ignore[arg-type]
+    assert thread is not None
+    assert [v.text for v in thread.versions] == [variants[1], "Shorter variant two."]
+    window.followups.stepper.previous_button.click()
+    assert area.current_text() == variants[1]
