@@ -74,17 +74,25 @@ def _read_memory() -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def remembered_refusal(base_url: str, model: str) -> str | None:
-    """What the server said when it refused images for ``model`` (None: never refused)."""
-    entry = _read_memory().get(_key(base_url, model))
-    return str(entry.get("said", "")) if isinstance(entry, dict) else None
+def remembered_refusal(base_url: str, model: str, provider: str = "") -> str | None:
+    """What the server said when it refused images for ``model`` (None: never refused); found
+    by its base URL or by the profile's name (an endpoint's URL may differ from the profile's)."""
+    memory = _read_memory()
+    for key in (_key(base_url, model), _key(f"profile:{provider}", model) if provider else ""):
+        entry = memory.get(key) if key else None
+        if isinstance(entry, dict):
+            return str(entry.get("said", ""))
+    return None
 
 
-def remember_refusal(base_url: str, model: str, said: str) -> None:
-    """Keep that the server at ``base_url`` refuses images for ``model`` (best effort)."""
+def remember_refusal(base_url: str, model: str, said: str, provider: str = "") -> None:
+    """Keep that the server at ``base_url`` (profile ``provider``) refuses images for ``model``
+    (best effort)."""
     with _lock:
         memory = _read_memory()
         memory[_key(base_url, model)] = {"images": False, "said": said}
+        if provider:
+            memory[_key(f"profile:{provider}", model)] = {"images": False, "said": said}
         path = _memory_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +113,7 @@ def takes_images(profile: ProviderProfile, model: str) -> bool | None:
     """True for a known vision model, False when it cannot take images, None when unknown."""
     if profile.is_builtin:
         return False
-    if remembered_refusal(profile.base_url, model) is not None:
+    if remembered_refusal(profile.base_url, model, profile.name) is not None:
         return False
     if TEXT_ONLY_MODELS.search(model):
         return False
@@ -123,7 +131,7 @@ def images_refusal(profile: ProviderProfile, model: str) -> str | None:
             "Settings → Providers.",
             _CONTEXT,
         )
-    said = remembered_refusal(profile.base_url, model)
+    said = remembered_refusal(profile.base_url, model, profile.name)
     if said is None and not TEXT_ONLY_MODELS.search(model):
         return None
     text = no_vision_message(profile.name, model)
@@ -163,7 +171,7 @@ def refusal_from_server(error: ProviderError, base_url: str, model: str) -> Prov
     if not about_images and not (error.kind == "bad_request" and error.status in (400, 422)):
         return error
     if about_images:
-        remember_refusal(base_url, model, said)
+        remember_refusal(base_url, model, said, error.provider)
         text = no_vision_message(error.provider, model) + " " + tr("It said: {said}", _CONTEXT)
     else:
         text = tr(

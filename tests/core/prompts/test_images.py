@@ -260,3 +260,10 @@ def test_a_chat_follow_up_sends_the_first_turns_images_again(
     with pytest.raises(RequestError, match="built-in engine has no vision"):
         build_follow_up(mode, thread, "again", BUILTIN_PROFILE)
     history.close()
+
+
+def test_a_refusal_is_found_by_the_profile_name_when_the_url_differs() -> None:
+    profile = vision_profile(base_url="https://example.openai.azure.com/openai", model="m1")
+    remember_refusal("https://example.openai.azure.com/openai/deployments/m1", "m1", "no", "Vision")
+    assert takes_images(profile, "m1") is False
+    assert takes_images(vision_profile(model="m1").with_changes(name="Other"), "m1") is None
