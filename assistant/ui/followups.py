@@ -21,11 +21,11 @@ from assistant.core.prompts.request import GenerationRequest, RequestError, buil
 from assistant.core.prompts.threads import Thread, Version
 from assistant.core.storage.history import Record
 from assistant.core.storage.threads import ThreadStore
-from assistant.core.work.status import RunStatus
 from assistant.ui.answer_panel import answer_language
 from assistant.ui.chat_flow import ChatFlow
 from assistant.ui.followup_actions import follow_up_actions
 from assistant.ui.followup_box import FollowUpBox
+from assistant.ui.followup_recovery import offer, recovery_request, unfinished_version
 from assistant.ui.image_field import new_images_problem
 from assistant.ui.selection_span import selection_of
 from assistant.ui.version_stepper import VersionStepper
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from assistant.ui.main_window import MainWindow
 
 CHAT_MODE = "chat"
-UNFINISHED = (RunStatus.INTERRUPTED, RunStatus.CUT_SHORT)
 
 
 class FollowUps(QObject):
@@ -191,25 +190,14 @@ class FollowUps(QObject):
         self._set_thread(None)
         if thread is None:
             return
-        unfinished = [v for v in thread.versions if v.number > 1 and v.status in UNFINISHED]
-        shown = unfinished[-1].number if unfinished else thread.current
+        unfinished = unfinished_version(thread)
+        shown = unfinished.number if unfinished else thread.current
         self._set_thread(thread, shown)
         if shown != 1 or len(thread.versions) > 1:
             self._show_version(shown)
-        if unfinished:
-            version = self._recovering = unfinished[-1]
-            if version.status == RunStatus.INTERRUPTED:
-                note = self.tr(
-                    "This follow-up (“{0}”) was interrupted: the app closed while it was being "
-                    "written. The instruction and the text so far are kept."
-                )
-            else:
-                note = self.tr("This follow-up (“{0}”) was cut short. The text so far is kept.")
-            instruction = thread.turn(version.turn).instruction
-            short = instruction if len(instruction) <= 60 else instruction[:59] + "…"
-            self.panel.error_banner.setVisible(bool(version.error))
-            self.panel.error_banner.setText(version.error or "")
-            self.panel.recovery_bar.offer(record, note.replace("{0}", short))
+        if unfinished is not None:
+            self._recovering = unfinished
+            offer(self.window, record, thread, unfinished)
 
     def _show_version(self, number: int) -> None:
         thread = self.shown_thread
@@ -419,24 +407,12 @@ class FollowUps(QObject):
         stream, a loop); False when the recovery bar is about a first answer (the window handles
         it). ``current_params``: with the parameters under the form (Raise Repetition), not the
         version's own."""
-        from assistant.core.work.follow_ups import continue_version, regenerate_version
-
         version, thread = self._recovering, self.shown_thread
         if version is None or thread is None:
             return False
         thread = self._read(thread.record_id) or thread
-        mode = self.window.services.modes[thread.mode]
-        profile = self.window.settings.profile(version.provider) or self.window.current_profile()
-        overrides = {**version.params, "model": version.model}
-        if current_params:
-            overrides = self.window.params_panel.params().to_dict()
-            overrides["model"] = self.window.provider_bar.model_name()
-        make = continue_version if go_on else regenerate_version
-        try:
-            request = make(mode, thread, version.number, profile, None, overrides)
-        except (RequestError, ValueError, KeyError) as exc:
-            self.panel.show_error(str(exc))
-            return True
-        self._recovering = None
-        self._launch(request)
+        request = recovery_request(self.window, thread, version, go_on, current_params)
+        if request is not None:
+            self._recovering = None
+            self._launch(request)
         return True
