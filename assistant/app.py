@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from assistant import APP_DISPLAY_NAME, APP_NAME, __version__
 from assistant.core.base import i18n
 from assistant.core.config.settings import Settings
+from assistant.ui.quit_signal import quit_on_terminate
 
 DAY_S = 24 * 3600
 GC_AFTER_MS = 3000
@@ -149,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # again and again (python -X importtime, gc.callbacks: ~10 ms before the first paint).
     gc.disable()
     app = create_app(argv)
+    quit_on_terminate(app)
     settings = Settings.load()
     _install_translations(app, settings.language)
     window = build_window(settings)
