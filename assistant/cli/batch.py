@@ -15,8 +15,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from assistant.cli.batch_progress import Progress, say, summary_lines
-
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -86,6 +84,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_batch(args: argparse.Namespace) -> int:
+    from assistant.cli.batch_progress import say
     from assistant.cli.run import _parse_fields, _settings_keys_profile
     from assistant.core.prompts.modes import load_modes
     from assistant.core.work.batch_input import InputError, read_table
@@ -149,6 +148,7 @@ def run_batch(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Any, keys: Any, plan: Any, job: Any) -> int:
+    from assistant.cli.batch_progress import Progress, say, summary_lines
     from assistant.core.providers.errors import ProviderError
     from assistant.core.work.endpoints import resolver_for
 
@@ -201,5 +201,7 @@ def _send(
 
 
 def _usage(message: str) -> int:
+    from assistant.cli.batch_progress import say
+
     say(message)
     return EXIT_USAGE

@@ -85,30 +85,22 @@ class Progress:
         elapsed = now - (self._started or now)
         rate = self._finished_now / elapsed if elapsed > 0 else 0.0
         left = max(0, self.total - self.done - self.failed)
-        eta = _duration(left / rate) if rate > 0 else "?"
+        from assistant.core.engine.download_progress import format_duration
+
+        eta = format_duration(left / rate) if rate > 0 else "?"
+        speed = f"{rate:.1f} rows/s" if rate >= 1 or rate == 0 else f"{rate * 60:.1f} rows/min"
         count = f"{self.done + self.failed}/{self.total}"
         failed = f", {self.failed} failed" if self.failed else ""
         if self._tty:
             share = (self.done + self.failed) / self.total if self.total else 1.0
             filled = round(share * BAR_WIDTH)
             bar = "#" * filled + "." * (BAR_WIDTH - filled)
-            text = f"\r[{bar}] {count} rows{failed}  {rate:.1f} rows/s  ETA {eta}\x1b[K"
+            text = f"\r[{bar}] {count} rows{failed}  {speed}  ETA {eta}\x1b[K"
             self._stream.write(text)
             self._stream.flush()
             self._bar_shown = True
         else:
-            say(f"batch: {count} rows{failed}, {rate:.1f} rows/s, ETA {eta}", self._stream)
-
-
-def _duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
+            say(f"batch: {count} rows{failed}, {speed}, ETA {eta}", self._stream)
 
 
 def summary_lines(

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.config.settings import Settings
+from assistant.core.engine.download_progress import format_duration
 from assistant.core.prompts.modes import Mode
 from assistant.core.providers.errors import ProviderError
 from assistant.core.work.batch_cost import cost_text, row_cost
@@ -343,8 +344,11 @@ class BatchWindow(QWidget):
         parts.append(self.tr("{failed} failed").replace("{failed}", str(failed)))
         parts.append(self.tr("{left} left").replace("{left}", str(left)))
         if rate > 0 and self.running:
-            parts.append(self.tr("{rate} rows/s").replace("{rate}", f"{rate:.1f}"))
-            parts.append(self.tr("ETA {seconds} s").replace("{seconds}", str(round(left / rate))))
+            if rate >= 1:
+                parts.append(self.tr("{rate} rows/s").replace("{rate}", f"{rate:.1f}"))
+            else:  # a slow model: per minute reads better than 0.1 rows/s
+                parts.append(self.tr("{rate} rows/min").replace("{rate}", f"{rate * 60:.1f}"))
+            parts.append(self.tr("ETA {time}").replace("{time}", format_duration(left / rate)))
         parts.append(self.tr("{tokens} tokens").replace("{tokens}", str(sum(self._tokens))))
         plan = self.setup.plan()
         cost = cost_text(plan.profile, plan.overrides, self._tokens[0], self._tokens[1])
