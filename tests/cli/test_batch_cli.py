@@ -298,3 +298,22 @@ def test_local_only_refuses_a_remote_server_before_any_socket(
     assert code == 1
     assert "Local only is on" in capsys.readouterr().err
     assert not read_csv(output)  # the header only: nothing was answered
+
+
+def test_a_required_field_without_a_column_or_value_is_a_usage_error(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("name,audience\nMug,coders\n")
+    result = assistant_batch(
+        "ad-copy", "-i", str(source), "-o", str(tmp_path / "out.csv"), "--base-url",
+        openai_server.base_url,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "field product is required" in result.stderr and "--field product=VALUE" in result.stderr
+    assert not (tmp_path / "out.csv").exists() and not openai_server.requests
+    renamed = assistant_batch(
+        "ad-copy", "-i", str(source), "-o", str(tmp_path / "out.csv"), "--base-url",
+        openai_server.base_url, "--field", "product=Mug", "--field", "nope=1",
+    )  # fmt: skip
+    assert renamed.returncode == 2 and "has no field 'nope'" in renamed.stderr

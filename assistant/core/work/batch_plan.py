@@ -76,8 +76,8 @@ class BatchPlan:
             if item.required and item.name not in self.mapping and item.name not in self.constants:
                 found.append(
                     tr(
-                        "field {name} is required: no column is mapped to it (a column named "
-                        "{name}) and no --field {name}=VALUE was given",
+                        "field {name} is required: map a column to it (a column named {name} "
+                        "maps itself) or give one value for every row (--field {name}=VALUE)",
                         _CONTEXT,
                     ).replace("{name}", item.name)
                 )
