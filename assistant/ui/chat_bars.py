@@ -4,7 +4,14 @@ next turn would not fit, offering to drop or summarise the oldest turns (never d
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 _NOTICE_STYLE = (
     "QWidget#chatOverflowBar { background: #fff4e5; border: 1px solid #ffd8a8;"
@@ -70,21 +77,27 @@ class OverflowBar(QWidget):
         cancel = QPushButton(self.tr("Cancel"))
         cancel.setObjectName("overflowCancelButton")
         cancel.clicked.connect(lambda: self.setVisible(False))
-        row = QHBoxLayout(self)
-        row.addWidget(self.label, 1)
+        column = QVBoxLayout(self)
+        column.addWidget(self.label)
+        row = QHBoxLayout()
+        row.addStretch(1)
         for button in (self.drop_button, self.summarise_button, cancel):
             row.addWidget(button)
+        column.addLayout(row)
         self.setVisible(False)
 
-    def offer(self, needed: int, window: int, turns: int) -> None:
-        """Say that the request needs ``needed`` tokens of ``window`` and that dropping or
-        summarising the ``turns`` oldest turns makes it fit."""
+    def offer(self, needed: int, window: int, turns: int, answer_budget: int) -> None:
+        """Say that the request needs ``needed`` tokens of ``window`` (``answer_budget`` of them
+        kept for the answer) and that dropping or summarising the ``turns`` oldest turns makes
+        it fit. Nothing has been sent."""
         self.turns = turns
         text = self.tr(
-            "The next turn would not fit: the conversation needs about {0} tokens and the model "
-            "reads at most {1}. Drop or summarise the {2} oldest turns to make room?"
+            "The next turn would not fit: the conversation and room for the answer ({3} tokens, "
+            "Max tokens) need about {0} tokens, and the model reads at most {1}. Nothing was "
+            "sent. Drop or summarise the {2} oldest turns to make room?"
         )
-        self.label.setText(text.format(f"{needed:,}", f"{window:,}", turns))
+        figures = (f"{needed:,}", f"{window:,}", turns, f"{answer_budget:,}")
+        self.label.setText(text.format(*figures))
         self.drop_button.setText(self.tr("Drop %n oldest turn(s)", "", turns))
         self.summarise_button.setText(self.tr("Summarise %n oldest turn(s)", "", turns))
         self.setVisible(True)

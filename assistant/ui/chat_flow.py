@@ -53,7 +53,8 @@ class ChatFlow(QObject):
             return True
         self._pending = request
         if over.drop:
-            self.overflow.offer(over.needed, over.window, over.drop)
+            budget = max(0, request.params.max_tokens)
+            self.overflow.offer(over.needed, over.window, over.drop, budget)
         else:
             self.window.answer_panel.show_error(
                 over.message()
