@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QPoint, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QMenu, QPlainTextEdit
 
 from assistant.core.prompts.quick_actions import QuickAction, quick_action, quick_actions
 from assistant.core.prompts.request import GenerationRequest, RequestError, build_follow_up
@@ -27,6 +27,7 @@ from assistant.ui.followup_actions import follow_up_actions
 from assistant.ui.followup_box import FollowUpBox
 from assistant.ui.followup_recovery import offer, recovery_request, unfinished_version
 from assistant.ui.image_field import new_images_problem
+from assistant.ui.qt_keys import set_keys
 from assistant.ui.selection_span import selection_of
 from assistant.ui.version_stepper import VersionStepper
 from assistant.ui.version_views import VersionViews
@@ -121,7 +122,27 @@ class FollowUps(QObject):
         if not view.property("followUpWatched"):
             view.setProperty("followUpWatched", True)
             view.selectionChanged.connect(lambda v=view: self._selection_changed(v))
+            set_keys(view, "contextMenuPolicy", "CustomContextMenu")
+            view.customContextMenuRequested.connect(
+                lambda position, v=view: self._show_context_menu(v, position)
+            )
         self._selection_changed(view)
+
+    def context_menu(self, view: QPlainTextEdit, position: QPoint) -> QMenu:
+        """The answer's own menu (Copy, Select All) and, under a selection, Refine the
+        selection… (the follow-up box, ready for the instruction)."""
+        menu = view.createStandardContextMenu(position)
+        if self.box.isEnabled() and not self._is_chat():
+            menu.addSeparator()
+            selected = view.textCursor().hasSelection()
+            text = self.tr("Refine the selection…") if selected else self.tr("Follow up…")
+            menu.addAction(text, self.box.focus)
+        return menu
+
+    def _show_context_menu(self, view: QPlainTextEdit, position: QPoint) -> None:
+        menu = self.context_menu(view, position)
+        menu.exec(view.viewport().mapToGlobal(position))
+        menu.deleteLater()
 
     def _selection_changed(self, view: QPlainTextEdit) -> None:
         if view is not self.panel.answer_area.views[0] or self.shown_thread is None:

@@ -206,6 +206,12 @@ def test_refine_a_selection_keeps_the_rest_byte_for_byte(
     cursor.setPosition(before + length, QTextCursor.MoveMode.KeepAnchor)
     view.setTextCursor(cursor)
     assert cursor.selectedText() == paragraph
+    menu = window.followups.context_menu(view, view.rect().center())
+    refine = [a for a in menu.actions() if a.text() == "Refine the selection…"]
+    assert refine and any(a.text().startswith("&Copy") for a in menu.actions())
+    refine[0].trigger()
+    qtbot.waitUntil(lambda: window.followups.box.edit.hasFocus())
+    assert view.textCursor().selectedText() == paragraph  # the selection stays
     scope = window.followups.box.scope_label
     assert scope.isVisibleTo(window) and "selected text (39 characters)" in scope.text()
     openai_server.reply = "```\nOtters nap holding paws. 🦦\n```"
