@@ -32,7 +32,7 @@ class ModeActions(QObject):
         self.deleted: tuple[Path, str] | None = None  # the last deleted file, for Undo
         self.new_action = self._action(self.tr("New mode…"), self.new_mode, "Ctrl+Shift+N")
         self.duplicate_action = self._action(self.tr("Duplicate mode…"), self.duplicate_mode)
-        self.edit_action = self._action(self.tr("Edit mode…"), self.edit_mode, "Ctrl+Shift+E")
+        self.edit_action = self._action(self.tr("Edit mode…"), self.edit_mode, "Ctrl+Shift+T")
         self.import_action = self._action(self.tr("Import modes…"), self.import_modes)
         self.export_action = self._action(self.tr("Export mode…"), self.export_mode)
         self.reset_action = self._action(self.tr("Reset to the built-in mode"), self.reset_mode)
