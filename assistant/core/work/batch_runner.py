@@ -2,7 +2,7 @@
 
 Each worker thread takes the next row, builds its request with the plan (the one request
 builder), streams it with :func:`assistant.core.providers.client.stream_chat` over one shared SDK
-client (its connections are reused), and hands the result to the sink as soon as the row ends.
+client (made once per job, not per row), and hands the result to the sink as soon as the row ends.
 The SDK retries nothing (``max_retries=0`` on the endpoint): this loop does, so that a 429 with
 Retry-After holds *every* worker (:class:`SharedBackoff`: the whole job slows down), other
 passing failures (5xx, timeouts, dropped streams, cut-short answers) are retried per row with
