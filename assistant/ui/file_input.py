@@ -107,24 +107,23 @@ class FileInput(QObject):
         ).format(f"{lines:,}", path.name, loaded.encoding_name)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()  # every event of the editors passes here: drag and drop ones first
+        if kind not in _DRAG_EVENTS or not isinstance(event, QDropEvent):
+            return False
         widget = self._targets.get(watched)
         if widget is None or widget.isReadOnly():
             return False
-        kind = event.type()
-        if not isinstance(event, QDropEvent):  # drag enter and move events are drop events too
+        files = local_files(event.mimeData())
+        if not files:
             return False
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            if local_files(event.mimeData()):
-                event.acceptProposedAction()
-                return True
-        elif kind == QEvent.Type.Drop:
-            files = local_files(event.mimeData())
-            if files:
-                event.acceptProposedAction()
-                for path in files:
-                    self.load_into(widget, path)
-                return True
-        return False
+        event.acceptProposedAction()
+        if kind == QEvent.Type.Drop:
+            for path in files:
+                self.load_into(widget, path)
+        return True
+
+
+_DRAG_EVENTS = frozenset({QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop})
 
 
 def _insert(widget: TextWidget, text: str) -> None:
