@@ -60,6 +60,42 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def cli_language() -> str:
+    """The UI language for messages: the ``language`` setting, else the environment's."""
+    import json
+
+    from assistant.core.base.i18n import language
+    from assistant.core.config.settings_file import settings_path
+
+    try:
+        chosen = json.loads(settings_path().read_text(encoding="utf-8")).get("language", "")
+    except (OSError, ValueError, AttributeError):
+        chosen = ""
+    return str(chosen) if isinstance(chosen, str) and chosen else language()
+
+
+def install_translation() -> bool:
+    """Route the messages of the core (errors, the fault table's messages, notices) through the
+    app's catalogue when the language is one it has (zh_CN); True when one was installed."""
+    code = cli_language()
+    if not code.lower().startswith("zh"):
+        return False
+    from importlib.resources import as_file, files
+
+    from PySide6.QtCore import QLocale, QTranslator
+
+    from assistant import APP_NAME
+    from assistant.core.base import i18n
+
+    translator = QTranslator()
+    with as_file(files("assistant") / "resources" / "i18n") as folder:
+        if not translator.load(QLocale(code), APP_NAME, "_", str(folder)):
+            return False
+    i18n.install(lambda context, text: translator.translate(context, text) or text)
+    i18n.set_language(code)
+    return True
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from assistant.app import main as gui_main
 
@@ -74,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return host_main(arguments[1:])
     args = build_parser().parse_args(arguments)
     handler = getattr(args, "handler", _run_gui)
+    if handler is not _run_gui:  # the window installs Qt's translators itself
+        install_translation()
     try:
         return int(handler(args) or 0)
     except KeyboardInterrupt:
