@@ -139,6 +139,12 @@ def _parse_fields(pairs: list[str]) -> dict[str, str]:
     return values
 
 
+def _fields_hint(mode: Any) -> str:
+    """How a terminal gives a mode its values, for a message about a missing one."""
+    names = [f.name for f in mode.fields if f.name != mode.main_field and f.kind != "image"]
+    return f"stdin is the {mode.main_field} field; --field NAME=VALUE sets {', '.join(names)}"
+
+
 def _read_stdin() -> str:
     if sys.stdin is None or sys.stdin.isatty():
         return ""
@@ -184,7 +190,7 @@ def run_mode(args: argparse.Namespace) -> int:
     try:
         request = build_request(mode, given, profile, settings.mode_params.get(mode.id), flags)
     except RequestError as exc:
-        return _fail("; ".join(exc.problems), EXIT_USAGE)
+        return _fail(f"{'; '.join(exc.problems)} ({_fields_hint(mode)})", EXIT_USAGE)
     if args.dry_run:
         import json
 

@@ -79,6 +79,18 @@ def read_input(args: argparse.Namespace) -> str:
         ) from exc
 
 
+def diff_name(path: str | None) -> str:
+    """The input's name in the diff: ``<stdin>``, or PATH; an absolute PATH inside the current
+    folder is named relative to it, so that `patch -p1` applies the diff from here."""
+    if not path:
+        return STDIN_NAME
+    if os.path.isabs(path):
+        relative = os.path.relpath(path)
+        if not relative.startswith(os.pardir):
+            return relative
+    return path
+
+
 def wants_diff(args: argparse.Namespace) -> bool:
     return bool(args.diff or args.apply)
 
@@ -97,7 +109,7 @@ def finish(args: argparse.Namespace, mode: Mode, run: Any, resolver: Any) -> int
     code = _exit_code(done, run.request.params.max_tokens)
     refused = "not applied" if args.apply else "no diff"
     if done.status != RunStatus.COMPLETE or code:
-        _say(f"{refused}: the answer is not finished, so its text is not either.")
+        _say(f"{refused}: the answer is not finished, so its code may be incomplete.")
         return code or EXIT_REFUSED
     if hit_max_tokens(done.finish_reasons[:1]):
         _say(f"{refused}: the answer is unfinished; raise --max-tokens and run again.")
@@ -105,7 +117,7 @@ def finish(args: argparse.Namespace, mode: Mode, run: Any, resolver: Any) -> int
     found = proposal(mode, run.request.fields, done.answers[0] if done.answers else "")
     assert found is not None  # usage_problem() let only modes with answer_replaces through
     old, new = found.original, found.proposed
-    diff = unified_diff(old, new, args.file or STDIN_NAME)
+    diff = unified_diff(old, new, diff_name(args.file))
     if not diff:
         _say("the answer makes no changes.")
         return 0

@@ -65,6 +65,10 @@ def show_usage(args: argparse.Namespace) -> int:
     if args.format == "csv":
         sys.stdout.write(usage_csv(report))
         return 0
+    if not report.rows and args.since is not None:  # runs exist, just none that recent
+        day = args.since.strftime("%Y-%m-%d")
+        sys.stdout.write(tr("No runs since {day}.").format(day=day) + "\n")
+        return 0
     sys.stdout.write(usage_table(report))
     return 0
 

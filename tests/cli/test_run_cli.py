@@ -155,3 +155,16 @@ def test_runs_are_recorded_unless_no_log(openai_server: FakeOpenAIServer, app_ho
     assert listing.returncode == 0, listing.stderr
     assert b"otters" in listing.stdout
     assert b"beavers" not in assistant("history", "list").stdout
+
+
+def test_a_missing_required_field_says_how_to_give_it() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "run", "article", "--dry-run"],
+        input=b"some notes",
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Topic is required" in result.stderr.decode()
+    assert "--field NAME=VALUE sets topic," in result.stderr.decode()
+    assert "stdin is the notes field" in result.stderr.decode()

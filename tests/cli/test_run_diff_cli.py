@@ -202,3 +202,17 @@ def test_apply_refuses_a_file_that_is_not_utf8(
     result = assistant(openai_server, "code-fix", "--file", str(path), "--apply")
     assert result.returncode == 2 and "not UTF-8" in result.stderr
     assert openai_server.chat_requests == []
+
+
+def test_an_absolute_path_inside_the_folder_is_named_relative_for_patch(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    (tmp_path / "src").mkdir()
+    path = tmp_path / "src" / "mean.py"
+    path.write_text(BUGGY)
+    openai_server.reply = ANSWER
+    result = assistant(openai_server, "code-fix", "--file", str(path), "--diff", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("--- a/src/mean.py\n+++ b/src/mean.py\n")
+    patch(result.stdout, tmp_path, "-p1")
+    assert path.read_text() == FIXED

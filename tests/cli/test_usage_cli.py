@@ -55,3 +55,9 @@ def test_a_bad_date_is_refused() -> None:
     done = assistant("usage", "--since", "last tuesday")
     assert done.returncode == 2
     assert "YYYY-MM-DD" in done.stderr
+
+
+def test_no_runs_since_a_date_says_so_rather_than_none_at_all() -> None:
+    done = assistant("usage", "--since", "2027-01-01")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "No runs since 2027-01-01.\n"
