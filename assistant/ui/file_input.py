@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QContextMenuEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QPlainTextEdit, QToolButton
 
 from assistant.core.text.file_text import (
@@ -108,6 +108,8 @@ class FileInput(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()  # every event of the editors passes here: drag and drop ones first
+        if kind == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
+            return self._context_menu(watched, event)
         if kind not in _DRAG_EVENTS or not isinstance(event, QDropEvent):
             return False
         widget = self._targets.get(watched)
@@ -120,6 +122,22 @@ class FileInput(QObject):
         if kind == QEvent.Type.Drop:
             for path in files:
                 self.load_into(widget, path)
+        return True
+
+    def _context_menu(self, watched: QObject, event: QContextMenuEvent) -> bool:
+        """The field's usual context menu with "Insert file…" (Open… for every text field)."""
+        widget = self._targets.get(watched)
+        if widget is None or widget.isReadOnly():
+            return False
+        menu = widget.createStandardContextMenu()
+        if menu is None:
+            return False
+        menu.addSeparator()
+        insert = menu.addAction(self.tr("Insert file…"))
+        insert.setObjectName("insertFile")
+        insert.triggered.connect(lambda _=False: self.open_into(widget))
+        menu.exec(event.globalPos())
+        menu.deleteLater()
         return True
 
 

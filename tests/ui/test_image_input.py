@@ -303,3 +303,32 @@ def test_ctrl_v_outside_text_fields_attaches_a_screenshot(qtbot: QtBot, window: 
     qtbot.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert editor.toPlainText() == "print('text stays text')"
     assert len(images_of(window).names()) == 1
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: a menu cannot grab keys
+def test_every_text_field_can_insert_a_file_from_its_context_menu(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QFileDialog, QLineEdit, QMenu
+
+    source = tmp_path / "topic.txt"
+    source.write_bytes(codecs.BOM_UTF16_BE + "潮汐 and tides".encode("utf-16-be"))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    choose_mode(window, "article")
+    topic = window.current_form().widget("topic")
+    assert isinstance(topic, QLineEdit)
+
+    def choose() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        (insert,) = [a for a in menu.actions() if a.objectName() == "insertFile"]
+        insert.trigger()
+        menu.close()
+
+    QTimer.singleShot(0, choose)
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, QPoint(4, 4), topic.mapToGlobal(QPoint(4, 4))
+    )
+    QApplication.sendEvent(topic, event)
+    assert topic.text() == "潮汐 and tides"
