@@ -95,6 +95,7 @@ def test_core_and_mode_strings_are_translated_where_the_app_looks_them_up(
     language = next(f for f in load_modes()["code-explain"].fields if f.name == "language")
     assert language.choice_label("") == "自动检测"  # a module's own _CONTEXT ("modes")
     assert QCoreApplication.translate("modes", "Explain code") == "解释代码"  # a mode file's title
+    assert QCoreApplication.translate("modes", "Writing") == "写作"  # a mode file's group
 
 
 def test_core_strings_are_filed_under_their_runtime_context() -> None:
@@ -103,6 +104,7 @@ def test_core_strings_are_filed_under_their_runtime_context() -> None:
     assert "Detect automatically" in sources["modes"]
     assert "The prompt template could not be rendered: {error}" in sources["request"]
     assert "{provider} had an internal error ({status}). Try again later." in sources["core"]
+    assert "Presets:" in sources["core"]  # the CLI's tr() is the core's: looked up under "core"
     assert "" not in sources
 
 
@@ -130,3 +132,24 @@ def test_a_merge_keeps_moved_translations_and_vanished_ones() -> None:
     assert ("MainWindow", "Generate") not in by_key  # it moved: no stale copy is left behind
     assert ("MainWindow", "Draft") not in by_key  # nothing was written for it: nothing to keep
     assert script.counts(root) == (1, 1, 1)
+
+
+def test_the_catalogue_is_complete_and_up_to_date() -> None:
+    """Every string of the sources is in the .ts, translated; nothing in it is out of date."""
+    script = load_script()
+    written = ET.parse(TS).getroot()
+    fresh = script.merge(ET.parse(TS).getroot(), script.extracted())
+
+    def entries(root: ET.Element) -> set[tuple[str, str, str]]:
+        found = set()
+        for context in root.iter("context"):
+            for message in context.iter("message"):
+                translation = message.find("translation")
+                kind = translation.get("type", "") if translation is not None else "unfinished"
+                found.add((context.findtext("name") or "", message.findtext("source") or "", kind))
+        return found
+
+    unfinished = sorted(entry[:2] for entry in entries(fresh) if entry[2] == "unfinished")
+    assert not unfinished, f"translate these in {TS.name}: {unfinished}"
+    stale = entries(fresh) ^ entries(written)
+    assert not stale, f"run python resources/i18n/update_catalogue.py: {sorted(stale)}"

@@ -223,7 +223,7 @@ class ProviderDialog(QDialog):
         self.proxy.setText(profile.proxy)
         self.api_version.setText(profile.api_version)
         self._show_kind(profile.kind)
-        self.key_link.setText(key_hint(self, preset_for(profile)))
+        self.key_link.setText(key_hint(preset_for(profile)))
         self.test_result.clear()
         builtin = profile.is_builtin
         for widget in (*self._url_rows, self.kind, self.name):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from assistant.core.providers.presets import ProviderPreset, load_presets
@@ -40,23 +40,25 @@ class PresetPicker(QComboBox):
         self.sig_chosen.emit(str(preset_id))
 
 
-def key_hint(widget: QWidget, preset: ProviderPreset | None) -> str:
+def key_hint(preset: ProviderPreset | None) -> str:
     """Rich text under the key field: where to get a key and whether the model takes images."""
     if preset is None:
         return ""
     parts = []
     if preset.key_url:
         link = f'<a href="{preset.key_url}">{preset.key_url}</a>'
-        parts.append(widget.tr("Get a key: {link}").replace("{link}", link))
+        parts.append(
+            QCoreApplication.translate("PresetPicker", "Get a key: {link}").replace("{link}", link)
+        )
     if preset.key_env:
         parts.append(
-            widget.tr("or set {variable} in the environment").replace(
-                "{variable}", f"<code>{preset.key_env}</code>"
-            )
+            QCoreApplication.translate(
+                "PresetPicker", "or set {variable} in the environment"
+            ).replace("{variable}", f"<code>{preset.key_env}</code>")
         )
     parts.append(
-        widget.tr("the default model takes images")
+        QCoreApplication.translate("PresetPicker", "the default model takes images")
         if preset.images
-        else widget.tr("the default model takes text only")
+        else QCoreApplication.translate("PresetPicker", "the default model takes text only")
     )
     return " · ".join(parts)

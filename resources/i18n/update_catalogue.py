@@ -3,12 +3,13 @@
 `python resources/i18n/update_catalogue.py` (from the repository, with PySide6 installed):
 
 1. `pyside6-lupdate` reads every `assistant/**/*.py` (`self.tr`, `QCoreApplication.translate`).
-2. Core strings (`assistant.core.base.i18n.tr(text, context="core")`) are read here from the
-   syntax tree, because lupdate files a free `tr()` under an empty context while the app looks
-   them up under `core` (or the module's `_CONTEXT`, e.g. `modes`, `request`).
-3. Texts of the built-in mode files (title, description, field labels, help, placeholders and
-   choices) go under `modes`, the context of `ui.mode_form.tr_mode`; what the model catalogue's
-   models are good at goes under `catalogue` (`ui.catalogue_panel.good_at_text`).
+2. Core strings (`assistant.core.base.i18n.tr(text, context="core")`, in the core and in every
+   module that imports that `tr`, e.g. the CLI's) are read here from the syntax tree, because
+   lupdate files a free `tr()` under an empty context while the app looks them up under `core`
+   (or the module's `_CONTEXT`, e.g. `modes`, `request`).
+3. Texts of the built-in mode files (title, description, group, field labels, help,
+   placeholders and choices) go under `modes`, the context of `ui.mode_form.tr_mode`; what the
+   model catalogue's models are good at goes under `catalogue` (`ui.catalogue_panel.good_at_text`).
 4. Translations already in the catalogue are kept: same context and text first, else the same
    text from any context (a string that moved to another class or file keeps its translation).
    Translated texts no longer anywhere in the sources stay as `vanished`, so nothing is lost.
@@ -89,11 +90,25 @@ def _context_of(call: ast.Call, names: dict[str, str]) -> str:
     raise SystemExit(f"tr() with a context that is not a literal: line {call.lineno}")
 
 
+def uses_core_tr(path: Path, tree: ast.Module) -> bool:
+    """A core module, or one that imports the core's ``tr`` (the CLI's)."""
+    if path.is_relative_to(CORE):
+        return True
+    return any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "assistant.core.base.i18n"
+        and any(alias.name == "tr" for alias in node.names)
+        for node in ast.walk(tree)
+    )
+
+
 def core_messages() -> dict[str, list[Entry]]:
-    """Literal ``tr(text[, context])`` calls in the core, by context."""
+    """Literal ``tr(text[, context])`` calls of the core's ``tr``, by context."""
     found: dict[str, list[Entry]] = {}
-    for path in sorted(CORE.rglob("*.py")):
+    for path in sorted((ROOT / "assistant").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        if not uses_core_tr(path, tree):
+            continue
         names = _module_strings(tree)
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
@@ -113,7 +128,7 @@ def mode_messages() -> list[Entry]:
     for path in sorted(MODES.glob("*.toml")):
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
-        texts = [data.get("title", ""), data.get("description", "")]
+        texts = [data.get("title", ""), data.get("description", ""), data.get("group", "")]
         for field in data.get("fields", []):
             texts += [field.get(name, "") for name in FIELD_TEXTS]
             if not field.get("choices_from"):
