@@ -3,6 +3,7 @@ the app looks them up in, and resources/i18n/update_catalogue.py keeps translati
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import xml.etree.ElementTree as ET
@@ -153,3 +154,20 @@ def test_the_catalogue_is_complete_and_up_to_date() -> None:
     assert not unfinished, f"translate these in {TS.name}: {unfinished}"
     stale = entries(fresh) ^ entries(written)
     assert not stale, f"run python resources/i18n/update_catalogue.py: {sorted(stale)}"
+
+
+def test_every_context_is_one_the_app_looks_up() -> None:
+    """A context is a class's name (``self.tr``) or a core context; ``widget.tr(...)`` outside
+    the widget's class is filed by lupdate under the variable's name and never found."""
+    script = load_script()
+    core_contexts = set(script.core_messages()) | {"modes", "catalogue"}
+    classes = {
+        node.name
+        for path in (ROOT / "assistant").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+    }
+    contexts = {
+        context.findtext("name") or "" for context in ET.parse(TS).getroot().iter("context")
+    }
+    assert contexts - classes - core_contexts == set()

@@ -49,11 +49,12 @@ class VisionNotes:
 def paste_image_action(window: MainWindow) -> QAction:
     """Ctrl+V where no text field takes it (the mode list, the answer): a screenshot on the
     clipboard goes to the current mode's image field. Text fields keep their own paste."""
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QAction, QKeySequence
 
     from assistant.ui.qt_keys import set_keys, set_shortcut
 
-    action = QAction(window.tr("Paste image"), window)
+    action = QAction(QCoreApplication.translate("MainWindow", "Paste image"), window)
     set_shortcut(action, QKeySequence.StandardKey.Paste)
     set_keys(action, "shortcutContext", "WindowShortcut")
 
