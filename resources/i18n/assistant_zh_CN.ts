@@ -434,115 +434,125 @@
     <context>
         <name>BatchWindow</name>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="83" />
+            <location filename="../../assistant/ui/batch_window.py" line="84" />
             <source>Batch</source>
             <translation>批处理</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="95" />
+            <location filename="../../assistant/ui/batch_window.py" line="96" />
             <source>Run</source>
             <translation>运行</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="96" />
-            <location filename="../../assistant/ui/batch_window.py" line="366" />
+            <location filename="../../assistant/ui/batch_window.py" line="97" />
+            <location filename="../../assistant/ui/batch_window.py" line="370" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="97" />
+            <location filename="../../assistant/ui/batch_window.py" line="98" />
             <source>Stop</source>
             <translation>停止</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="98" />
+            <location filename="../../assistant/ui/batch_window.py" line="99" />
             <source>Retry failed</source>
             <translation>重试失败项</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="99" />
+            <location filename="../../assistant/ui/batch_window.py" line="100" />
             <source>Export…</source>
             <translation>导出…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="162" />
+            <location filename="../../assistant/ui/batch_window.py" line="163" />
             <source>Open a table first (CSV, TSV or JSONL).</source>
             <translation>请先打开一个表格（CSV、TSV 或 JSONL）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="175" />
+            <location filename="../../assistant/ui/batch_window.py" line="176" />
             <source>{count} rows were answered in an earlier run: they are not sent again.</source>
             <translation>有 {count} 行已在之前的运行中得到回答，不会再次发送。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="180" />
+            <location filename="../../assistant/ui/batch_window.py" line="181" />
             <source>Every row has run. Retry failed or Export.</source>
             <translation>所有行都已运行。可以重试失败项或导出。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="226" />
+            <location filename="../../assistant/ui/batch_window.py" line="227" />
             <source>Results are kept in this window only: {reason}</source>
             <translation>结果仅保留在此窗口中：{reason}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="267" />
+            <location filename="../../assistant/ui/batch_window.py" line="268" />
             <source>Export results</source>
             <translation>导出结果</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="281" />
+            <location filename="../../assistant/ui/batch_window.py" line="282" />
             <source>Could not write {path}: {reason}</source>
             <translation>无法写入 {path}：{reason}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="286" />
+            <location filename="../../assistant/ui/batch_window.py" line="287" />
             <source>Exported to {path}.</source>
             <translation>已导出到 {path}。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="326" />
+            <location filename="../../assistant/ui/batch_window.py" line="327" />
             <source>sending…</source>
             <translation>发送中…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="342" />
+            <location filename="../../assistant/ui/batch_window.py" line="343" />
             <source>{done} done</source>
             <translation>已完成 {done}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="343" />
+            <location filename="../../assistant/ui/batch_window.py" line="344" />
             <source>{failed} failed</source>
             <translation>失败 {failed}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="344" />
+            <location filename="../../assistant/ui/batch_window.py" line="345" />
             <source>{left} left</source>
             <translation>剩余 {left}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="346" />
+            <location filename="../../assistant/ui/batch_window.py" line="348" />
             <source>{rate} rows/s</source>
             <translation>{rate} 行/秒</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="347" />
-            <source>ETA {seconds} s</source>
-            <translation>预计还需 {seconds} 秒</translation>
+            <location filename="../../assistant/ui/batch_window.py" line="350" />
+            <source>{rate} rows/min</source>
+            <translation>{rate} 行/分钟</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="348" />
+            <location filename="../../assistant/ui/batch_window.py" line="351" />
+            <source>ETA {time}</source>
+            <translation>预计还需 {time}</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/batch_window.py" line="352" />
             <source>{tokens} tokens</source>
             <translation>{tokens} token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="351" />
+            <location filename="../../assistant/ui/batch_window.py" line="355" />
             <source>cost {cost}</source>
             <translation>费用 {cost}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_window.py" line="366" />
+            <location filename="../../assistant/ui/batch_window.py" line="370" />
             <source>Resume</source>
             <translation>继续</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/batch_window.py" line="347" />
+            <source>ETA {seconds} s</source>
+            <translation type="vanished">预计还需 {seconds} 秒</translation>
         </message>
     </context>
     <context>
@@ -629,26 +639,26 @@
     <context>
         <name>ChatFlow</name>
         <message>
-            <location filename="../../assistant/ui/chat_flow.py" line="61" />
+            <location filename="../../assistant/ui/chat_flow.py" line="62" />
             <source>Even without the earlier turns it does not fit: lower Max tokens.</source>
             <translation>即使去掉之前的对话也放不下：请调低最大 token 数。</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../assistant/ui/chat_flow.py" line="74" />
+            <location filename="../../assistant/ui/chat_flow.py" line="75" />
             <source>Left out the %n oldest turn(s) of this request.</source>
             <translation>
                 <numerusform>此请求省略了最早的 %n 轮对话。</numerusform>
             </translation>
         </message>
         <message numerus="yes">
-            <location filename="../../assistant/ui/chat_flow.py" line="89" />
+            <location filename="../../assistant/ui/chat_flow.py" line="90" />
             <source>Summarising the %n oldest turn(s)…</source>
             <translation>
                 <numerusform>正在总结最早的 %n 轮对话…</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_flow.py" line="101" />
+            <location filename="../../assistant/ui/chat_flow.py" line="102" />
             <source>The summary of the oldest turns failed: {0}</source>
             <translation>总结最早的几轮对话失败：{0}</translation>
         </message>
@@ -808,32 +818,32 @@
     <context>
         <name>ContextMeter</name>
         <message>
-            <location filename="../../assistant/ui/chat_bars.py" line="34" />
+            <location filename="../../assistant/ui/chat_bars.py" line="41" />
             <source>{0} / {1} tokens</source>
             <translation>{0} / {1} token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_bars.py" line="34" />
+            <location filename="../../assistant/ui/chat_bars.py" line="41" />
             <source>~{0} / {1} tokens</source>
             <translation>~{0} / {1} token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_bars.py" line="37" />
+            <location filename="../../assistant/ui/chat_bars.py" line="44" />
             <source>~{0} tokens</source>
             <translation>~{0} token</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_bars.py" line="39" />
+            <location filename="../../assistant/ui/chat_bars.py" line="46" />
             <source>Counted by the model's own tokenizer.</source>
             <translation>由模型自己的分词器计数。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_bars.py" line="41" />
+            <location filename="../../assistant/ui/chat_bars.py" line="48" />
             <source>Estimated: this provider does not count tokens before sending.</source>
             <translation>估算值：此服务提供方不会在发送前计算 token。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_bars.py" line="44" />
+            <location filename="../../assistant/ui/chat_bars.py" line="51" />
             <source>The conversation uses this much of the model's context window.</source>
             <translation>对话占用的模型上下文窗口。</translation>
         </message>
@@ -1185,52 +1195,62 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>恢复此版本</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="133" />
-            <source>code</source>
-            <translation>代码</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/followups.py" line="133" />
-            <source>text</source>
-            <translation>文字</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/followups.py" line="139" />
-            <source>Original answer</source>
-            <translation>原始回答</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/followups.py" line="142" />
-            <source>“{0}”</source>
-            <translation>“{0}”</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/followups.py" line="143" />
-            <source>(selection)</source>
-            <translation>（选中部分）</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/followups.py" line="203" />
+            <location filename="../../assistant/ui/followup_recovery.py" line="31" />
             <source>This follow-up (“{0}”) was interrupted: the app closed while it was being written. The instruction and the text so far are kept.</source>
             <translation>此追问（“{0}”）被中断：生成时应用被关闭。指令和已生成的文字均已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="207" />
+            <location filename="../../assistant/ui/followup_recovery.py" line="37" />
             <source>This follow-up (“{0}”) was cut short. The text so far is kept.</source>
             <translation>此追问（“{0}”）被中途截断。已生成的文字已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="232" />
+            <location filename="../../assistant/ui/followups.py" line="138" />
+            <source>Refine the selection…</source>
+            <translation>改进选中部分…</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="138" />
+            <source>Follow up…</source>
+            <translation>追问…</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="153" />
+            <source>code</source>
+            <translation>代码</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="153" />
+            <source>text</source>
+            <translation>文字</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="159" />
+            <source>Original answer</source>
+            <translation>原始回答</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="162" />
+            <source>“{0}”</source>
+            <translation>“{0}”</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="163" />
+            <source>(selection)</source>
+            <translation>（选中部分）</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="241" />
             <source>Version {0} of {1}</source>
             <translation>版本 {0}/{1}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="245" />
+            <location filename="../../assistant/ui/followups.py" line="254" />
             <source>Version {0} is the current one again.</source>
             <translation>版本 {0} 已重新成为当前版本。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="412" />
+            <location filename="../../assistant/ui/followups.py" line="421" />
             <source>Refined the selection; the rest of the answer is unchanged.</source>
             <translation>已改进选中部分；回答的其余部分不变。</translation>
         </message>
@@ -2225,38 +2245,43 @@ Include its first {1} (up to the last whole line)?</source>
     <context>
         <name>OverflowBar</name>
         <message>
-            <location filename="../../assistant/ui/chat_bars.py" line="64" />
+            <location filename="../../assistant/ui/chat_bars.py" line="71" />
             <source>Drop oldest turns</source>
             <translation>删除最早的对话</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_bars.py" line="67" />
+            <location filename="../../assistant/ui/chat_bars.py" line="74" />
             <source>Summarise oldest turns</source>
             <translation>总结最早的对话</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_bars.py" line="70" />
+            <location filename="../../assistant/ui/chat_bars.py" line="77" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_bars.py" line="84" />
-            <source>The next turn would not fit: the conversation needs about {0} tokens and the model reads at most {1}. Drop or summarise the {2} oldest turns to make room?</source>
-            <translation>下一轮放不下了：对话约需 {0} 个 token，而模型最多读取 {1} 个。要删除或总结最早的 {2} 轮对话来腾出空间吗？</translation>
+            <location filename="../../assistant/ui/chat_bars.py" line="95" />
+            <source>The next turn would not fit: the conversation and room for the answer ({3} tokens, Max tokens) need about {0} tokens, and the model reads at most {1}. Nothing was sent. Drop or summarise the {2} oldest turns to make room?</source>
+            <translation>下一轮放不下了：对话加上回答预留（{3} 个 token，即最大 token 数）约需 {0} 个 token，而模型最多读取 {1} 个。未发送任何内容。要删除或总结最早的 {2} 轮对话来腾出空间吗？</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../assistant/ui/chat_bars.py" line="88" />
+            <location filename="../../assistant/ui/chat_bars.py" line="101" />
             <source>Drop %n oldest turn(s)</source>
             <translation>
                 <numerusform>删除最早的 %n 轮</numerusform>
             </translation>
         </message>
         <message numerus="yes">
-            <location filename="../../assistant/ui/chat_bars.py" line="89" />
+            <location filename="../../assistant/ui/chat_bars.py" line="102" />
             <source>Summarise %n oldest turn(s)</source>
             <translation>
                 <numerusform>总结最早的 %n 轮</numerusform>
             </translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/chat_bars.py" line="84" />
+            <source>The next turn would not fit: the conversation needs about {0} tokens and the model reads at most {1}. Drop or summarise the {2} oldest turns to make room?</source>
+            <translation type="vanished">下一轮放不下了：对话约需 {0} 个 token，而模型最多读取 {1} 个。要删除或总结最早的 {2} 轮对话来腾出空间吗？</translation>
         </message>
     </context>
     <context>
@@ -3410,13 +3435,18 @@ Include its first {1} (up to the last whole line)?</source>
         </message>
         <message>
             <location filename="../../assistant/core/work/batch_plan.py" line="79" />
-            <source>field {name} is required: no column is mapped to it (a column named {name}) and no --field {name}=VALUE was given</source>
-            <translation>字段 {name} 为必填项：没有列对应到它（名为 {name} 的列），也没有给出 --field {name}=VALUE</translation>
+            <source>field {name} is required: map a column to it (a column named {name} maps itself) or give one value for every row (--field {name}=VALUE)</source>
+            <translation>字段 {name} 为必填项：请为它指定一列（名为 {name} 的列会自动对应），或为所有行给出同一个值（--field {name}=VALUE）</translation>
         </message>
         <message>
             <location filename="../../assistant/core/work/batch_runner.py" line="341" />
             <source>{provider} is limiting the request rate (429): the whole job waits {seconds} s.</source>
             <translation>{provider} 正在限制请求频率 (429)：整个任务等待 {seconds} 秒。</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/work/batch_plan.py" line="79" />
+            <source>field {name} is required: no column is mapped to it (a column named {name}) and no --field {name}=VALUE was given</source>
+            <translation type="vanished">字段 {name} 为必填项：没有列对应到它（名为 {name} 的列），也没有给出 --field {name}=VALUE</translation>
         </message>
     </context>
     <context>
@@ -3540,64 +3570,69 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>（由服务器决定）</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="77" />
+            <location filename="../../assistant/cli/usage.py" line="70" />
+            <source>No runs since {day}.</source>
+            <translation>自 {day} 以来没有运行记录。</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/cli/usage.py" line="81" />
             <source>Day</source>
             <translation>日期</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="78" />
+            <location filename="../../assistant/cli/usage.py" line="82" />
             <source>Week of</source>
             <translation>周（起始日）</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="79" />
+            <location filename="../../assistant/cli/usage.py" line="83" />
             <source>Month</source>
             <translation>月份</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="80" />
+            <location filename="../../assistant/cli/usage.py" line="84" />
             <location filename="../../assistant/core/storage/export.py" line="108" />
             <source>Provider</source>
             <translation>服务提供方</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="81" />
+            <location filename="../../assistant/cli/usage.py" line="85" />
             <source>Model · provider</source>
             <translation>模型 · 服务提供方</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="83" />
+            <location filename="../../assistant/cli/usage.py" line="87" />
             <source>Runs</source>
             <translation>运行次数</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="83" />
+            <location filename="../../assistant/cli/usage.py" line="87" />
             <source>Prompt</source>
             <translation>提示</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="83" />
+            <location filename="../../assistant/cli/usage.py" line="87" />
             <source>Cached</source>
             <translation>缓存</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="83" />
+            <location filename="../../assistant/cli/usage.py" line="87" />
             <source>Completion</source>
             <translation>生成</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="83" />
+            <location filename="../../assistant/cli/usage.py" line="87" />
             <location filename="../../assistant/core/storage/export.py" line="120" />
             <source>Cost</source>
             <translation>费用</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="99" />
+            <location filename="../../assistant/cli/usage.py" line="103" />
             <source>Total</source>
             <translation>合计</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="108" />
+            <location filename="../../assistant/cli/usage.py" line="112" />
             <source>No runs recorded yet.</source>
             <translation>还没有运行记录。</translation>
         </message>
@@ -5950,27 +5985,27 @@ Include its first {1} (up to the last whole line)?</source>
     <context>
         <name>vision</name>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="121" />
+            <location filename="../../assistant/core/providers/vision.py" line="129" />
             <source>The built-in engine has no vision: its model reads text only. Remove the images, or pick a provider with a vision model (for example OpenAI with gpt-4o-mini) in Settings → Providers.</source>
             <translation>内置引擎不支持识图：它的模型只能读取文字。请移除图片，或在“设置 → 服务提供方”中选择带视觉模型的服务提供方（例如 OpenAI 的 gpt-4o-mini）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="132" />
+            <location filename="../../assistant/core/providers/vision.py" line="140" />
             <source>It refused images before (it said: {said}); if it can take them now, delete {file} to try again.</source>
             <translation>它之前拒绝过图片（返回：{said}）；如果它现在能接收图片，请删除 {file} 后重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="144" />
+            <location filename="../../assistant/core/providers/vision.py" line="152" />
             <source>{provider} cannot take images with the model “{model}”: it reads text only. Remove the images, or pick a vision model (gpt-4o, llava, qwen2.5-vl…) in the toolbar or in Settings → Providers.</source>
             <translation>{provider} 的模型“{model}”无法接收图片：它只能读取文字。请移除图片，或在工具栏或“设置 → 服务提供方”中选择视觉模型（gpt-4o、llava、qwen2.5-vl…）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="167" />
+            <location filename="../../assistant/core/providers/vision.py" line="175" />
             <source>It said: {said}</source>
             <translation>服务器返回：{said}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="170" />
+            <location filename="../../assistant/core/providers/vision.py" line="178" />
             <source>{provider} rejected the request with images ({status}): {said} The model “{model}” may not take images: remove them, or pick a vision model.</source>
             <translation>{provider} 拒绝了带图片的请求（{status}）：{said} 模型“{model}”可能不支持图片：请移除图片，或选择视觉模型。</translation>
         </message>
