@@ -1113,6 +1113,11 @@ Include its first {1} (up to the last whole line)?</source>
             <source>Inserted the first {0} lines of {1} ({2}); the rest of the file was left out.</source>
             <translation>已插入 {1} 的前 {0} 行（{2}）；文件其余部分未插入。</translation>
         </message>
+        <message>
+            <location filename="../../assistant/ui/file_input.py" line="136" />
+            <source>Insert file…</source>
+            <translation>插入文件…</translation>
+        </message>
     </context>
     <context>
         <name>FollowUpBox</name>
