@@ -133,6 +133,10 @@ def test_dropped_image_files_are_attached(qtbot: QtBot, window: MainWindow, tmp_
     assert drop_files(code_editor(window).viewport(), again)  # onto the code: an image still
     assert len(images_of(window).names()) == 2
     assert code_editor(window).toPlainText() == ""
+    third = tmp_path / "third.png"
+    third.write_bytes(encode(picture(12, 12, 0xFF00FF), "PNG"))
+    assert drop_files(window, third)  # anywhere on the window
+    assert len(images_of(window).names()) == 3
 
 
 def test_a_text_only_server_gets_a_clear_message_then_it_is_remembered(
