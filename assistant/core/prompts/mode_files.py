@@ -24,7 +24,7 @@ from assistant.core.prompts.modes import builtin_modes, user_modes_dir
 
 _CONTEXT = "modes"
 IMPORTED_GROUP = "Imported prompts"
-_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG = re.compile(r"[\W_]+")  # letters of any script stay: "翻译官" is an id
 _BRACES = re.compile(r"[{}]")
 _SYNTAX = re.compile(r"\{[{%#]")
 
@@ -70,7 +70,8 @@ def escape_template(text: str) -> str:
 
 
 def slug(name: str) -> str:
-    """A mode id made from a name: ``"Linux Terminal"`` -> ``"linux-terminal"``."""
+    """A mode id made from a name: ``"Linux Terminal"`` -> ``"linux-terminal"``, ``"翻译官"`` ->
+    ``"翻译官"``."""
     return _SLUG.sub("-", name.lower()).strip("-")[:48].strip("-") or "prompt"
 
 

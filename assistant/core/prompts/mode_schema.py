@@ -5,7 +5,7 @@ alike, located with :func:`.toml_lines.key_line`) and the reason.
 
 File format (unknown keys are errors, so typos do not pass silently)::
 
-    id = "article"            # optional, defaults to the file name; [a-z0-9][a-z0-9_-]*
+    id = "article"            # optional, defaults to the file name; lower-case letters, digits, - _
     title = "Article"
     description = "…"
     group = "Writing"         # GUI grouping;  icon = "article";  order = 10 (display order)
@@ -59,7 +59,7 @@ from assistant.core.prompts.toml_lines import KeyPath, dotted, key_line
 from assistant.core.providers.params import GenerationParams
 from assistant.core.text import languages
 
-_MODE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_MODE_ID = re.compile(r"[^\W_][\w-]*")  # letters of any script (lower-case), digits, - _
 _RESERVED_NAMES = frozenset({"true", "false", "none", "loop", "self", "super", "varargs", "kwargs"})
 _PARAM_KEYS = frozenset({"temperature", "max_tokens", "top_p", "stop"})
 _CONTEXT = "modes"
@@ -206,7 +206,7 @@ class _ModeParser:
         data = self.data
         _no_unknown_keys(data, _MODE_KEYS, ())
         mode_id = _typed(data, "id", str, self.default_id)
-        if not _MODE_ID.match(mode_id):
+        if not _MODE_ID.fullmatch(mode_id) or mode_id != mode_id.lower():
             raise _SchemaError(
                 f"id {mode_id!r} must be lower-case letters, digits, '-' or '_'", ("id",)
             )

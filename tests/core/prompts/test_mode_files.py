@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,21 @@ def test_writing_checks_the_text_and_never_overwrites_silently(tmp_path: Path) -
     assert path.read_text(encoding="utf-8") == good
     items, skipped = read_import(path)
     assert [item.mode_id for item in items] == ["mine"] and skipped == []
+
+
+def test_a_chinese_prompt_list_keeps_its_names_as_ids() -> None:
+    csv_text = (
+        'act,prompt\n"翻译官","请把我的话翻译成英文"\n"充当 Linux 终端","我想让你充当 Linux 终端"\n'
+    )
+    items, skipped = prompt_list_modes(csv_text, "prompts-zh.csv")
+    assert skipped == []
+    assert [item.mode_id for item in items] == ["翻译官", "充当-linux-终端"]  # not prompt, prompt-2
+    mode = parse_mode(items[0].text, source="x", default_id=items[0].mode_id)
+    assert mode.id == "翻译官" and mode.title == "翻译官"
+
+
+@pytest.mark.parametrize("mode_id", ["Article", "-x", "_x", "a b", "a/b", "x\n", ""])
+def test_an_id_that_is_not_lower_case_letters_digits_dashes_is_refused(mode_id: str) -> None:
+    text = f'id = {json.dumps(mode_id)}\n[prompt]\nuser = "{{{{ t }}}}"\n[[fields]]\nname = "t"\n'
+    with pytest.raises(ValueError, match="must be lower-case letters"):
+        parse_mode(text, source="x")
