@@ -139,10 +139,13 @@ def _parse_fields(pairs: list[str]) -> dict[str, str]:
     return values
 
 
-def _fields_hint(mode: Any) -> str:
-    """How a terminal gives a mode its values, for a message about a missing one."""
-    names = [f.name for f in mode.fields if f.name != mode.main_field and f.kind != "image"]
-    return f"stdin is the {mode.main_field} field; --field NAME=VALUE sets {', '.join(names)}"
+def _fields_hint(mode: Any, given: dict[str, Any]) -> str:
+    """How a terminal gives a mode its values, when a required one is missing ('' otherwise)."""
+    texts = [f for f in mode.fields if f.kind != "image"]
+    if not any(f.required and not str(given.get(f.name) or "").strip() for f in texts):
+        return ""
+    names = ", ".join(f.name for f in texts if f.name != mode.main_field)
+    return f" (stdin is the {mode.main_field} field; --field NAME=VALUE sets {names})"
 
 
 def _read_stdin() -> str:
@@ -190,7 +193,7 @@ def run_mode(args: argparse.Namespace) -> int:
     try:
         request = build_request(mode, given, profile, settings.mode_params.get(mode.id), flags)
     except RequestError as exc:
-        return _fail(f"{'; '.join(exc.problems)} ({_fields_hint(mode)})", EXIT_USAGE)
+        return _fail("; ".join(exc.problems) + _fields_hint(mode, given), EXIT_USAGE)
     if args.dry_run:
         import json
 

@@ -136,3 +136,10 @@ def test_chat_takes_images_for_a_new_chat(openai_server: FakeOpenAIServer, tmp_p
     assert url == "data:image/png;base64," + base64.b64encode(shot.read_bytes()).decode()
     again = assistant("chat", "--thread", "1", "--image", str(shot), stdin="more\n")
     assert again.returncode == 2 and "--image starts a new chat" in again.stderr.decode()
+
+
+def test_a_vision_refusal_carries_no_hint_about_fields(tmp_path: Path) -> None:
+    image = image_file(tmp_path / "shot.png", 8, 8)
+    done = assistant("run", "code-explain", "--image", str(image), stdin="print(1)")
+    assert done.returncode == 2
+    assert "no vision" in done.stderr.decode() and "--field" not in done.stderr.decode()
