@@ -4712,32 +4712,32 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>必填字段“{name}”没有在提示模板中使用</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="85" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="86" />
             <source>{file}: the prompt list is empty</source>
             <translation>{file}：提示词列表为空</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="100" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="101" />
             <source>{file}:{line}: a row needs a name and a prompt</source>
             <translation>{file}:{line}：每行都需要名称和提示词</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="116" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="117" />
             <source>{file}: no prompt could be read</source>
             <translation>{file}：读不出任何提示词</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="157" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="158" />
             <source>{file}: cannot read it: {error}</source>
             <translation>{file}：无法读取：{error}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="164" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="165" />
             <source>{file} is not a valid mode file</source>
             <translation>{file} 不是有效的模式文件</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="182" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="183" />
             <source>{mode} has problems</source>
             <translation>{mode} 有问题</translation>
         </message>
