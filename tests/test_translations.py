@@ -97,6 +97,7 @@ def test_core_and_mode_strings_are_translated_where_the_app_looks_them_up(
     assert language.choice_label("") == "自动检测"  # a module's own _CONTEXT ("modes")
     assert QCoreApplication.translate("modes", "Explain code") == "解释代码"  # a mode file's title
     assert QCoreApplication.translate("modes", "Writing") == "写作"  # a mode file's group
+    assert QCoreApplication.translate("modes", "My modes") == "我的模式"  # a new mode's group
 
 
 def test_core_strings_are_filed_under_their_runtime_context() -> None:

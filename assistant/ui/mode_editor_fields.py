@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,14 +30,14 @@ def named(widget: W, name: str) -> W:
     return widget
 
 
-KIND_LABELS = {
-    "text": "text (one line)",
-    "multiline": "multiline (prose)",
-    "code": "code (code editor)",
-    "choice": "choice (a list)",
-    "int": "int (a number)",
-    "bool": "bool (a check box)",
-    "image": "image (screenshots)",
+KIND_LABELS = {  # marked for lupdate, translated where shown (self.tr)
+    "text": QT_TRANSLATE_NOOP("FieldsEditor", "text (one line)"),
+    "multiline": QT_TRANSLATE_NOOP("FieldsEditor", "multiline (prose)"),
+    "code": QT_TRANSLATE_NOOP("FieldsEditor", "code (code editor)"),
+    "choice": QT_TRANSLATE_NOOP("FieldsEditor", "choice (a list)"),
+    "int": QT_TRANSLATE_NOOP("FieldsEditor", "int (a number)"),
+    "bool": QT_TRANSLATE_NOOP("FieldsEditor", "bool (a check box)"),
+    "image": QT_TRANSLATE_NOOP("FieldsEditor", "image (screenshots)"),
 }
 
 
@@ -73,7 +73,7 @@ class FieldsEditor(QWidget):
         self.label = named(QLineEdit(), "fieldLabel")
         self.kind = named(QComboBox(), "fieldKind")
         for kind in self._kinds():
-            self.kind.addItem(self.tr(KIND_LABELS.get(kind, kind)), kind)
+            self.kind.addItem(self.tr(str(KIND_LABELS.get(kind, kind))), kind)
         self.choices = named(QLineEdit(), "fieldChoices")
         self.choices.setPlaceholderText(self.tr("comma-separated, e.g. short, medium, long"))
         self.default = named(QLineEdit(), "fieldDefault")

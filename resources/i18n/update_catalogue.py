@@ -122,11 +122,25 @@ def core_messages() -> dict[str, list[Entry]]:
     return found
 
 
+def new_mode_template() -> tuple[Path, str, str]:
+    """The file a new mode starts as (``NEW_MODE`` of ``core.prompts.mode_document``), with the
+    module that holds it and that module's text."""
+    path = CORE / "prompts" / "mode_document.py"
+    source = path.read_text(encoding="utf-8")
+    for node in ast.parse(source).body:
+        names = [t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
+        value = getattr(node, "value", None)
+        if "NEW_MODE" in names and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return path, value.value.format(mode_id="new", title=""), source
+    raise SystemExit(f"no NEW_MODE in {path}")
+
+
 def mode_messages() -> list[Entry]:
-    """User-visible texts of the built-in mode files (translated under ``modes``)."""
+    """User-visible texts of the built-in mode files and of a new mode's file (its group and
+    labels stay in a person's mode), translated under ``modes``."""
     entries: list[Entry] = []
-    for path in sorted(MODES.glob("*.toml")):
-        text = path.read_text(encoding="utf-8")
+    files = [(path, path.read_text(encoding="utf-8")) for path in sorted(MODES.glob("*.toml"))]
+    for path, text, source in [*((path, text, text) for path, text in files), new_mode_template()]:
         data = tomllib.loads(text)
         texts = [data.get("title", ""), data.get("description", ""), data.get("group", "")]
         for field in data.get("fields", []):
@@ -135,7 +149,7 @@ def mode_messages() -> list[Entry]:
                 texts += [choice for choice in field.get("choices", []) if isinstance(choice, str)]
         for value in texts:
             if value:
-                line = text[: max(text.find(f'"{value}"'), 0)].count("\n") + 1
+                line = source[: max(source.find(f'"{value}"'), 0)].count("\n") + 1
                 entries.append((value, relative(path), line))
     return entries
 
