@@ -997,6 +997,41 @@
     <context>
         <name>FieldsEditor</name>
         <message>
+            <location filename="../../assistant/ui/mode_editor_fields.py" line="34" />
+            <source>text (one line)</source>
+            <translation>text（单行文字）</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/mode_editor_fields.py" line="35" />
+            <source>multiline (prose)</source>
+            <translation>multiline（多行文字）</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/mode_editor_fields.py" line="36" />
+            <source>code (code editor)</source>
+            <translation>code（代码编辑器）</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/mode_editor_fields.py" line="37" />
+            <source>choice (a list)</source>
+            <translation>choice（下拉列表）</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/mode_editor_fields.py" line="38" />
+            <source>int (a number)</source>
+            <translation>int（数字）</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/mode_editor_fields.py" line="39" />
+            <source>bool (a check box)</source>
+            <translation>bool（复选框）</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/mode_editor_fields.py" line="40" />
+            <source>image (screenshots)</source>
+            <translation>image（截图）</translation>
+        </message>
+        <message>
             <location filename="../../assistant/ui/mode_editor_fields.py" line="59" />
             <source>Add field</source>
             <translation>添加字段</translation>
@@ -5636,6 +5671,7 @@ Include its first {1} (up to the last whole line)?</source>
             <location filename="../../assistant/resources/modes/rewrite.toml" line="54" />
             <location filename="../../assistant/resources/modes/summarize.toml" line="57" />
             <location filename="../../assistant/resources/modes/translate.toml" line="47" />
+            <location filename="../../assistant/core/prompts/mode_document.py" line="51" />
             <source>Text</source>
             <translation>文本</translation>
         </message>
@@ -5924,6 +5960,11 @@ Include its first {1} (up to the last whole line)?</source>
             <location filename="../../assistant/resources/modes/translate.toml" line="66" />
             <source>Empty: English, or 简体中文 for English text</source>
             <translation>留空：英语（英文原文则译为简体中文）</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/prompts/mode_document.py" line="37" />
+            <source>My modes</source>
+            <translation>我的模式</translation>
         </message>
     </context>
     <context>
