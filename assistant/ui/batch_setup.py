@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -33,7 +33,9 @@ from assistant.ui.mode_form import tr_mode
 
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 256
-FILE_FILTER = "Tables (*.csv *.tsv *.tab *.txt *.jsonl *.ndjson);;All files (*)"
+FILE_FILTER = QT_TRANSLATE_NOOP(
+    "BatchSetup", "Tables (*.csv *.tsv *.tab *.txt *.jsonl *.ndjson);;All files (*)"
+)
 
 
 class BatchSetup(QWidget):
@@ -118,7 +120,7 @@ class BatchSetup(QWidget):
 
     def choose_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Open a table"), "", self.tr(FILE_FILTER)
+            self, self.tr("Open a table"), "", self.tr(str(FILE_FILTER))
         )
         if name:
             self.load_file(Path(name))

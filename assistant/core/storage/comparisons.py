@@ -79,8 +79,19 @@ def column_figures(column: Mapping[str, Any]) -> str:
     )
     status = str(column.get("status") or "")
     if status and status != RunStatus.COMPLETE:
-        text = " · ".join(part for part in (text, tr(status)) if part)
+        text = " · ".join(part for part in (text, status_word(status)) if part)
     return text
+
+
+def status_word(status: str) -> str:
+    """How a column that did not complete ended, in the UI language."""
+    words: dict[str, str] = {
+        RunStatus.STOPPED: tr("stopped"),
+        RunStatus.CUT_SHORT: tr("cut short"),
+        RunStatus.FAILED: tr("failed"),
+        RunStatus.INTERRUPTED: tr("interrupted"),
+    }
+    return words.get(status, status)
 
 
 def overall_status(statuses: Sequence[str]) -> RunStatus:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from assistant.core.storage.comparisons import ComparisonRecorder, keep, overall_status
+from assistant.core.base import i18n
+from assistant.core.storage.comparisons import (
+    ComparisonRecorder,
+    column_figures,
+    keep,
+    overall_status,
+)
 from assistant.core.storage.history import HistoryQuery, HistoryStore
 from assistant.core.work.status import RunStatus
 
@@ -99,3 +105,13 @@ def test_overall_status() -> None:
     assert overall_status(["stopped", "cut_short"]) == RunStatus.CUT_SHORT
     assert overall_status(["stopped", "failed"]) == RunStatus.FAILED
     assert overall_status(["stopped", "stopped"]) == RunStatus.STOPPED
+
+
+def test_a_column_that_did_not_complete_says_how_it_ended_in_the_ui_language() -> None:
+    assert column_figures({"status": "cut_short"}) == "cut short"  # not the stored word
+    assert column_figures({"status": "complete"}) == ""
+    i18n.install(lambda context, text: {"stopped": "已停止"}.get(text, text))
+    try:
+        assert column_figures({"status": "stopped"}) == "已停止"
+    finally:
+        i18n.install(None)
