@@ -376,57 +376,62 @@
     <context>
         <name>BatchSetup</name>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="59" />
+            <location filename="../../assistant/ui/batch_setup.py" line="36" />
+            <source>Tables (*.csv *.tsv *.tab *.txt *.jsonl *.ndjson);;All files (*)</source>
+            <translation>表格 (*.csv *.tsv *.tab *.txt *.jsonl *.ndjson);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/batch_setup.py" line="61" />
             <source>CSV, TSV or JSONL (Excel: save as CSV UTF-8)</source>
             <translation>CSV、TSV 或 JSONL（Excel：另存为“CSV UTF-8”）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="60" />
+            <location filename="../../assistant/ui/batch_setup.py" line="62" />
             <source>Open…</source>
             <translation>打开…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="70" />
+            <location filename="../../assistant/ui/batch_setup.py" line="72" />
             <source>Rows sent at once. A serving cluster (vLLM…) takes 32–64; a hosted API's rate limit decides; the built-in engine answers one at a time.</source>
             <translation>同时发送的行数。推理集群（vLLM…）可承受 32–64；托管 API 取决于其速率限制；内置引擎一次只回答一行。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="74" />
+            <location filename="../../assistant/ui/batch_setup.py" line="76" />
             <source>Columns → fields</source>
             <translation>列 → 字段</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="89" />
+            <location filename="../../assistant/ui/batch_setup.py" line="91" />
             <source>Mode</source>
             <translation>模式</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="90" />
+            <location filename="../../assistant/ui/batch_setup.py" line="92" />
             <source>Input file</source>
             <translation>输入文件</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="93" />
+            <location filename="../../assistant/ui/batch_setup.py" line="95" />
             <source>Rows at once</source>
             <translation>并发行数</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="95" />
+            <location filename="../../assistant/ui/batch_setup.py" line="97" />
             <source>Provider</source>
             <translation>服务提供方</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="121" />
+            <location filename="../../assistant/ui/batch_setup.py" line="123" />
             <source>Open a table</source>
             <translation>打开表格</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="165" />
+            <location filename="../../assistant/ui/batch_setup.py" line="167" />
             <source>(no column)</source>
             <translation>（无对应列）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/batch_setup.py" line="171" />
+            <location filename="../../assistant/ui/batch_setup.py" line="173" />
             <source>or one value for every row</source>
             <translation>或为所有行填写同一个值</translation>
         </message>
@@ -4357,6 +4362,26 @@ Include its first {1} (up to the last whole line)?</source>
             <location filename="../../assistant/core/work/compare.py" line="40" />
             <source>default model</source>
             <translation>默认模型</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/storage/comparisons.py" line="89" />
+            <source>stopped</source>
+            <translation>已停止</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/storage/comparisons.py" line="90" />
+            <source>cut short</source>
+            <translation>被截断</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/storage/comparisons.py" line="91" />
+            <source>failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/storage/comparisons.py" line="92" />
+            <source>interrupted</source>
+            <translation>已中断</translation>
         </message>
         <message>
             <location filename="../../assistant/core/storage/database.py" line="94" />
