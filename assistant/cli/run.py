@@ -255,7 +255,24 @@ def _settings_keys_profile(
         profile = settings.profile(args.provider)
     else:
         profile = settings.active()
+    if profile is not None and profile.is_builtin and getattr(args, "model", None):
+        _use_engine_model(settings, args.model)
     return settings, keys, profile
+
+
+def _use_engine_model(settings: Settings, name: str) -> None:
+    """``--model NAME`` on the built-in engine: that model of `assistant models list` for this
+    run (the settings file is not changed); exit 2 when no model has that name."""
+    from assistant.core.engine.models import find_model, list_models
+
+    found = find_model(name)
+    if found is not None:
+        settings.engine_model_path = "" if found.is_default else str(found.path)
+        return
+    names = [model.name for model in list_models()]
+    if names:  # with no model at all the engine's own message says how to install one
+        _say(f"the built-in engine has no model {name!r}; its models: {', '.join(names)}")
+        raise SystemExit(EXIT_USAGE)
 
 
 def _sendable_stdin(text: str) -> str:

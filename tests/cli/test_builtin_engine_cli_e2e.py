@@ -38,3 +38,15 @@ def test_chat_and_follow_up_on_the_builtin_model(builtin_model: Path) -> None:
     assert again.stdout.decode().strip()
     shown = assistant("history", "show", record).stdout.decode()
     assert "Versions (current: 3 of 3):" in shown
+
+
+def test_model_picks_an_added_model_of_the_builtin_engine(smol_model_path: Path) -> None:
+    added = assistant("models", "add", str(smol_model_path))
+    assert added.returncode == 0, added.stderr.decode()
+    name = added.stdout.decode().split("\t")[0]
+    result = assistant("run", "code-explain", "--model", name, "--max-tokens", "16", stdin="x=1\n")
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().strip()
+    wrong = assistant("run", "code-explain", "--model", "no-such-model", stdin="x = 1\n")
+    assert wrong.returncode == 2
+    assert "no model 'no-such-model'" in wrong.stderr.decode() and name in wrong.stderr.decode()
