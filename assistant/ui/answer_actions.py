@@ -5,7 +5,9 @@ Each function returns the status line to show ("" when nothing happened).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
@@ -48,7 +50,7 @@ def export(
     """Ask for a file and write ``content(path, text)`` to it."""
     if not text:
         return QCoreApplication.translate("AnswerPanel", "Nothing to save yet.")
-    path, _ = QFileDialog.getSaveFileName(
+    path, chosen_type = QFileDialog.getSaveFileName(
         parent,
         QCoreApplication.translate("AnswerPanel", "Save answer as"),
         default_name,
@@ -59,6 +61,7 @@ def export(
     )
     if not path:
         return ""
+    path = with_type_suffix(path, chosen_type)
     try:
         if path.lower().endswith(".pdf"):
             from assistant.ui.pdf_export import write_pdf
@@ -74,6 +77,13 @@ def export(
         )
         return ""
     return QCoreApplication.translate("AnswerPanel", "Saved to {0}").replace("{0}", path)
+
+
+def with_type_suffix(path: str, name_filter: str) -> str:
+    """``path`` with the extension of the file type chosen in the dialog when it has none: a
+    name typed without one ("report", type PDF) would otherwise be written as plain text."""
+    found = re.search(r"\*(\.\w+)", name_filter)
+    return path + found.group(1) if found and not Path(path).suffix else path
 
 
 def export_text(path: str, text: str, record: Record | None) -> str:

@@ -6,11 +6,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
 
 from assistant.core.storage.history import DB_FILENAME, HistoryStore
 from assistant.core.work.runs import RunStatus
+from assistant.ui.answer_actions import export
 from assistant.ui.font_check import FONT_HINT
 from assistant.ui.history_export import write_export
 from assistant.ui.pdf_export import MissingFontError, write_pdf
@@ -72,3 +75,28 @@ def test_without_a_font_for_the_text_nothing_is_written_and_the_fix_is_named(
     with pytest.raises(MissingFontError, match=FONT_HINT.replace("/", ".")):
         write_pdf(target, "<p>中文</p>")
     assert not target.exists()
+
+
+def test_save_answer_as_pdf_with_a_name_typed_without_extension(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def type_a_name_and_choose_pdf() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(10, type_a_name_and_choose_pdf)
+            return
+        dialog.setDirectory(str(tmp_path))
+        dialog.selectNameFilter("PDF (*.pdf)")
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        assert name is not None
+        name.setText("report")  # a person types a name, no extension
+        dialog.accept()
+
+    QTimer.singleShot(0, type_a_name_and_choose_pdf)
+    said = export(parent, "# 报告\n\nText.", "answer.md", lambda _path, text: f"<h1>{text}</h1>")
+    assert said == f"Saved to {tmp_path / 'report.pdf'}"
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert not (tmp_path / "report").exists()
