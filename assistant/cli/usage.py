@@ -110,16 +110,23 @@ def usage_table(report: UsageReport) -> str:
     )
     if not report.rows:
         return tr("No runs recorded yet.") + "\n"
-    widths = [max(len(cells[i]) for cells in table) for i in range(len(header))]
+    widths = [max(_columns(cells[i]) for cells in table) for i in range(len(header))]
     out = []
     for number, row in enumerate(table):
         if number == len(table) - 1:
             out.append("  ".join("-" * width for width in widths))
-        padded = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        padded = [row[0] + " " * (widths[0] - _columns(row[0]))] + [
+            " " * (w - _columns(c)) + c for c, w in zip(row[1:], widths[1:], strict=True)
         ]
         out.append("  ".join(padded).rstrip())
     return "\n".join(out) + "\n"
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes (Chinese characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _date(text: str) -> datetime:

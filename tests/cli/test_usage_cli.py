@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 
 import pytest
 
@@ -61,3 +62,16 @@ def test_no_runs_since_a_date_says_so_rather_than_none_at_all() -> None:
     done = assistant("usage", "--since", "2027-01-01")
     assert done.returncode == 0, done.stderr
     assert done.stdout == "No runs since 2027-01-01.\n"
+
+
+def test_the_columns_line_up_with_chinese_names() -> None:
+    store = HistoryStore()
+    add_run(store, "2026-11-21 08:00", "通义千问", "qwen-plus", (40, 0, 60), None)
+    store.close()
+    done = assistant("usage", "--by", "provider")
+    assert done.returncode == 0, done.stderr
+    widths = {
+        sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+        for line in done.stdout.splitlines()
+    }
+    assert len(widths) == 1, done.stdout  # every line ends in the right-aligned cost column
