@@ -161,6 +161,7 @@ class FakeOpenAIServer:
         self.routes: list[RouteFunc] = []
         """Extra routes tried before the built-in ones (tests/fakebatch.py adds the Batch API)."""
         self._disconnects = 0
+        self._connections = 0
         self._cond = threading.Condition()
         self._closing = threading.Event()
         self._sockets: set[socket.socket] = set()
@@ -214,6 +215,12 @@ class FakeOpenAIServer:
         with self._cond:
             return self._disconnects
 
+    @property
+    def connections(self) -> int:
+        """How many TCP connections clients opened (a reused connection counts once)."""
+        with self._cond:
+            return self._connections
+
     def wait_for_disconnects(self, count: int = 1, timeout: float = 2.0) -> bool:
         """Block until ``count`` client disconnects were seen (False on timeout)."""
         with self._cond:
@@ -263,6 +270,7 @@ class FakeOpenAIServer:
     def _track(self, sock: socket.socket, add: bool) -> None:
         with self._cond:
             (self._sockets.add if add else self._sockets.discard)(sock)
+            self._connections += add
 
 
 class _Httpd(ThreadingHTTPServer):

@@ -46,6 +46,7 @@ from assistant.core.providers.events import (
     StreamEvent,
     Usage,
 )
+from assistant.core.providers.keepalive import FinishedBody, keep_alive_when_finished
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.retries import (
     RetryCallback,
@@ -276,6 +277,8 @@ class _ChatCall:
         mid_stream = False
         try:
             with CancelWatch(self.cancel, stream.response) as watch:
+                body = FinishedBody(self.cancel, watch)
+                keep_alive_when_finished(stream.response, body)
                 for chunk in stream:
                     if self.cancel.is_set():
                         return []
@@ -289,6 +292,7 @@ class _ChatCall:
                             unfinished.discard(choice.index)
                             yield Finished(choice.index + index_offset, choice.finish_reason)
                             if not unfinished:  # the answer is whole: wait briefly for the tail
+                                body.finished = True  # then read it to the end: keep-alive
                                 watch.close_after(
                                     min(TAIL_GRACE_SECONDS, self.endpoint.read_timeout)
                                 )

@@ -139,7 +139,7 @@ def tls_context(*, trust_env: bool) -> ssl.SSLContext:
     with _tls_lock:
         context = _tls_contexts.get(key)
         if context is None:
-            context = _http_layer().create_ssl_context(trust_env=trust_env)
+            context = http_layer().create_ssl_context(trust_env=trust_env)
             _tls_contexts[key] = context
         return context
 
@@ -150,7 +150,7 @@ def prepare_tls() -> None:
         tls_context(trust_env=trust_env)
 
 
-def _http_layer() -> Any:
+def http_layer() -> Any:
     """The HTTP package under the installed SDK (``httpx``, or ``httpx2`` for openai 3)."""
     import openai
 
@@ -202,6 +202,8 @@ class CancelWatch:
         self._cancel = cancel
         self._response = response
         self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._shut = False
         self._deadline: float | None = None
         self._thread = threading.Thread(target=self._watch, name="stream-cancel", daemon=True)
 
@@ -213,15 +215,34 @@ class CancelWatch:
         self._done.set()
         self._thread.join()
 
+    @property
+    def active(self) -> bool:
+        """Still watching: inside the ``with`` block, not released, the socket not shut yet."""
+        return not self._done.is_set() and not self._shut
+
     def close_after(self, seconds: float) -> None:
-        """Shut the socket down ``seconds`` from now unless the stream has ended by then."""
-        self._deadline = time.monotonic() + seconds
+        """Shut the socket down ``seconds`` from now (or at an earlier deadline already set)
+        unless the stream has ended by then."""
+        deadline = time.monotonic() + seconds
+        if self._deadline is None or deadline < self._deadline:
+            self._deadline = deadline
+
+    def release(self) -> bool:
+        """Never touch the socket again (its connection goes back to the pool); False when it
+        was already shut down."""
+        with self._lock:
+            self._done.set()
+            return not self._shut
 
     def _watch(self) -> None:
         while not self._done.wait(CANCEL_POLL_SECONDS):
             deadline = self._deadline
             if self._cancel.is_set() or (deadline is not None and time.monotonic() >= deadline):
-                shutdown_socket(self._response)
+                with self._lock:
+                    if self._done.is_set():
+                        return
+                    self._shut = True
+                    shutdown_socket(self._response)
                 return
 
 

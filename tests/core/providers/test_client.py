@@ -21,9 +21,11 @@ from assistant.core.providers.client import (
     list_server_models,
     stream_chat,
 )
+from assistant.core.providers.connection import open_client
 from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.params import GenerationParams
 from tests.fakeserver import FakeOpenAIServer, Fault, RecordedRequest
+from tests.faultproxy import FaultProxy, ProxyFault
 
 PROVIDER = "Fake AI"
 MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Say hi"}]
@@ -447,3 +449,77 @@ def test_list_server_models_retries_too(openai_server: FakeOpenAIServer) -> None
     openai_server.fault = Fault.rate_limited(retry_after=0.01, times=1, path="/v1/models")
     assert list_server_models(endpoint(openai_server, max_retries=1)) == openai_server.models
     assert len(openai_server.requests) == 2
+
+
+# -- connections -----------------------------------------------------------------------------------
+def shared_client_run(server: FakeOpenAIServer, count: int, **kw: Any) -> list[list[StreamEvent]]:
+    """``count`` requests one after another through one client (as batch jobs send them)."""
+    ep = endpoint(server, **kw)
+    client = open_client(ep)
+    try:
+        return [
+            list(stream_chat(ep, MESSAGES, GenerationParams(), "fake-model", client=client))
+            for _ in range(count)
+        ]
+    finally:
+        client.close()
+
+
+def test_finished_streams_hand_their_connection_back(openai_server: FakeOpenAIServer) -> None:
+    """The SDK stops reading at [DONE]; the rest of the body is read so the connection is kept."""
+    answers = shared_client_run(openai_server, 5)
+    for events in answers:
+        assert texts(events) == {0: openai_server.reply}
+        assert Finished(0, "stop") in events
+    assert len(openai_server.chat_requests) == 5
+    assert openai_server.connections == 1
+
+
+def test_a_stream_without_finish_is_cut_short_and_not_reused(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    openai_server.finish_reason = None  # [DONE] and the end of the body, but no finish_reason
+    answers = shared_client_run(openai_server, 2)
+    for events in answers:
+        assert texts(events) == {0: openai_server.reply}
+        assert Finished(0, None) in events
+    assert openai_server.connections == 2
+
+
+def test_a_stopped_stream_closes_its_connection_and_the_next_opens_one(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    openai_server.reply = "word " * 200
+    openai_server.delta_delay = 0.01
+    ep = endpoint(openai_server)
+    client = open_client(ep)
+    cancel = threading.Event()
+    try:
+        for event in stream_chat(
+            ep, MESSAGES, GenerationParams(), "fake-model", cancel, client=client
+        ):
+            if isinstance(event, Delta):
+                cancel.set()
+        assert openai_server.wait_for_disconnects(1)
+        openai_server.delta_delay = 0.0
+        events = list(stream_chat(ep, MESSAGES, GenerationParams(), "fake-model", client=client))
+    finally:
+        client.close()
+    assert Finished(0, "stop") in events
+    assert openai_server.connections == 2
+
+
+@pytest.mark.timeout(10)
+def test_a_body_left_open_after_done_does_not_hold_the_answer(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    """Everything, [DONE] included, then the body neither ends nor sends: the answer is complete
+    and the call returns (the rest is read only briefly), although the read timeout is 60 s."""
+    with FaultProxy(openai_server.base_url) as proxy:
+        proxy.fault = ProxyFault(cut_after_events=10**6, cut="hang")
+        ep = endpoint(openai_server, read_timeout=60, base_url=proxy.base_url)
+        events = list(stream_chat(ep, MESSAGES, GenerationParams(), "fake-model"))
+        assert proxy.wait_for_client_closes(1)
+    assert texts(events) == {0: openai_server.reply}
+    assert Finished(0, "stop") in events
+    assert isinstance(events[-1], Usage)
