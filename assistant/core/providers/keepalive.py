@@ -41,19 +41,23 @@ class FinishedBody:
         """Every choice has its ``finish_reason``: the rest of the body is only the tail."""
         self.failed = False
         """Reading the body raised: the connection is not trusted again."""
-        self.reused = False
-        """The rest was read to the end of the body: the connection went back to the pool."""
+        self.ended = False
+        """The body was read to its end already: nothing is left to read."""
         self._cancel = cancel
         self._watch = watch
 
     def may_drain(self) -> bool:
-        """Finished, not stopped, not failed, and still watched (so a stall cannot block)."""
+        """Finished, not read to the end yet, not stopped, not failed, and still watched (so
+        a stall cannot block)."""
         return (
-            self.finished and not self.failed and not self._cancel.is_set() and self._watch.active
+            self.finished
+            and not (self.ended or self.failed or self._cancel.is_set())
+            and self._watch.active
         )
 
     def drain(self, parts: Iterator[bytes]) -> bool:
-        """Read the rest of the body within the bounds; True when it ended cleanly."""
+        """Read the rest of the body within the bounds; True when it ended in time (then the
+        HTTP layer keeps the connection unless the server asked to close it)."""
         self._watch.close_after(DRAIN_SECONDS)
         read = 0
         with contextlib.suppress(Exception):  # a shut-down or broken socket: just close it
@@ -88,11 +92,12 @@ def _draining_stream_class() -> type[Any]:
             except Exception:
                 self._body.failed = True
                 raise
+            self._body.ended = True
 
         def close(self) -> None:
             try:
                 if self._body.may_drain():
-                    self._body.reused = self._body.drain(iter(self._inner))
+                    self._body.drain(iter(self._inner))
             finally:
                 self._inner.close()
 
