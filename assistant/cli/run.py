@@ -12,12 +12,14 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from assistant.cli import run_diff, run_table
 from assistant.cli.compare import ANSWERS_HELP
 from assistant.cli.compare import add_arguments as add_compare_arguments
 from assistant.cli.run_images import add_image_argument, attach_images
+from assistant.core.providers.sampling import MAX_REPETITION
 from assistant.core.work.runs import RunStatus
 
 if TYPE_CHECKING:
@@ -67,7 +69,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_provider_options(run)
     run.add_argument(
-        "--n", type=int, help="number of variants, each after a line '--- variant K ---'"
+        "--n",
+        type=number_in(int, 1),
+        help="number of variants, each after a line '--- variant K ---'",
     )
     add_image_argument(run)
     run.add_argument(
@@ -87,13 +91,13 @@ def add_provider_options(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--provider", metavar="PROFILE", help="a provider profile by name")
     where.add_argument("--base-url", metavar="URL", help="any OpenAI-compatible server")
     parser.add_argument("--model", help="model name (default: the profile's)")
-    parser.add_argument("--temperature", type=float)
-    parser.add_argument("--max-tokens", type=int)
-    parser.add_argument("--top-p", type=float)
+    parser.add_argument("--temperature", type=number_in(float, 0.0, 2.0), help="0 to 2")
+    parser.add_argument("--max-tokens", type=number_in(int, 1))
+    parser.add_argument("--top-p", type=number_in(float, 0.0, 1.0), help="0 to 1")
     parser.add_argument("--stop", action="append", metavar="S", help="stop sequence (repeatable)")
     parser.add_argument(
         "--repetition",
-        type=float,
+        type=number_in(float, 0.0, MAX_REPETITION),
         metavar="X",
         help="built-in engine: anti-repetition strength, 0 (off) to 3 (default: the model's)",
     )
@@ -106,6 +110,25 @@ def add_provider_options(parser: argparse.ArgumentParser) -> None:
         help="send even when the prompt looks longer than the model's context window; with "
         "--apply, apply even an answer that deletes more than half of the lines",
     )
+
+
+def number_in(
+    kind: type[int] | type[float], low: float, high: float | None = None
+) -> Callable[[str], Any]:
+    """An argparse type: a number of ``kind`` from ``low`` to ``high`` (the window's ranges), so
+    that an out-of-range value is a usage error (exit 2), not a request the server refuses."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+            raise argparse.ArgumentTypeError(f"{text} is out of range (use a value {bounds})")
+        return value
+
+    return parse
 
 
 def provider_flags(args: argparse.Namespace) -> dict[str, Any]:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from assistant.core.prompts.modes import BUILTIN_ORDER
 from tests.fakeserver import FakeOpenAIServer, Fault
 
@@ -168,3 +170,23 @@ def test_a_missing_required_field_says_how_to_give_it() -> None:
     assert "Topic is required" in result.stderr.decode()
     assert "--field NAME=VALUE sets topic," in result.stderr.decode()
     assert "stdin is the notes field" in result.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--n", "0"],
+        ["--max-tokens", "0"],
+        ["--max-tokens", "-5"],
+        ["--temperature", "9"],
+        ["--top-p", "2"],
+        ["--repetition", "99"],
+    ],
+)
+def test_an_out_of_range_parameter_is_a_usage_error(option: list[str]) -> None:
+    result = assistant("run", "code-explain", *option, "--dry-run", stdin="x = 1\n")
+    assert result.returncode == 2
+    assert f"argument {option[0]}: {option[1]} is out of range" in result.stderr.decode()
+    if option[0] != "--n":  # follow-up and chat share the provider options
+        again = assistant("follow-up", "1", "shorter", *option)
+        assert again.returncode == 2 and "out of range" in again.stderr.decode()
