@@ -82,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def follow_up(args: argparse.Namespace) -> int:
-    return _continue_thread(args, args.id, args.instruction, args.base_version)
+    return _continue_thread(args, args.id, args.instruction, args.base_version, answer_needed=True)
 
 
 def chat_message(args: argparse.Namespace) -> int:
@@ -128,7 +128,11 @@ def _new_chat(args: argparse.Namespace, message: str) -> int:
 
 
 def _continue_thread(
-    args: argparse.Namespace, record_id: int, instruction: str, base_version: int | None
+    args: argparse.Namespace,
+    record_id: int,
+    instruction: str,
+    base_version: int | None,
+    answer_needed: bool = False,
 ) -> int:
     from assistant.core.prompts.modes import load_modes
     from assistant.core.prompts.request import RequestError, build_follow_up
@@ -142,6 +146,15 @@ def _continue_thread(
     if thread is None or record is None or record.deleted:
         store.close()
         return _fail(f"no record with id {record_id} (see: assistant history list)", EXIT_USAGE)
+    number = thread.current if base_version is None else base_version
+    base = next((v for v in thread.versions if v.number == number), None)
+    if answer_needed and base is not None and not base.text.strip():  # e.g. a failed run
+        store.close()
+        return _fail(
+            f"version {number} of record {record_id} has no answer to follow up on "
+            f"({base.status}); run it again instead (see: assistant history show {record_id})",
+            EXIT_USAGE,
+        )
     modes = load_modes()
     mode = modes.get(thread.mode) or modes.get(CHAT_MODE)
     settings, keys, profile = _settings_keys_profile(args)

@@ -243,3 +243,20 @@ def test_chat_sends_nul_and_control_characters_unchanged(openai_server: FakeOpen
     result = assistant("chat", "--base-url", openai_server.base_url, stdin=message)
     assert result.returncode == 0, result.stderr
     assert sent_messages(openai_server)[-1] == ("user", message)
+
+
+def test_a_failed_run_has_no_answer_to_follow_up_on(openai_server: FakeOpenAIServer) -> None:
+    openai_server.fault = Fault.unauthorized()
+    failed = assistant(
+        "run", "article", "--field", "topic=Otters", "--base-url", openai_server.base_url
+    )
+    assert failed.returncode == 1
+    listed = assistant("history", "list").stdout.split()
+    record_id = listed[0]
+    openai_server.fault = None
+    result = assistant("follow-up", record_id, "shorter", "--base-url", openai_server.base_url)
+    assert result.returncode == 2
+    assert f"version 1 of record {record_id} has no answer to follow up on (failed)" in (
+        result.stderr
+    )
+    assert len(openai_server.chat_requests) == 1  # only the failed run reached the server
