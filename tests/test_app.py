@@ -83,3 +83,17 @@ def test_the_purge_runs_off_the_gui_thread(tmp_path: Path) -> None:
     thread.join(timeout=30)
     assert store.get(old) is None
     store.close()
+
+
+def test_without_a_display_the_window_says_so_instead_of_aborting() -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1  # Qt alone aborts (SIGABRT) with "Reinstalling … may fix this"
+    assert "no display to open the window on" in done.stderr
+    assert "assistant --help" in done.stderr

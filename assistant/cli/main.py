@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -97,9 +98,24 @@ def install_translation() -> bool:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
+    if _no_display():  # Qt would abort with "Reinstalling the application may fix this problem"
+        print(
+            "assistant: there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY "
+            "are not set). Start it in a desktop session, or use the command line: "
+            "assistant --help",
+            file=sys.stderr,
+        )
+        return 1
     from assistant.app import main as gui_main
 
     return gui_main()
+
+
+def _no_display() -> bool:
+    """On Linux, no X or Wayland display and no Qt platform chosen (e.g. over ssh)."""
+    env = os.environ
+    chosen = env.get("QT_QPA_PLATFORM") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")
+    return sys.platform.startswith("linux") and not chosen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
