@@ -212,6 +212,17 @@ def apply_theme(theme: str, app: QApplication | None = None) -> None:
     elif previous != "auto":
         app.setPalette(QPalette())  # nothing set: the platform's palette again
     app.setProperty(_APPLIED, theme)
+    if palette is not None or previous != "auto":
+        _repolish_style_sheets(app)
+
+
+def _repolish_style_sheets(app: QApplication) -> None:
+    """Widgets with a style sheet of their own keep the palette they were polished with; set
+    their sheet again so a theme chosen while the window is open reaches them too."""
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)
 
 
 class ThemeFollower(QObject):
