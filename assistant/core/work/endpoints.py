@@ -79,11 +79,13 @@ class ProviderResolver:
             )
         key = self._keys.get(profile.name) or _key_from_environment(profile)
         if profile.needs_key and not key:
+            message = tr("{provider} needs an API key. Enter it in Settings → Providers.")
+            variable = _key_variable(profile)
+            if variable:  # the terminal's way too
+                message += " " + tr("Or set {variable} in the environment.")
             raise ProviderError(
                 "auth",
-                tr("{provider} needs an API key. Enter it in Settings → Providers.").replace(
-                    "{provider}", profile.name
-                ),
+                message.replace("{provider}", profile.name).replace("{variable}", variable),
             )
         return Endpoint(
             provider_name=profile.name,
@@ -154,10 +156,16 @@ def _key_from_environment(profile: ProviderProfile) -> str | None:
     """The key in the environment variable of the profile's preset (e.g. DEEPSEEK_API_KEY)."""
     import os
 
+    variable = _key_variable(profile)
+    return (os.environ.get(variable) or None) if variable else None
+
+
+def _key_variable(profile: ProviderProfile) -> str:
+    """The environment variable of the profile's preset that holds a key ('' when none)."""
     from assistant.core.providers.presets import preset_for
 
     found = preset_for(profile)
-    return (os.environ.get(found.key_env) or None) if found and found.key_env else None
+    return found.key_env if found and found.key_env else ""
 
 
 def _with_prompt_cache(config: EngineConfig, running: EngineConfig | None) -> EngineConfig:

@@ -14,6 +14,7 @@ from assistant.core.providers.client import (
     list_server_models,
     stream_chat,
 )
+from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.presets import (
     REQUIRED_KEYS,
@@ -145,6 +146,20 @@ def test_an_azure_profile_resolves_to_an_azure_endpoint(
     assert endpoint.api_version == "2024-10-21"  # the default when the profile names none
     assert endpoint.api_key == "from-env"  # the preset's environment variable
     assert urlparse(endpoint.base_url).path == ""
+
+
+def test_a_missing_key_names_the_presets_environment_variable(
+    no_keyring: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DEEPSEEK_API_KEY", raising=False)
+    deepseek = preset("deepseek")
+    assert deepseek is not None
+    with pytest.raises(ProviderError) as caught:
+        ProviderResolver(KeyStore()).resolve(deepseek.profile(), lambda _text: None)
+    assert str(caught.value) == (
+        "DeepSeek needs an API key. Enter it in Settings → Providers. "
+        "Or set DEEPSEEK_API_KEY in the environment."
+    )
 
 
 def test_cached_prompt_tokens_are_read_from_the_usage(openai_server: FakeOpenAIServer) -> None:
