@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.ui.chat_bars import ContextMeter, OverflowBar
+
+_TOP_WRAPPED = 0x0020 | 0x1000
+"""Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap (ui/qt_keys.py: no Qt namespace here)."""
 
 _CSS = (
     "p.who { margin: 8px 0 2px 0; font-weight: 600; }"
@@ -49,8 +53,23 @@ def transcript_html(exchanges: Sequence[tuple[str, str]], you: str, model: str) 
 class _Transcript(QTextBrowser):
     """A read-only rich text view that loads no resource (no image, no file, no URL)."""
 
+    empty_text = ""
+    """Shown, wrapped to the view's width, while there is no turn (Qt's placeholder of a
+    QTextBrowser is drawn on one line, cut off at the right edge)."""
+
     def loadResource(self, _kind: int, _name: QUrl | str) -> Any:
         return None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.empty_text or not self.document().isEmpty():
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        margin = int(self.document().documentMargin())
+        area = self.viewport().rect().adjusted(margin, margin, -margin, -margin)
+        painter.drawText(area, _TOP_WRAPPED, self.empty_text)
+        painter.end()
 
 
 class ChatView(QWidget):
@@ -63,11 +82,9 @@ class ChatView(QWidget):
         self.transcript.setObjectName("chatTranscript")
         self.transcript.setOpenLinks(False)
         self.transcript.setOpenExternalLinks(False)
-        self.transcript.setPlaceholderText(
-            self.tr(
-                "The conversation appears here. Send a message with Generate (Ctrl+Enter); the "
-                "next ones go on with the same conversation until New chat."
-            )
+        self.transcript.empty_text = self.tr(
+            "The conversation appears here. Send a message with Generate (Ctrl+Enter); the "
+            "next ones go on with the same conversation until New chat."
         )
         self.title = QLabel(self.tr("Conversation"))
         self.new_button = QPushButton(self.tr("New chat"))

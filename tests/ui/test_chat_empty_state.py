@@ -1,0 +1,49 @@
+"""Chat's empty conversation says how to start, wrapped to the width of the view (not cut off
+at its right edge)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QPalette
+from pytestqt.qtbot import QtBot
+
+from assistant.core.config.settings import Settings
+from assistant.ui.main_window import MainWindow
+from tests.fakeserver import FakeOpenAIServer
+from tests.ui.test_main_window import choose_mode
+from tests.ui.windows import open_window, use_loopback
+
+
+@pytest.fixture
+def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
+    settings = Settings()
+    use_loopback(settings, openai_server.base_url)
+    win = open_window(qtbot, settings)
+    win.resize(1280, 800)
+    choose_mode(win, "chat")
+    yield win
+    win.close()
+
+
+def _inked_rows(window: MainWindow) -> list[int]:
+    """The rows of the empty transcript's viewport where anything is drawn."""
+    transcript = window.followups.chat.view.transcript
+    image = transcript.viewport().grab().toImage()
+    base = transcript.palette().color(QPalette.ColorRole.Base).rgb()
+    return [
+        y
+        for y in range(image.height())
+        if any(image.pixel(x, y) != base for x in range(0, image.width(), 2))
+    ]
+
+
+def test_the_empty_conversation_text_wraps_inside_the_view(window: MainWindow) -> None:
+    view = window.followups.chat.view
+    assert view.isVisible() and view.transcript_text() == ""
+    line = view.transcript.fontMetrics().lineSpacing()
+    rows = _inked_rows(window)
+    assert rows, "the empty transcript says nothing"
+    assert rows[-1] - rows[0] > line  # more than one line: the sentence is wrapped, not cut
