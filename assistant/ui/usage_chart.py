@@ -72,11 +72,13 @@ class BarChart(QWidget):
         bottom = self.height() - MARGIN - line - 4
         width = max(1.0, self.width() - left - MARGIN)
         height = max(1.0, bottom - top)
-        painter.drawText(MARGIN, int(top + metrics.ascent() / 2), axis_text)
+        if peak > 0:  # all zero (only free runs): one axis line, not "$0.00" twice
+            painter.drawText(MARGIN, int(top + metrics.ascent() / 2), axis_text)
         painter.drawText(MARGIN, int(bottom), self._format(0.0))
         grid = palette.color(QPalette.ColorRole.Mid)
         painter.setPen(grid)
-        painter.drawLine(int(left), int(top), int(left + width), int(top))
+        if peak > 0:
+            painter.drawLine(int(left), int(top), int(left + width), int(top))
         painter.drawLine(int(left), int(bottom), int(left + width), int(bottom))
         slot = width / len(self._bars)
         bar_color = palette.color(QPalette.ColorRole.Highlight)

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from assistant.core.config.settings import Settings
 from assistant.core.storage.usage import cost_text, usage_csv, usage_report
+from assistant.ui.usage_chart import BarChart
 from assistant.ui.usage_dialog import UsageDialog
 from tests.fixtures.usage_data import seed_runs
 from tests.ui.windows import open_window
@@ -79,3 +80,19 @@ def test_the_chart_is_painted(qtbot: QtBot, tmp_path: Path) -> None:
         for y in range(0, image.height(), 3)
     )
     assert painted > 50  # bars in the highlight colour
+
+
+def test_a_chart_of_zeros_has_one_axis_line(qtbot: QtBot) -> None:
+    chart = BarChart()
+    qtbot.addWidget(chart)
+    chart.resize(400, 200)
+    chart.set_bars([("2026-11-30", 0.0), ("2026-12-01", 0.0)], "${:.2f}".format, "Cost in USD")
+    chart.show()
+    image = chart.grab().toImage()
+    grid = chart.palette().color(chart.palette().ColorRole.Mid).rgb()
+    lines = [
+        y
+        for y in range(image.height())
+        if sum(image.pixel(x, y) == grid for x in range(image.width())) > image.width() // 2
+    ]
+    assert len(lines) == 1  # the zero line only: no second "$0.00" line at the top
