@@ -59,6 +59,8 @@ def usage_problem(args: argparse.Namespace, mode: Mode) -> str:
         )
     if args.apply and not args.file:
         return "--apply needs --file PATH (the file to write the fix to)"
+    if (args.n or 1) > 1 or args.compare:
+        return "--diff and --apply take one answer; leave out --n and --compare"
     return ""
 
 

@@ -34,6 +34,8 @@ def usage_problem(args: argparse.Namespace, mode: Mode) -> str:
         return f"mode {mode.id} does not answer with a table; --format works with {tables}"
     if args.format and (args.diff or args.apply):
         return "--format cannot be used with --diff or --apply"
+    if args.format and ((args.n or 1) > 1 or args.compare):
+        return "--format prints one answer's table; leave out --n and --compare"
     return ""
 
 

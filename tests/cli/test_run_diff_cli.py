@@ -184,6 +184,7 @@ def test_no_change_prints_nothing(openai_server: FakeOpenAIServer) -> None:
         (("code-explain", "--diff"), "code-fix, code-optimize and rewrite"),
         (("code-fix", "--apply"), "--apply needs --file"),
         (("code-fix", "--file", "/no/such/file.py"), "cannot read /no/such/file.py"),
+        (("code-fix", "--diff", "--n", "2"), "--diff and --apply take one answer"),
     ],
 )
 def test_misuse_is_refused_before_sending(

@@ -97,3 +97,9 @@ def test_format_is_for_table_modes_only(
     result = assistant(openai_server, *args, "--format", "csv", stdin="x\n")
     assert result.returncode == 2 and "--format" in result.stderr
     assert openai_server.chat_requests == []
+
+
+def test_format_takes_one_answer(openai_server: FakeOpenAIServer) -> None:
+    result = assistant(openai_server, "sentiment", "--format", "csv", "--n", "2", stdin="x\n")
+    assert result.returncode == 2 and "leave out --n" in result.stderr
+    assert openai_server.chat_requests == []
