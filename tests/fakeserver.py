@@ -22,6 +22,7 @@ import json
 import re
 import select
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -137,7 +138,10 @@ class Fault:
 class FakeOpenAIServer:
     """The server: start() binds 127.0.0.1 (ephemeral port unless ``port``), serves in a thread."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, port: int = 0, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None
+    ) -> None:
+        """``tls``: serve HTTPS with this server context (benchmarks of TLS connections)."""
         self.reply: str | ReplyFunc = "Hello from the fake server."
         self.delta_size = 4
         self.delta_delay = 0.0
@@ -150,6 +154,8 @@ class FakeOpenAIServer:
         self.reject_images = False
         """Answer a request with image parts as a text-only model does (OpenAI's 400)."""
         self.reject_stream_options = False
+        self.tcp_nodelay = False
+        """Send each write at once (TCP_NODELAY), as nginx, Go's and asyncio's servers do."""
         self.api_key: str | None = None
         self.echo_key_in_errors = False
         """Like some real servers, repeat the key that was sent in the 401 error message."""
@@ -167,6 +173,9 @@ class FakeOpenAIServer:
         self._sockets: set[socket.socket] = set()
         self._httpd = _Httpd((host, port), _Handler)
         self._httpd.owner = self
+        self._scheme = "http" if tls is None else "https"
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -176,7 +185,7 @@ class FakeOpenAIServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self._scheme}://127.0.0.1:{self.port}"
 
     @property
     def base_url(self) -> str:
@@ -297,6 +306,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        if self.owner.tcp_nodelay:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.owner._track(self.connection, add=True)
 
     def finish(self) -> None:
@@ -513,7 +524,7 @@ class _Handler(BaseHTTPRequestHandler):
             if not readable:
                 return False
             return self.connection.recv(1, socket.MSG_PEEK) == b""
-        except (ConnectionResetError, OSError):
+        except (ConnectionResetError, OSError, ValueError):  # ValueError: TLS (no MSG_PEEK)
             return True
 
     def _drop(self) -> None:

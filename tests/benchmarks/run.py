@@ -36,6 +36,7 @@ BENCHMARKS = (
     "usage_view",
     "versions",
     "batch",
+    "connections",
 )
 ENGINE_RATIO_TARGET = 0.95
 ENGINE_COLD_LIMIT_S = 1.0

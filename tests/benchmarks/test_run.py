@@ -53,6 +53,8 @@ EXPECTED = {
     "batch_rows_per_s_c16",
     "batch_rows_per_s_c64",
     "batch_cpu_ms_per_row",
+    "stream_reuse_ttft_ms",
+    "stream_reuse_connections",
 }
 
 
