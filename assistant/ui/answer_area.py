@@ -61,7 +61,9 @@ class AnswerArea(AnswerColumns):
     def reset_headers(self, titles: list[str] | None = None) -> None:
         """Plain variant headers (or ``titles``): no figures, error, Kept or Stop."""
         for index, column in enumerate(self.columns):
-            column.title.setText(titles[index] if titles else self.tr("Variant %n", "", index + 1))
+            column.set_title(titles[index] if titles else self.tr("Variant %n", "", index + 1))
+            if not column.has_header:  # one made later starts plain
+                continue
             column.set_figures("")
             column.set_error("")
             column.set_kept(False)

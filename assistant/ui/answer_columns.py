@@ -32,12 +32,11 @@ _COLUMN_STYLE = "QFrame#answerColumn { border: 1px solid palette(mid); border-ra
 _ERROR_STYLE = "color: #b42318;"
 
 
-class AnswerColumn(QFrame):
-    """One answer with its header and its own buttons."""
+class ColumnHeader(QWidget):
+    """A column's title, figures and error, with its Copy / Insert / Keep / Stop."""
 
-    def __init__(self, view: AnswerView, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("answerColumn")
         self.title = QLabel()
         self.title.setObjectName("columnTitle")
         self.title.setStyleSheet("font-weight: 600;")
@@ -68,26 +67,77 @@ class AnswerColumn(QFrame):
         for button in (self.copy_button, self.insert_button, self.keep_button, self.stop_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.header = QWidget()
-        header = QVBoxLayout(self.header)
+        header = QVBoxLayout(self)
         header.setContentsMargins(6, 4, 6, 0)
         header.setSpacing(1)
         header.addWidget(self.title)
         header.addWidget(self.figures)
         header.addLayout(buttons)
         header.addWidget(self.error)
-        self._column = QVBoxLayout(self)
-        self._column.setContentsMargins(0, 0, 0, 0)
-        self._column.setSpacing(2)
-        self._column.addWidget(self.header)
-        self.view = view
-        self._column.addWidget(view, 1)
 
     def _button(self, text: str, tip: str) -> QPushButton:
         button = QPushButton(text)
         button.setToolTip(tip)
         button.setFlat(True)
         return button
+
+
+class AnswerColumn(QFrame):
+    """One answer with its header and its own buttons (the header is made when first used: a
+    single answer shows none)."""
+
+    sig_copy = Signal()
+    """Copy in this column's header."""
+    sig_insert = Signal()
+    """Insert in this column's header."""
+    sig_keep = Signal()
+    """Keep in this column's header."""
+    sig_stop = Signal()
+    """Stop in this column's header."""
+
+    def __init__(self, view: AnswerView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("answerColumn")
+        self._header: ColumnHeader | None = None
+        self._title = ""  # for the header once made
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(2)
+        self.view = view
+        self._column.addWidget(view, 1)
+
+    @property
+    def has_header(self) -> bool:
+        """Whether the header has been made yet."""
+        return self._header is not None
+
+    @property
+    def header(self) -> ColumnHeader:
+        """The header above the view (made hidden on first use)."""
+        if self._header is None:
+            self._header = header = ColumnHeader()
+            header.setVisible(False)
+            header.title.setText(self._title)
+            header.copy_button.clicked.connect(self.sig_copy)
+            header.insert_button.clicked.connect(self.sig_insert)
+            header.keep_button.clicked.connect(self.sig_keep)
+            header.stop_button.clicked.connect(self.sig_stop)
+            self._column.insertWidget(0, header)
+        return self._header
+
+    def set_title(self, title: str) -> None:
+        """The header's title (kept until the header is made)."""
+        self._title = title
+        if self._header is not None:
+            self._header.title.setText(title)
+
+    title = property(lambda self: self.header.title)
+    figures = property(lambda self: self.header.figures)
+    error = property(lambda self: self.header.error)
+    copy_button = property(lambda self: self.header.copy_button)
+    insert_button = property(lambda self: self.header.insert_button)
+    keep_button = property(lambda self: self.header.keep_button)
+    stop_button = property(lambda self: self.header.stop_button)
 
     def set_view(self, view: AnswerView) -> AnswerView:
         """Show ``view`` instead of the current one, which is hidden and returned (not deleted)."""
@@ -185,12 +235,12 @@ class AnswerColumns(QScrollArea):
     def add_column(self, view: AnswerView, title: str) -> AnswerColumn:
         """A new column at the end showing ``view`` under ``title``."""
         column = AnswerColumn(view)
-        column.title.setText(title)
+        column.set_title(title)
         index = len(self._columns)
-        column.copy_button.clicked.connect(lambda: self.sig_copy.emit(self._index_of(column)))
-        column.insert_button.clicked.connect(lambda: self.sig_insert.emit(self._index_of(column)))
-        column.keep_button.clicked.connect(lambda: self._keep_clicked(column))
-        column.stop_button.clicked.connect(lambda: self.sig_stop.emit(self._index_of(column)))
+        column.sig_copy.connect(lambda: self.sig_copy.emit(self._index_of(column)))
+        column.sig_insert.connect(lambda: self.sig_insert.emit(self._index_of(column)))
+        column.sig_keep.connect(lambda: self._keep_clicked(column))
+        column.sig_stop.connect(lambda: self.sig_stop.emit(self._index_of(column)))
         view.installEventFilter(self)
         self._columns.append(column)
         self._row.addWidget(column, 1)
@@ -218,7 +268,7 @@ class AnswerColumns(QScrollArea):
 
     def set_titles(self, titles: list[str]) -> None:
         for column, title in zip(self._columns, titles, strict=False):
-            column.title.setText(title)
+            column.set_title(title)
 
     def set_kept(self, index: int | None) -> None:
         """Mark column ``index`` as the kept answer (None: none is)."""
@@ -253,7 +303,8 @@ class AnswerColumns(QScrollArea):
         spacing = self._row.spacing() * (visible - 1)
         width = max(_MIN_COLUMN_WIDTH, (self.viewport().width() - spacing) // visible)
         for column in self._columns:
-            column.header.setVisible(several)
+            if several or column.has_header:
+                column.header.setVisible(several)
             column.set_look(several, column is self.current_column())
             if several:
                 column.setFixedWidth(width)

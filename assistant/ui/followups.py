@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QPlainTextEdit
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QVBoxLayout
 
 from assistant.core.prompts.quick_actions import QuickAction, quick_action, quick_actions
 from assistant.core.prompts.request import GenerationRequest, RequestError, build_follow_up
@@ -22,7 +22,6 @@ from assistant.core.prompts.threads import Thread, Version
 from assistant.core.storage.history import Record
 from assistant.core.storage.threads import ThreadStore
 from assistant.ui.answer_panel import answer_language
-from assistant.ui.chat_flow import ChatFlow
 from assistant.ui.followup_actions import follow_up_actions
 from assistant.ui.followup_box import FollowUpBox
 from assistant.ui.followup_recovery import offer, recovery_request, unfinished_version
@@ -34,6 +33,7 @@ from assistant.ui.version_views import VersionViews
 
 if TYPE_CHECKING:
     from assistant.core.work.events import DoneEvent
+    from assistant.ui.chat_flow import ChatFlow
     from assistant.ui.main_window import MainWindow
 
 CHAT_MODE = "chat"
@@ -56,10 +56,8 @@ class FollowUps(QObject):
         self._launching = False  # the run being started is a follow-up
         self.box = FollowUpBox()
         self.stepper = VersionStepper()
-        self.chat = ChatFlow(window, lambda request: self._launch(request, checked=True))
-        self.panel.add_around_answer(
-            [(self.chat.view, 1), (self.stepper, 0)], [self.chat.overflow, self.box]
-        )
+        self._chat: ChatFlow | None = None  # built when chat mode or an overflow first shows
+        self.panel.add_around_answer([(self.stepper, 0)], [self.box])
         self.views = VersionViews(self.panel.answer_area)
         self._build_actions()
         self.box.sig_send.connect(self.send)
@@ -67,10 +65,26 @@ class FollowUps(QObject):
         self.stepper.sig_compare.connect(self.compare)
         self.stepper.sig_restore.connect(self.restore)
         self.panel.sig_running.connect(self._running)
-        self.chat.view.new_button.clicked.connect(self.new_chat)
         window.controller.sig_done.connect(self._run_done)  # after the panel has shown the end
         window.mode_panel.sig_mode_changed.connect(self._mode_changed)
         self._set_thread(None)
+
+    @property
+    def chat(self) -> ChatFlow:
+        """Chat mode's view and the notice of a thread that no longer fits (made on first use,
+        placed above the stepper and above the box)."""
+        if self._chat is None:
+            from assistant.ui.chat_flow import ChatFlow
+
+            self._chat = chat = ChatFlow(
+                self.window, lambda request: self._launch(request, checked=True)
+            )
+            layout = self.panel.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(layout.indexOf(self.stepper), chat.view, 1)
+            layout.insertWidget(layout.indexOf(self.box), chat.overflow)
+            chat.view.new_button.clicked.connect(self.new_chat)
+        return self._chat
 
     def _build_actions(self) -> None:
         made = follow_up_actions(self.window, self.box, self.stepper, self.restore)
@@ -110,7 +124,8 @@ class FollowUps(QObject):
         self.box.set_quick_actions(quick_actions(mode.output) if mode else ())
         self.box.setEnabled(thread is not None and self.threads is not None)
         self._update_actions()
-        self.chat.view.setVisible(chat)
+        if chat or self._chat is not None:
+            self.chat.view.setVisible(chat)
         self.box.set_chat(chat)
         if chat:
             self.chat.show_turns(thread, self.shown)
@@ -178,7 +193,7 @@ class FollowUps(QObject):
         return self.window.current_mode().id == CHAT_MODE
 
     def _mode_changed(self, mode_id: str) -> None:
-        if self.shown_thread is None:
+        if self.shown_thread is None and (mode_id == CHAT_MODE or self._chat is not None):
             self.chat.view.setVisible(mode_id == CHAT_MODE)
             if mode_id == CHAT_MODE:
                 self.chat.show_turns(None)
@@ -391,7 +406,7 @@ class FollowUps(QObject):
 
     @Slot(str, object)
     def _run_done(self, request_id: str, done: DoneEvent) -> None:
-        if self.chat.run_done(request_id, done):
+        if self._chat is not None and self._chat.run_done(request_id, done):
             return
         if done.record_id is None or done.record_id != self.panel.shown_record_id:
             return

@@ -12,11 +12,13 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from assistant.core.prompts import mode_files
+from assistant.core.prompts.mode_types import is_user_mode
 from assistant.core.prompts.modes import Mode, load_modes, user_modes_dir
 from assistant.ui.qt_keys import set_shortcut
+from assistant.ui.warm_up import once_painted
 
 if TYPE_CHECKING:
+    from assistant.core.prompts import mode_files
     from assistant.ui.main_window import MainWindow
 
 RELOAD_DELAY_MS = 200
@@ -44,7 +46,7 @@ class ModeActions(QObject):
         self._reload_timer.timeout.connect(self.reload)
         self.watcher.directoryChanged.connect(lambda _path: self._reload_timer.start())
         self.watcher.fileChanged.connect(lambda _path: self._reload_timer.start())
-        self._watch()
+        once_painted(window, self._watch)  # the folder is watched once the window is on screen
         window.mode_panel.sig_mode_changed.connect(lambda _id: self._update_enabled())
         self._update_enabled()
 
@@ -70,7 +72,7 @@ class ModeActions(QObject):
 
     def _update_enabled(self) -> None:
         mode = self._current()
-        own = mode_files.is_user_mode(mode)
+        own = is_user_mode(mode)
         self.delete_action.setEnabled(own and mode.id not in _builtin_ids())
         self.reset_action.setEnabled(own and mode.id in _builtin_ids())
 
@@ -96,6 +98,7 @@ class ModeActions(QObject):
         return self.open_editor(new_mode_text(f"my-mode-{number}", self.tr("My mode")))
 
     def duplicate_mode(self) -> object:
+        from assistant.core.prompts import mode_files
         from assistant.core.prompts.mode_document import ModeDocument
 
         mode = self._current()
@@ -111,8 +114,10 @@ class ModeActions(QObject):
     def edit_mode(self) -> object:
         """Edit the current mode: the person's own file, or a built-in (saved as their own
         version that replaces it; Reset brings the built-in back)."""
+        from assistant.core.prompts import mode_files
+
         mode = self._current()
-        editing = Path(mode.source) if mode_files.is_user_mode(mode) else None
+        editing = Path(mode.source) if is_user_mode(mode) else None
         return self.open_editor(mode_files.mode_text(mode), editing)
 
     def _saved(self, mode_id: str, path: str) -> None:
@@ -124,6 +129,8 @@ class ModeActions(QObject):
 
     def import_modes(self, path: str | None = None) -> int:
         """Import a mode file or a prompt list (CSV); returns how many modes were added."""
+        from assistant.core.prompts import mode_files
+
         if path is None:
             path, _ = QFileDialog.getOpenFileName(
                 self.window,
@@ -173,6 +180,8 @@ class ModeActions(QObject):
         return box.exec() == QMessageBox.StandardButton.Ok
 
     def export_mode(self, path: str | None = None) -> None:
+        from assistant.core.prompts import mode_files
+
         mode = self._current()
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
@@ -191,7 +200,7 @@ class ModeActions(QObject):
         self._remove(self._current(), self.tr("Deleted the mode “{0}”."))
 
     def _remove(self, mode: Mode, message: str) -> None:
-        if not mode_files.is_user_mode(mode):
+        if not is_user_mode(mode):
             return
         path = Path(mode.source)
         self.deleted = (path, path.read_text(encoding="utf-8"))

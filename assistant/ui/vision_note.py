@@ -34,12 +34,15 @@ class VisionNotes:
 
     def update(self) -> None:
         """Recompute the notes (and follow the image fields of forms built since)."""
+        fields = self._fields()
+        if not fields:  # no form with an image field built yet: nothing to note
+            return
         from assistant.core.providers.vision import images_refusal
 
         profile = self.window.current_profile()
         model = self.window.provider_bar.model_name() or profile.model
         refusal = images_refusal(profile, model)
-        for field in self._fields():
+        for field in fields:
             if id(field) not in self._followed:
                 self._followed.add(id(field))
                 field.sig_changed.connect(self.update)

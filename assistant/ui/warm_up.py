@@ -92,6 +92,31 @@ def after_first_paint(widget: QWidget, callback: Callable[[], object]) -> None:
         _AfterFirstPaint(handle, callback)
 
 
+class _OnFirstShow(QObject):
+    """Waits for a widget's first show, then for its window's first paint."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+            watched.removeEventFilter(self)
+            after_first_paint(watched, self._callback)
+            self.deleteLater()
+        return False
+
+
+def once_painted(widget: QWidget, callback: Callable[[], object]) -> None:
+    """Call ``callback`` once ``widget``'s window is first painted, whether it is shown yet or not
+    (for what the window's parts can do without until the person sees it)."""
+    if widget.isVisible():
+        after_first_paint(widget, callback)
+    else:
+        _OnFirstShow(widget, callback)
+
+
 def warm_after_first_paint(
     widget: QWidget,
     modules: Sequence[str] = FIRST_GENERATE_MODULES,

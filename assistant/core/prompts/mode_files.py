@@ -19,7 +19,7 @@ from assistant.core.base.i18n import tr
 from assistant.core.base.resources import read_text
 from assistant.core.prompts.mode_check import ModeProblem, check_mode_text
 from assistant.core.prompts.mode_schema import ModeError, parse_mode
-from assistant.core.prompts.mode_types import Mode
+from assistant.core.prompts.mode_types import Mode, is_user_mode
 from assistant.core.prompts.modes import builtin_modes, user_modes_dir
 
 _CONTEXT = "modes"
@@ -52,11 +52,6 @@ def mode_text(mode: Mode) -> str:
     if mode.source.startswith("builtin:"):
         return read_text("modes", mode.source.removeprefix("builtin:"))
     return Path(mode.source).read_text(encoding="utf-8")
-
-
-def is_user_mode(mode: Mode) -> bool:
-    """True for a mode loaded from the person's own folder."""
-    return not mode.source.startswith("builtin:")
 
 
 def escape_template(text: str) -> str:

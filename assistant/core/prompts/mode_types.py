@@ -289,6 +289,11 @@ class Mode:
         return self.code_language(values) or "text"
 
 
+def is_user_mode(mode: Mode) -> bool:
+    """True for a mode loaded from the person's own folder."""
+    return not mode.source.startswith("builtin:")
+
+
 def render_messages(
     mode: Mode, values: Mapping[str, object], builtins: Mapping[str, object] | None = None
 ) -> list[dict[str, str]]:
