@@ -294,14 +294,18 @@ class AnswerColumns(QScrollArea):
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._layout_columns()
 
+    def _column_width(self) -> int:
+        """The width of each of several columns: they share the area, MAX_VISIBLE at most."""
+        visible = max(1, min(len(self._columns), MAX_VISIBLE))
+        spacing = self._row.spacing() * (visible - 1)
+        return max(_MIN_COLUMN_WIDTH, (self.viewport().width() - spacing) // visible)
+
     def _layout_columns(self) -> None:
         """One column fills the area; several share it, at most MAX_VISIBLE in sight."""
         several = len(self._columns) > 1
         policy = "ScrollBarAsNeeded" if several else "ScrollBarAlwaysOff"
         set_keys(self, "horizontalScrollBarPolicy", policy)
-        visible = max(1, min(len(self._columns), MAX_VISIBLE))
-        spacing = self._row.spacing() * (visible - 1)
-        width = max(_MIN_COLUMN_WIDTH, (self.viewport().width() - spacing) // visible)
+        width = self._column_width() if several else 0  # a first viewport() makes ~70 enums
         for column in self._columns:
             if several or column.has_header:
                 column.header.setVisible(several)

@@ -5,8 +5,8 @@ for modes whose answer replaces the input (``answer_replaces`` in the mode file:
 *Rendered* (Ctrl+Shift+M) follows the answer on screen while it streams (a light poll of its
 text; the rendering itself is paced by :class:`MarkdownView`). *Changes* (Ctrl+Shift+E) shows the
 diff of the answer's proposal against the input the run was sent with; a finished code answer of
-such a mode opens it by itself. The review widget and the diff are built at their first use, not
-before the window's first paint.
+such a mode opens it by itself. The rendered view, the review widget and the diff are built at
+their first use, not before the window's first paint.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from PySide6.QtWidgets import QPlainTextEdit, QStackedWidget, QWidget
 from assistant.core.prompts.modes import Mode
 from assistant.core.work.status import RunStatus
 from assistant.ui.answer_area import AnswerArea
-from assistant.ui.markdown_view import MarkdownView
 from assistant.ui.qt_keys import set_keys
 
 if TYPE_CHECKING:
     from assistant.ui.apply_review import ApplyReview
+    from assistant.ui.markdown_view import MarkdownView
     from assistant.ui.mode_panel import ModePanel
 
 POLL_MS = 100
@@ -56,12 +56,11 @@ class AnswerPages(QStackedWidget):
     def __init__(self, area: AnswerArea, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.area = area
-        self.rendered = MarkdownView()
+        self._markdown: MarkdownView | None = None
         self._review: ApplyReview | None = None
         self._shown: _Shown | None = None
         self.field_editor: FieldEditor = lambda _mode, _field: None
         self.addWidget(area)
-        self.addWidget(self.rendered)
         self.rendered_action = self._toggle(self.tr("Rendered"), "Ctrl+Shift+M", self._rendered)
         self.rendered_action.setToolTip(
             self.tr("Show the answer as rendered Markdown (Ctrl+Shift+M)")
@@ -87,6 +86,16 @@ class AnswerPages(QStackedWidget):
         action.setShortcuts([QKeySequence(keys)])
         action.toggled.connect(slot)
         return action
+
+    @property
+    def rendered(self) -> MarkdownView:
+        """The rendered page (made at its first use)."""
+        if self._markdown is None:
+            from assistant.ui.markdown_view import MarkdownView
+
+            self._markdown = MarkdownView()
+            self.addWidget(self._markdown)
+        return self._markdown
 
     @property
     def review(self) -> ApplyReview:
@@ -154,12 +163,12 @@ class AnswerPages(QStackedWidget):
             self._follow()
         else:
             self._poll.stop()
-            if self.currentWidget() is self.rendered:
+            if self._markdown is not None and self.currentWidget() is self._markdown:
                 self.setCurrentWidget(self.area)
 
     def _follow(self) -> None:
         """The rendered view takes the text of the answer on screen (it paces itself)."""
-        if self.currentWidget() is not self.rendered:
+        if self._markdown is None or self.currentWidget() is not self._markdown:
             return
         text, shown = self.area.current_text(), self._shown
         if shown is not None and shown.mode.output != "markdown":

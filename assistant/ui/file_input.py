@@ -9,18 +9,16 @@ mode that takes images is attached to its image field instead.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QContextMenuEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QPlainTextEdit, QToolButton
 
-from assistant.core.text.file_text import (
-    FileTextError,
-    FileTooLarge,
-    TextFile,
-    read_text_file,
-)
 from assistant.ui.image_field import ImageField, image_files, local_files
+
+if TYPE_CHECKING:  # read when a file is inserted, not before the window's first paint
+    from assistant.core.text.file_text import FileTooLarge, TextFile
 
 TextWidget = QPlainTextEdit | QLineEdit
 
@@ -58,6 +56,8 @@ class FileInput(QObject):
 
     def load_into(self, widget: TextWidget, path: Path) -> bool:
         """Insert the text of ``path`` at the cursor of ``widget`` (one undo step)."""
+        from assistant.core.text.file_text import FileTextError, FileTooLarge, read_text_file
+
         if self.images is not None and image_files([path]):
             return self.images.add_file(path) is not None
         try:

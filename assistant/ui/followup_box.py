@@ -4,6 +4,7 @@ the answer's output kind (prose or code); with a selection in the answer it refi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction
@@ -18,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core.prompts.quick_actions import QuickAction
 from assistant.ui.qt_keys import set_keys
+
+if TYPE_CHECKING:
+    from assistant.core.prompts.quick_actions import QuickAction
 
 
 class FollowUpBox(QWidget):

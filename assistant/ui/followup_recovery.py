@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from assistant.core.prompts.request import GenerationRequest, RequestError
-from assistant.core.prompts.threads import Thread, Version
 from assistant.core.storage.history import Record
 from assistant.core.work.status import RunStatus
 
 if TYPE_CHECKING:
+    from assistant.core.prompts.threads import Thread, Version
     from assistant.ui.main_window import MainWindow
 
 UNFINISHED = (RunStatus.INTERRUPTED, RunStatus.CUT_SHORT)

@@ -16,22 +16,21 @@ from PySide6.QtCore import QObject, QPoint, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QVBoxLayout
 
-from assistant.core.prompts.quick_actions import QuickAction, quick_action, quick_actions
 from assistant.core.prompts.request import GenerationRequest, RequestError, build_follow_up
-from assistant.core.prompts.threads import Thread, Version
 from assistant.core.storage.history import Record
-from assistant.core.storage.threads import ThreadStore
 from assistant.ui.answer_panel import answer_language
 from assistant.ui.followup_actions import follow_up_actions
 from assistant.ui.followup_box import FollowUpBox
 from assistant.ui.followup_recovery import offer, recovery_request, unfinished_version
-from assistant.ui.image_field import new_images_problem
 from assistant.ui.qt_keys import set_keys
 from assistant.ui.selection_span import selection_of
 from assistant.ui.version_stepper import VersionStepper
 from assistant.ui.version_views import VersionViews
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # threads and quick actions: the first answer to follow up
+    from assistant.core.prompts.quick_actions import QuickAction
+    from assistant.core.prompts.threads import Thread, Version
+    from assistant.core.storage.threads import ThreadStore
     from assistant.core.work.events import DoneEvent
     from assistant.ui.chat_flow import ChatFlow
     from assistant.ui.main_window import MainWindow
@@ -46,8 +45,7 @@ class FollowUps(QObject):
         super().__init__(window)
         self.window = window
         self.panel = window.answer_panel
-        history = window.services.history
-        self.threads = ThreadStore(history) if history is not None else None
+        self._threads: ThreadStore | None = None
         self.shown_thread: Thread | None = None
         """The thread on screen (as last read from the history)."""
         self.shown = 0
@@ -68,6 +66,16 @@ class FollowUps(QObject):
         window.controller.sig_done.connect(self._run_done)  # after the panel has shown the end
         window.mode_panel.sig_mode_changed.connect(self._mode_changed)
         self._set_thread(None)
+
+    @property
+    def threads(self) -> ThreadStore | None:
+        """The history's threads (None without a history), opened on first use."""
+        history = self.window.services.history
+        if self._threads is None and history is not None:
+            from assistant.core.storage.threads import ThreadStore
+
+            self._threads = ThreadStore(history)
+        return self._threads
 
     @property
     def chat(self) -> ChatFlow:
@@ -121,8 +129,13 @@ class FollowUps(QObject):
             if chat:
                 self.stepper.setVisible(False)
         mode = self.window.services.modes.get(thread.mode) if thread else None
-        self.box.set_quick_actions(quick_actions(mode.output) if mode else ())
-        self.box.setEnabled(thread is not None and self.threads is not None)
+        if mode is not None:
+            from assistant.core.prompts.quick_actions import quick_actions
+
+            self.box.set_quick_actions(quick_actions(mode.output))
+        else:
+            self.box.set_quick_actions(())
+        self.box.setEnabled(thread is not None and self.window.services.history is not None)
         self._update_actions()
         if chat or self._chat is not None:
             self.chat.view.setVisible(chat)
@@ -172,6 +185,8 @@ class FollowUps(QObject):
         turn = thread.turn(thread.version(number).turn)
         if turn.number == 0:
             return self.tr("Original answer")
+        from assistant.core.prompts.quick_actions import quick_action
+
         quick = quick_action(turn.action) if turn.action else None
         what = quick.label if quick is not None else " ".join(turn.instruction.split())
         return self.tr("“{0}”").format(what) + (
@@ -348,6 +363,8 @@ class FollowUps(QObject):
         message = self.chat.message()
         if not message.strip():
             return False
+        from assistant.ui.image_field import new_images_problem
+
         problem = new_images_problem(self.window.current_form().image_field, thread.messages)
         if problem:  # images added since the first message are not dropped silently
             self.panel.show_error(problem)

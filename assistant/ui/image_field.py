@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QMimeData, QSize, Signal
 from PySide6.QtGui import (
@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core.prompts.images import ImageError, ImageInfo, ImageStore, is_image_name
 from assistant.ui.qt_keys import set_keys
+
+if TYPE_CHECKING:  # the image store: the first image attached or shown
+    from assistant.core.prompts.images import ImageInfo, ImageStore
 
 THUMB_HEIGHT = 72
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
@@ -134,6 +136,8 @@ class ImageField(QWidget):
     @property
     def store(self) -> ImageStore:
         if self._store is None:
+            from assistant.core.prompts.images import ImageStore
+
             self._store = ImageStore.default()
         return self._store
 
@@ -145,6 +149,8 @@ class ImageField(QWidget):
 
     def set_names(self, names: object) -> None:
         """Show these stored images (a draft or a history record); missing ones are named."""
+        from assistant.core.prompts.images import ImageError, is_image_name
+
         items = names if isinstance(names, list | tuple) else []
         infos, missing = [], []
         for name in items:
@@ -192,6 +198,8 @@ class ImageField(QWidget):
         return self._add(lambda: store_qimage(self.store, image))
 
     def _add(self, store_it: Callable[[], ImageInfo]) -> ImageInfo | None:
+        from assistant.core.prompts.images import ImageError
+
         if self.maximum is not None and len(self._infos) >= self.maximum:
             self.sig_status.emit(
                 self.tr("At most {0} images can be attached.").format(self.maximum)

@@ -7,9 +7,12 @@ spaces). The span is mapped onto the text so that a splice keeps everything else
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QPlainTextEdit
 
-from assistant.core.prompts.threads import Selection
+if TYPE_CHECKING:
+    from assistant.core.prompts.threads import Selection
 
 
 def code_point_index(text: str, utf16_position: int) -> int:
@@ -22,6 +25,8 @@ def code_point_index(text: str, utf16_position: int) -> int:
 
 def selection_of(view: QPlainTextEdit, text: str) -> Selection | None:
     """The span of ``text`` selected in ``view`` (which shows ``text``); None without one."""
+    from assistant.core.prompts.threads import Selection
+
     cursor = view.textCursor()
     if not cursor.hasSelection():
         return None

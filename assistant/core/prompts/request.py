@@ -23,14 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.core.base.i18n import tr
 from assistant.core.prompts.modes import InvalidValues, Mode, render_messages
-from assistant.core.prompts.selection import selection_message
 from assistant.core.prompts.templates import TemplateError, code_block, render
-from assistant.core.prompts.threads import FollowUp, Selection, Thread
 from assistant.core.providers.params import GenerationParams
 from assistant.core.providers.profiles import ProviderProfile
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # threads: the first follow-up, not before the window's first paint
     from assistant.core.prompts.images import ImageStore
+    from assistant.core.prompts.threads import FollowUp, Selection, Thread
 
 _CONTEXT = "request"
 
@@ -136,6 +135,9 @@ def build_follow_up(
     "instruction" without; "question" asks about the text (or the span) without rewriting it.
     Parameters merge as in :func:`build_request`, always with one variant. Raises RequestError.
     """
+    from assistant.core.prompts.selection import selection_message
+    from assistant.core.prompts.threads import FollowUp
+
     if not instruction.strip():
         raise RequestError([tr("Type an instruction for the follow-up.", _CONTEXT)])
     number = thread.current if base_version is None else base_version

@@ -28,7 +28,8 @@ _TRIGRAM_MATCHING = "id IN (SELECT rowid FROM records_trigram WHERE records_trig
 _COMMON_MATCHES = 2000
 _SEARCHED = ("title", "fields_text", "answer_text")
 _LIKE_SPECIAL = re.compile(r"[\\%_]")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_CLASS = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+"""Kana, CJK ideographs and Hangul (compiled at the first search: ~3 ms, not at every start)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class HistoryQuery:
 def fts_query(text: str) -> str:
     """An FTS5 query matching every non-CJK word of ``text`` literally (the last one as a
     prefix) in the word index; CJK words are left to :func:`search_clause`."""
-    words = [w for w in _words(text) if not _CJK.search(w)]
+    words = [w for w in _words(text) if not re.search(_CJK_CLASS, w)]
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]
     if quoted:
         quoted[-1] += "*"
@@ -69,7 +70,7 @@ def search_clause(text: str) -> tuple[str, list[Any]] | None:
     if spaced:
         clauses.append(_MATCHING)
         args.append(spaced)
-    cjk = [w for w in words if _CJK.search(w)]
+    cjk = [w for w in words if re.search(_CJK_CLASS, w)]
     long = ['"' + w.replace('"', '""') + '"' for w in cjk if len(w) >= 3]
     if long:
         clauses.append(_TRIGRAM_MATCHING)
