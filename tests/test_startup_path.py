@@ -34,6 +34,10 @@ def report():
     from PySide6 import QtCore
 
     made = ["PySide6.QtCore.Qt"] if "Qt" in QtCore.__dict__ else []  # the namespace's enums
+    made += {"widget:" + type(widget).__name__ for widget in QApplication.allWidgets()}
+    windows = QApplication.topLevelWidgets()
+    if any(window.findChildren(QtCore.QFileSystemWatcher) for window in windows):
+        made.append("QFileSystemWatcher")
     print("collector", "on" if gc.isenabled() else "off")
     print("\\n".join(sorted([*sys.modules, *made])), flush=True)
     QTimer.singleShot(100, after)
@@ -79,6 +83,27 @@ NOT_BEFORE_FIRST_PAINT = (
     "assistant.core.work.events",
     "assistant.core.providers.events",
     "assistant.core.work.finish",  # how a run ended: its end
+    "assistant.ui.chat_flow",  # chat mode's view and a thread's overflow notice: their first use
+    "assistant.ui.chat_view",
+    "html",
+    "widget:ChatView",
+    "widget:OverflowBar",
+    "widget:ColumnHeader",  # a column's header: several answers (or the first Generate)
+    "assistant.ui.markdown_view",  # Rendered
+    "widget:MarkdownView",
+    "assistant.core.prompts.threads",  # follow-ups and versions: the first answer to follow up
+    "assistant.core.storage.threads",
+    "assistant.core.prompts.selection",
+    "assistant.core.prompts.quick_actions",
+    "assistant.core.prompts.mode_files",  # the Modes menu's files: its first use
+    "assistant.core.prompts.mode_check",
+    "csv",
+    "QFileSystemWatcher",  # the mode folder: watched once the window is painted
+    "assistant.core.providers.vision",  # the first form with an image field
+    "assistant.core.text.file_text",  # the first file inserted into a field
+    "tomlkit",  # the mode editor
+    "jinja2",  # the first request's templates (warmed up after the paint)
+    "markdown_it",  # Rendered, an export
 )
 
 

@@ -41,12 +41,11 @@ class ModeActions(QObject):
         self.delete_action = self._action(self.tr("Delete my mode"), self.delete_mode)
         self.undo_action = self._action(self.tr("Undo delete"), self.undo_delete)
         self.undo_action.setEnabled(False)
-        self.watcher = QFileSystemWatcher(self)
+        self.watcher: QFileSystemWatcher | None = None
+        """The mode folder's watcher, made once the window is on screen."""
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self.reload)
-        self.watcher.directoryChanged.connect(lambda _path: self._reload_timer.start())
-        self.watcher.fileChanged.connect(lambda _path: self._reload_timer.start())
-        once_painted(window, self._watch)  # the folder is watched once the window is on screen
+        once_painted(window, self._watch)
         window.mode_panel.sig_mode_changed.connect(lambda _id: self._update_enabled())
         self._update_enabled()
 
@@ -225,6 +224,10 @@ class ModeActions(QObject):
     # --- reloading -----------------------------------------------------------------------------
 
     def _watch(self) -> None:
+        if self.watcher is None:
+            self.watcher = QFileSystemWatcher(self)
+            self.watcher.directoryChanged.connect(lambda _path: self._reload_timer.start())
+            self.watcher.fileChanged.connect(lambda _path: self._reload_timer.start())
         self.folder.mkdir(parents=True, exist_ok=True)
         paths = [str(self.folder), *(str(p) for p in self.folder.glob("*.toml"))]
         known = set(self.watcher.directories()) | set(self.watcher.files())
