@@ -121,7 +121,8 @@ def stream_chat(
     """Stream a chat completion as events; ``params.n`` > 1 yields variants 0..n-1.
 
     ``client`` (from :func:`.connection.open_client` for this endpoint) is reused and left open,
-    so many requests share one client and its pool (batch jobs); without it one is made and closed.
+    so many requests share one client and its pool (batch jobs): a finished stream's connection
+    serves the next request (:mod:`.keepalive`). Without it one is made and closed.
 
     Ends quietly when ``cancel`` is set (the HTTP connection is closed at once, also during a
     wait before a retry). Raises :class:`ProviderError` on any failure, including an answer

@@ -21,7 +21,7 @@ from assistant.core.providers.client import (
     list_server_models,
     stream_chat,
 )
-from assistant.core.providers.connection import open_client
+from assistant.core.providers.connection import CancelWatch, open_client
 from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.params import GenerationParams
 from tests.fakeserver import FakeOpenAIServer, Fault, RecordedRequest
@@ -523,3 +523,22 @@ def test_a_body_left_open_after_done_does_not_hold_the_answer(
     assert texts(events) == {0: openai_server.reply}
     assert Finished(0, "stop") in events
     assert isinstance(events[-1], Usage)
+
+
+def test_a_released_watch_never_shuts_the_socket(openai_server: FakeOpenAIServer) -> None:
+    """A finished stream's connection is back in the pool (another request may use it): Stop
+    after that must not shut its socket."""
+    client = open_client(endpoint(openai_server))
+    try:
+        raw = client.chat.completions.with_raw_response.create(
+            model="fake-model", messages=MESSAGES, stream=True
+        )
+        response = raw.http_response
+        cancel = threading.Event()
+        with CancelWatch(cancel, response) as watch:
+            assert watch.release()
+            cancel.set()
+            assert not watch.active
+        assert response.read().endswith(b"data: [DONE]\n\n")  # the socket still reads
+    finally:
+        client.close()
