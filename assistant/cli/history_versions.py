@@ -37,6 +37,11 @@ def print_version(record: Record, number: int, error: Callable[[str], None]) -> 
     if thread is None or number not in known:
         error(f"record {record.id} has no version {number} (versions: 1 to {max(known or [1])})")
         return EXIT_FAILED
-    text = thread.version(number).text
-    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+    version = thread.version(number)
+    text = version.text
+    if not text.strip():  # a failed version: say so rather than print nothing and succeed
+        why = " ".join(f"{version.status}: {version.error or ''}".split()).rstrip(":")
+        error(f"version {number} of record {record.id} has no text ({why})")
+        return EXIT_FAILED
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

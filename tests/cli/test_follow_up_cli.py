@@ -260,3 +260,6 @@ def test_a_failed_run_has_no_answer_to_follow_up_on(openai_server: FakeOpenAISer
         result.stderr
     )
     assert len(openai_server.chat_requests) == 1  # only the failed run reached the server
+    shown = assistant("history", "show", record_id, "--version", "1")
+    assert shown.returncode == 1 and shown.stdout == ""
+    assert f"version 1 of record {record_id} has no text (failed: " in shown.stderr
