@@ -210,6 +210,7 @@ class FollowUps(QObject):
     def _mode_changed(self, mode_id: str) -> None:
         if self.shown_thread is None and (mode_id == CHAT_MODE or self._chat is not None):
             self.chat.view.setVisible(mode_id == CHAT_MODE)
+            self.box.set_chat(mode_id == CHAT_MODE)  # its placeholder: the next message
             if mode_id == CHAT_MODE:
                 self.chat.show_turns(None)
 

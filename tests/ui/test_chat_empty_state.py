@@ -1,5 +1,5 @@
-"""Chat's empty conversation says how to start, wrapped to the width of the view (not cut off
-at its right edge)."""
+"""Chat before its first message: the empty conversation says how to start, wrapped to the width
+of the view (not cut off at its right edge), and the box under it asks for the next message."""
 
 from __future__ import annotations
 
@@ -47,3 +47,12 @@ def test_the_empty_conversation_text_wraps_inside_the_view(window: MainWindow) -
     rows = _inked_rows(window)
     assert rows, "the empty transcript says nothing"
     assert rows[-1] - rows[0] > line  # more than one line: the sentence is wrapped, not cut
+
+
+def test_the_box_under_an_empty_chat_speaks_of_messages_not_follow_ups(
+    window: MainWindow,
+) -> None:
+    box = window.followups.box
+    assert box.edit.placeholderText() == "Your next message (Enter sends)"
+    choose_mode(window, "article")
+    assert box.edit.placeholderText().startswith("Follow up:")
