@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from assistant.cli.columns import left
 from assistant.core.base.i18n import tr
 
 
@@ -37,7 +38,7 @@ def list_providers(args: argparse.Namespace) -> int:
             where = tr("built-in engine") if profile.is_builtin else profile.base_url
             model = profile.model or "-"
             extra = f"  api-version {profile.api_version}" if profile.is_azure else ""
-            out.write(f"{mark} {profile.name:<32} {where:<55} {model}{extra}\n")
+            out.write(f"{mark} {left(profile.name, 32)} {left(where, 55)} {model}{extra}\n")
         out.write("\n")
     out.write(tr("Presets:") + "\n")
     for preset in load_presets():
@@ -49,7 +50,7 @@ def list_providers(args: argparse.Namespace) -> int:
         )
         model = preset.model or tr("(the server's)")
         out.write(
-            f"  {preset.id:<14} {preset.name:<32} {preset.base_url:<55} {model:<24} "
-            f"{images:<6} {key}\n"
+            f"  {preset.id:<14} {left(preset.name, 32)} {preset.base_url:<55} "
+            f"{left(model, 24)} {left(images, 6)} {key}\n"
         )
     return 0

@@ -13,6 +13,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from assistant.cli.columns import columns, left, right
 from assistant.core.base.i18n import tr
 
 if TYPE_CHECKING:
@@ -110,23 +111,16 @@ def usage_table(report: UsageReport) -> str:
     )
     if not report.rows:
         return tr("No runs recorded yet.") + "\n"
-    widths = [max(_columns(cells[i]) for cells in table) for i in range(len(header))]
+    widths = [max(columns(cells[i]) for cells in table) for i in range(len(header))]
     out = []
     for number, row in enumerate(table):
         if number == len(table) - 1:
             out.append("  ".join("-" * width for width in widths))
-        padded = [row[0] + " " * (widths[0] - _columns(row[0]))] + [
-            " " * (w - _columns(c)) + c for c, w in zip(row[1:], widths[1:], strict=True)
+        padded = [left(row[0], widths[0])] + [
+            right(c, w) for c, w in zip(row[1:], widths[1:], strict=True)
         ]
         out.append("  ".join(padded).rstrip())
     return "\n".join(out) + "\n"
-
-
-def _columns(text: str) -> int:
-    """How many terminal columns ``text`` takes (Chinese characters take two)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _date(text: str) -> datetime:

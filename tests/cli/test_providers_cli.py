@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.cli.columns import columns
 from assistant.core.config.settings import Settings
 from assistant.core.providers.presets import load_presets, preset
 from tests.cli.test_history_cli import assistant
@@ -29,3 +30,18 @@ def test_providers_presets_only() -> None:
     assert done.returncode == 0, done.stderr
     assert "Saved profiles" not in done.stdout
     assert "https://open.bigmodel.cn/api/paas/v4" in done.stdout
+
+
+def test_a_chinese_profile_name_keeps_the_columns_aligned() -> None:
+    qwen = preset("qwen")
+    assert qwen is not None
+    settings = Settings.load()
+    settings.upsert_profile(qwen.profile().with_changes(name="通义千问"))
+    settings.save()
+    done = assistant("providers")
+    assert done.returncode == 0, done.stderr
+    saved = done.stdout.split("\n\n")[0].splitlines()
+    rows = [line for line in saved if "://" in line]
+    assert len(rows) == 3
+    starts = {columns(line[: line.index("http")]) for line in rows}
+    assert len(starts) == 1, done.stdout  # every URL starts at the same terminal column
