@@ -95,6 +95,9 @@ NOT_BEFORE_FIRST_PAINT = (
     "assistant.core.storage.threads",
     "assistant.core.prompts.selection",
     "assistant.core.prompts.quick_actions",
+    "assistant.ui.selection_span",
+    "assistant.ui.followup_recovery",  # a follow-up cut short: its recovery
+    "assistant.core.prompts.images",  # the image store: the first image attached or shown
     "assistant.core.prompts.mode_files",  # the Modes menu's files: its first use
     "assistant.core.prompts.mode_check",
     "csv",

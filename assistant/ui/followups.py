@@ -21,9 +21,7 @@ from assistant.core.storage.history import Record
 from assistant.ui.answer_panel import answer_language
 from assistant.ui.followup_actions import follow_up_actions
 from assistant.ui.followup_box import FollowUpBox
-from assistant.ui.followup_recovery import offer, recovery_request, unfinished_version
 from assistant.ui.qt_keys import set_keys
-from assistant.ui.selection_span import selection_of
 from assistant.ui.version_stepper import VersionStepper
 from assistant.ui.version_views import VersionViews
 
@@ -237,6 +235,8 @@ class FollowUps(QObject):
     def record_opened(self, record: Record) -> None:
         """A record was opened (history, crash recovery): its thread, at the current version; a
         follow-up left unfinished by a crash is shown with Continue / Regenerate."""
+        from assistant.ui.followup_recovery import offer, unfinished_version
+
         thread = self._read(record.id)
         self._recovering = None
         self._set_thread(None)
@@ -312,6 +312,8 @@ class FollowUps(QObject):
         view = self._variant_followed(thread, base)
         thread = self._read(thread.record_id) or thread
         chat = thread.mode == CHAT_MODE
+        from assistant.ui.selection_span import selection_of
+
         selection = None if chat else selection_of(view, thread.version(base).text)
         kind = quick.kind if quick is not None else None
         mode = self.window.services.modes[thread.mode]
@@ -464,6 +466,8 @@ class FollowUps(QObject):
         version, thread = self._recovering, self.shown_thread
         if version is None or thread is None:
             return False
+        from assistant.ui.followup_recovery import recovery_request
+
         thread = self._read(thread.record_id) or thread
         request = recovery_request(self.window, thread, version, go_on, current_params)
         if request is not None:

@@ -115,10 +115,8 @@ class Field:
         return []
 
     def _image_problems(self, value: object) -> list[str]:
-        from assistant.core.prompts.images import is_image_name
-
         label = self.label
-        if not isinstance(value, list | tuple) or not all(is_image_name(v) for v in value):
+        if not isinstance(value, list | tuple) or not _image_names(value):
             return [
                 tr("{label} must be images from the image store.", _CONTEXT).format(label=label)
             ]
@@ -287,6 +285,15 @@ class Mode:
         if isinstance(chosen, str) and chosen.strip():
             return languages.lexer_alias(chosen) or "text"
         return self.code_language(values) or "text"
+
+
+def _image_names(values: list[object] | tuple[object, ...]) -> bool:
+    """True when every value names an image of the image store (none: nothing to import)."""
+    if not values:
+        return True
+    from assistant.core.prompts.images import is_image_name
+
+    return all(is_image_name(value) for value in values)
 
 
 def is_user_mode(mode: Mode) -> bool:
