@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.cli.columns import left
+
 if TYPE_CHECKING:
     from assistant.core.storage.history import HistoryStore, Record
 
@@ -155,7 +157,7 @@ def _print_lines(records: list[Record]) -> None:
         date = record.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
         star = "* " if record.starred else ""
         title = record.title.replace("\n", " ")
-        print(f"{record.id:>5}  {date}  {record.mode:<14} {record.status:<11} {star}{title}")
+        print(f"{record.id:>5}  {date}  {left(record.mode, 14)} {record.status:<11} {star}{title}")
 
 
 def _positive(text: str) -> int:

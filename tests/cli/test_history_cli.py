@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.cli.columns import columns
 from assistant.core.storage.history import HistoryStore, default_path
 from assistant.core.work.runs import RunStatus
 
@@ -133,3 +134,13 @@ def test_unusable_history_is_one_clear_error(app_home: Path) -> None:
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("assistant: history: History is kept in memory only")
+
+
+def test_list_keeps_its_columns_with_a_chinese_mode_id() -> None:
+    store = HistoryStore()
+    for mode in ("article", "翻译官"):
+        record = store.start(mode, {"text": "x"}, [], "Built-in", "", "smol", {})
+        store.finish(record, RunStatus.COMPLETE, answers=["y"])
+    store.close()
+    lines = assistant("history", "list").stdout.splitlines()
+    assert len({columns(line[: line.index("complete")]) for line in lines}) == 1, lines
