@@ -187,6 +187,8 @@ class FollowUps(QObject):
 
         quick = quick_action(turn.action) if turn.action else None
         what = quick.label if quick is not None else " ".join(turn.instruction.split())
+        if quick is not None and quick.language_of(turn.instruction):  # "Translate to Deutsch"
+            what = f"{quick.label.rstrip('…')} {quick.language_of(turn.instruction)}"
         return self.tr("“{0}”").format(what) + (
             " " + self.tr("(selection)") if turn.kind == "selection" else ""
         )

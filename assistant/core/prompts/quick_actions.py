@@ -45,6 +45,15 @@ class QuickAction:
             return self.instruction.replace("{language}", language.strip())
         return self.instruction
 
+    def language_of(self, instruction: str) -> str:
+        """The language an instruction of this action was made for ("" when it is not one)."""
+        head, _, tail = self.instruction.partition("{language}")
+        if not self.needs_language or not instruction.startswith(head):
+            return ""
+        if not instruction.endswith(tail) or len(instruction) <= len(head) + len(tail):
+            return ""
+        return instruction[len(head) : len(instruction) - len(tail)]
+
 
 QUICK_ACTIONS: Final[tuple[QuickAction, ...]] = (
     QuickAction(
