@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from assistant.core.storage.history import HistoryQuery
@@ -22,6 +23,8 @@ class HistoryFilters(QWidget):
 
     sig_changed = Signal()
     """The query changed (after the typing delay for the search words)."""
+    sig_down = Signal()
+    """Down was pressed in the search box (the list below takes the keyboard)."""
 
     def __init__(self, mode_titles: dict[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +43,7 @@ class HistoryFilters(QWidget):
         self.search_timer.timeout.connect(self.sig_changed)
         self.search_edit.textChanged.connect(self.search_timer.start)
         self.search_edit.returnPressed.connect(self._search_now)
+        self.search_edit.installEventFilter(self)
 
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("historyMode")
@@ -72,6 +76,16 @@ class HistoryFilters(QWidget):
             self.mode_combo.currentData(),
             self.starred_check.isChecked(),
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down in the search box goes to the list, as in a search field with results."""
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Down and not event.modifiers():
+                self._search_now()
+                self.sig_down.emit()
+                return True
+        return False
 
     @Slot()
     def _search_now(self) -> None:

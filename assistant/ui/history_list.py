@@ -100,6 +100,16 @@ class HistoryList(QTableView):
             if scroll:
                 self.scrollTo(index)
 
+    @Slot()
+    def take_keyboard(self) -> None:
+        """Focus the list on its current record, else the first one (Down in the search box)."""
+        current = self.current_id()
+        ids = self.history.record_ids()
+        if current is None and ids:
+            current = ids[0]
+            self.select_ids([current], current)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
     @Slot(QModelIndex)
     def _clicked(self, index: QModelIndex) -> None:
         """A click on a day header folds or unfolds the day."""

@@ -95,6 +95,7 @@ class HistoryPanel(QWidget):
         self.view.setObjectName("historyList")
         self.view.setAccessibleName(self.tr("History"))
         self.view.activated.connect(self._activated)
+        self.filters.sig_down.connect(self.view.take_keyboard)
         self.view.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self.model.sig_loaded.connect(self._update_actions)
