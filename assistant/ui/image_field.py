@@ -6,7 +6,7 @@ once by content); the field's value is the list of their names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +90,7 @@ class ImageField(QWidget):
         self.maximum = maximum
         self._store = store
         self._infos: list[ImageInfo] = []
+        self._problem = ""  # why the last image was refused
         self.setAcceptDrops(True)
         set_keys(self, "focusPolicy", "StrongFocus")  # takes Ctrl+V
         self.thumbs = QWidget()
@@ -201,14 +202,14 @@ class ImageField(QWidget):
         from assistant.core.prompts.images import ImageError
 
         if self.maximum is not None and len(self._infos) >= self.maximum:
-            self.sig_status.emit(
-                self.tr("At most {0} images can be attached.").format(self.maximum)
-            )
+            self._problem = self.tr("At most {0} images can be attached.").format(self.maximum)
+            self.sig_status.emit(self._problem)
             return None
         try:
             info = store_it()
         except ImageError as exc:
-            self.sig_status.emit(str(exc))
+            self._problem = str(exc)
+            self.sig_status.emit(self._problem)
             return None
         if info.name in self.names():
             self.sig_status.emit(self.tr("That image is already attached."))
@@ -218,6 +219,25 @@ class ImageField(QWidget):
         self.sig_changed.emit()
         self.sig_status.emit(self.tr("Attached an image: {0}.").format(info.describe()))
         return info
+
+    def add_files(self, paths: Sequence[Path | str]) -> bool:
+        """Attach image files; for several, one status line sums them up and names the first
+        refused one (else its reason would be replaced by the next file's at once)."""
+        if len(paths) < 2:
+            return any([self.add_file(path) is not None for path in paths])
+        refused: list[str] = []
+        for path in paths:
+            if self.add_file(path) is None:
+                name = Path(path).name
+                problem = self._problem
+                refused.append(problem if name in problem else f"{name}: {problem}")
+        attached = len(paths) - len(refused)
+        if refused:
+            text = self.tr("Attached {0} of {1} images. {2}")
+            self.sig_status.emit(text.format(attached, len(paths), refused[0]))
+        else:
+            self.sig_status.emit(self.tr("Attached {0} images.").format(attached))
+        return attached > 0
 
     def remove(self, name: str) -> None:
         """Detach one image (the stored file stays: the history may refer to it)."""
@@ -234,7 +254,7 @@ class ImageField(QWidget):
         """Attach the image files, or else the image, of a drop or the clipboard."""
         files = image_files(local_files(mime))
         if files:
-            return any([self.add_file(path) is not None for path in files])
+            return self.add_files(files)
         if mime is not None and mime.hasImage():
             image = mime.imageData()
             if isinstance(image, QPixmap):
@@ -249,8 +269,7 @@ class ImageField(QWidget):
         paths, _ = QFileDialog.getOpenFileNames(
             self, self.tr("Attach images"), "", self.tr("Images (*.png *.jpg *.jpeg *.webp)")
         )
-        for path in paths:
-            self.add_file(path)
+        self.add_files(paths)
 
     # --- events --------------------------------------------------------------------------------
 
