@@ -15,56 +15,20 @@
     <context>
         <name>AnswerColumn</name>
         <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="55" />
-            <source>Copy</source>
-            <translation>复制</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="55" />
-            <source>Copy this answer</source>
-            <translation>复制此回答</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="57" />
-            <source>Insert</source>
-            <translation>插入</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="57" />
-            <source>Insert this answer at the cursor of the input editor</source>
-            <translation>将此回答插入到输入编辑器的光标处</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="60" />
-            <location filename="../../assistant/ui/answer_columns.py" line="121" />
-            <source>Keep</source>
-            <translation>采用</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="60" />
-            <source>Keep this answer as the answer (the others stay)</source>
-            <translation>采用此回答作为最终回答（其他回答仍保留）</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="63" />
-            <source>Stop</source>
-            <translation>停止</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="63" />
-            <source>Stop this answer only</source>
-            <translation>只停止此回答</translation>
-        </message>
-        <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="121" />
+            <location filename="../../assistant/ui/answer_columns.py" line="171" />
             <source>Kept</source>
             <translation>已采用</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/answer_columns.py" line="171" />
+            <source>Keep</source>
+            <translation>采用</translation>
         </message>
     </context>
     <context>
         <name>AnswerColumns</name>
         <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="229" />
+            <location filename="../../assistant/ui/answer_columns.py" line="279" />
             <source>Kept</source>
             <translation>已采用</translation>
         </message>
@@ -90,32 +54,32 @@
     <context>
         <name>AnswerPages</name>
         <message>
-            <location filename="../../assistant/ui/answer_pages.py" line="65" />
+            <location filename="../../assistant/ui/answer_pages.py" line="64" />
             <source>Rendered</source>
             <translation>渲染</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_pages.py" line="67" />
+            <location filename="../../assistant/ui/answer_pages.py" line="66" />
             <source>Show the answer as rendered Markdown (Ctrl+Shift+M)</source>
             <translation>以渲染后的 Markdown 显示回答 (Ctrl+Shift+M)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_pages.py" line="69" />
+            <location filename="../../assistant/ui/answer_pages.py" line="68" />
             <source>Changes</source>
             <translation>改动</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_pages.py" line="71" />
+            <location filename="../../assistant/ui/answer_pages.py" line="70" />
             <source>Show the answer as changes to the input, to apply them (Ctrl+Shift+E)</source>
             <translation>以对输入的改动显示回答，以便应用 (Ctrl+Shift+E)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_pages.py" line="74" />
+            <location filename="../../assistant/ui/answer_pages.py" line="73" />
             <source>Apply to input</source>
             <translation>应用到输入</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_pages.py" line="208" />
+            <location filename="../../assistant/ui/answer_pages.py" line="217" />
             <source>Choose the changes, then Apply.</source>
             <translation>选择要保留的改动，然后点“应用”。</translation>
         </message>
@@ -123,33 +87,33 @@
     <context>
         <name>AnswerPanel</name>
         <message>
-            <location filename="../../assistant/ui/answer_actions.py" line="24" />
+            <location filename="../../assistant/ui/answer_actions.py" line="26" />
             <source>Copied {0} characters.</source>
             <translation>已复制 {0} 个字符。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_actions.py" line="42" />
+            <location filename="../../assistant/ui/answer_actions.py" line="44" />
             <source>Inserted {0} characters.</source>
             <translation>已插入 {0} 个字符。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_actions.py" line="50" />
+            <location filename="../../assistant/ui/answer_actions.py" line="52" />
             <source>Nothing to save yet.</source>
             <translation>还没有可保存的内容。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_actions.py" line="53" />
-            <location filename="../../assistant/ui/answer_actions.py" line="73" />
+            <location filename="../../assistant/ui/answer_actions.py" line="55" />
+            <location filename="../../assistant/ui/answer_actions.py" line="76" />
             <source>Save answer as</source>
             <translation>回答另存为</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_actions.py" line="55" />
+            <location filename="../../assistant/ui/answer_actions.py" line="57" />
             <source>Markdown (*.md);;Web page (*.html);;PDF (*.pdf);;Text (*.txt);;All files (*)</source>
             <translation>Markdown (*.md);;网页 (*.html);;PDF (*.pdf);;纯文本 (*.txt);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/answer_actions.py" line="76" />
+            <location filename="../../assistant/ui/answer_actions.py" line="79" />
             <source>Saved to {0}</source>
             <translation>已保存到 {0}</translation>
         </message>
@@ -671,34 +635,77 @@
     <context>
         <name>ChatView</name>
         <message>
-            <location filename="../../assistant/ui/chat_view.py" line="68" />
+            <location filename="../../assistant/ui/chat_view.py" line="86" />
             <source>The conversation appears here. Send a message with Generate (Ctrl+Enter); the next ones go on with the same conversation until New chat.</source>
             <translation>对话会显示在这里。点“生成”(Ctrl+Enter) 发送消息；之后的消息会在同一对话中继续，直到点“新对话”。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_view.py" line="72" />
+            <location filename="../../assistant/ui/chat_view.py" line="89" />
             <source>Conversation</source>
             <translation>对话</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_view.py" line="73" />
+            <location filename="../../assistant/ui/chat_view.py" line="90" />
             <source>New chat</source>
             <translation>新对话</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_view.py" line="76" />
+            <location filename="../../assistant/ui/chat_view.py" line="93" />
             <source>Start a new conversation (this one stays in the history)</source>
             <translation>开始新的对话（当前对话保留在历史记录中）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_view.py" line="96" />
+            <location filename="../../assistant/ui/chat_view.py" line="113" />
             <source>You</source>
             <translation>你</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/chat_view.py" line="96" />
+            <location filename="../../assistant/ui/chat_view.py" line="113" />
             <source>Assistant</source>
             <translation>助手</translation>
+        </message>
+    </context>
+    <context>
+        <name>ColumnHeader</name>
+        <message>
+            <location filename="../../assistant/ui/answer_columns.py" line="54" />
+            <source>Copy</source>
+            <translation>复制</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/answer_columns.py" line="54" />
+            <source>Copy this answer</source>
+            <translation>复制此回答</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/answer_columns.py" line="56" />
+            <source>Insert</source>
+            <translation>插入</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/answer_columns.py" line="56" />
+            <source>Insert this answer at the cursor of the input editor</source>
+            <translation>将此回答插入到输入编辑器的光标处</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/answer_columns.py" line="59" />
+            <source>Keep</source>
+            <translation>采用</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/answer_columns.py" line="59" />
+            <source>Keep this answer as the answer (the others stay)</source>
+            <translation>采用此回答作为最终回答（其他回答仍保留）</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/answer_columns.py" line="62" />
+            <source>Stop</source>
+            <translation>停止</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/answer_columns.py" line="62" />
+            <source>Stop this answer only</source>
+            <translation>只停止此回答</translation>
         </message>
     </context>
     <context>
@@ -1105,17 +1112,17 @@
     <context>
         <name>FileInput</name>
         <message>
-            <location filename="../../assistant/ui/file_input.py" line="48" />
+            <location filename="../../assistant/ui/file_input.py" line="46" />
             <source>Open…</source>
             <translation>打开…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/file_input.py" line="50" />
+            <location filename="../../assistant/ui/file_input.py" line="48" />
             <source>Insert the text of a file (or drop a file on the field)</source>
             <translation>插入文件的文字（也可以把文件拖到此栏）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/file_input.py" line="56" />
+            <location filename="../../assistant/ui/file_input.py" line="54" />
             <source>Insert a file</source>
             <translation>插入文件</translation>
         </message>
@@ -1162,42 +1169,42 @@ Include its first {1} (up to the last whole line)?</source>
     <context>
         <name>FollowUpBox</name>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="43" />
+            <location filename="../../assistant/ui/followup_box.py" line="46" />
             <source>Quick actions</source>
             <translation>快捷操作</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="44" />
+            <location filename="../../assistant/ui/followup_box.py" line="47" />
             <source>Ready-made follow-ups for this kind of answer</source>
             <translation>适用于此类回答的现成追问</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="47" />
+            <location filename="../../assistant/ui/followup_box.py" line="50" />
             <source>Send</source>
             <translation>发送</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="111" />
+            <location filename="../../assistant/ui/followup_box.py" line="114" />
             <source>Your next message (Enter sends)</source>
             <translation>你的下一条消息（按 Enter 发送）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="114" />
+            <location filename="../../assistant/ui/followup_box.py" line="117" />
             <source>Follow up: “make it shorter”, “add error handling”… (Enter sends)</source>
             <translation>追问：“写短一点”“加上错误处理”…（按 Enter 发送）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="118" />
+            <location filename="../../assistant/ui/followup_box.py" line="121" />
             <source>{0} which language? Type it and press Enter</source>
             <translation>{0}哪种语言？输入后按 Enter</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="141" />
+            <location filename="../../assistant/ui/followup_box.py" line="144" />
             <source>Refines only the selected {0} ({1} characters); the rest stays as it is.</source>
             <translation>只改进选中的{0}（{1} 个字符），其余部分保持不变。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="142" />
+            <location filename="../../assistant/ui/followup_box.py" line="145" />
             <source>text</source>
             <translation>文字</translation>
         </message>
@@ -1250,52 +1257,52 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>此追问（“{0}”）被中途截断。已生成的文字已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="138" />
+            <location filename="../../assistant/ui/followups.py" line="164" />
             <source>Refine the selection…</source>
             <translation>改进选中部分…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="138" />
+            <location filename="../../assistant/ui/followups.py" line="164" />
             <source>Follow up…</source>
             <translation>追问…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="153" />
+            <location filename="../../assistant/ui/followups.py" line="179" />
             <source>code</source>
             <translation>代码</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="153" />
+            <location filename="../../assistant/ui/followups.py" line="179" />
             <source>text</source>
             <translation>文字</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="159" />
+            <location filename="../../assistant/ui/followups.py" line="185" />
             <source>Original answer</source>
             <translation>原始回答</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="162" />
+            <location filename="../../assistant/ui/followups.py" line="192" />
             <source>“{0}”</source>
             <translation>“{0}”</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="163" />
+            <location filename="../../assistant/ui/followups.py" line="193" />
             <source>(selection)</source>
             <translation>（选中部分）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="241" />
+            <location filename="../../assistant/ui/followups.py" line="274" />
             <source>Version {0} of {1}</source>
             <translation>版本 {0}/{1}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="254" />
+            <location filename="../../assistant/ui/followups.py" line="287" />
             <source>Version {0} is the current one again.</source>
             <translation>版本 {0} 已重新成为当前版本。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="421" />
+            <location filename="../../assistant/ui/followups.py" line="458" />
             <source>Refined the selection; the rest of the answer is unchanged.</source>
             <translation>已改进选中部分；回答的其余部分不变。</translation>
         </message>
@@ -1360,24 +1367,24 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>纯文本 (*.txt)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_filters.py" line="31" />
-            <location filename="../../assistant/ui/history_filters.py" line="35" />
-            <location filename="../../assistant/ui/history_panel.py" line="149" />
+            <location filename="../../assistant/ui/history_filters.py" line="34" />
+            <location filename="../../assistant/ui/history_filters.py" line="38" />
+            <location filename="../../assistant/ui/history_panel.py" line="150" />
             <source>Search history</source>
             <translation>搜索历史记录</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_filters.py" line="47" />
+            <location filename="../../assistant/ui/history_filters.py" line="51" />
             <source>Filter by mode</source>
             <translation>按模式筛选</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_filters.py" line="49" />
+            <location filename="../../assistant/ui/history_filters.py" line="53" />
             <source>All modes</source>
             <translation>全部模式</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_filters.py" line="54" />
+            <location filename="../../assistant/ui/history_filters.py" line="58" />
             <source>Starred only</source>
             <translation>仅显示星标</translation>
         </message>
@@ -1387,82 +1394,82 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>历史记录</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="129" />
+            <location filename="../../assistant/ui/history_panel.py" line="130" />
             <source>Open</source>
             <translation>打开</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="130" />
+            <location filename="../../assistant/ui/history_panel.py" line="131" />
             <source>Open in the editor (Enter)</source>
             <translation>在编辑器中打开 (Enter)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="131" />
-            <location filename="../../assistant/ui/history_panel.py" line="422" />
+            <location filename="../../assistant/ui/history_panel.py" line="132" />
+            <location filename="../../assistant/ui/history_panel.py" line="423" />
             <source>Star</source>
             <translation>加星标</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="133" />
+            <location filename="../../assistant/ui/history_panel.py" line="134" />
             <source>Rename</source>
             <translation>重命名</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="136" />
+            <location filename="../../assistant/ui/history_panel.py" line="137" />
             <source>Delete</source>
             <translation>删除</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="141" />
+            <location filename="../../assistant/ui/history_panel.py" line="142" />
             <source>Export…</source>
             <translation>导出…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="142" />
+            <location filename="../../assistant/ui/history_panel.py" line="143" />
             <source>Export the selected records to a file</source>
             <translation>将选中的记录导出到文件</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="143" />
+            <location filename="../../assistant/ui/history_panel.py" line="144" />
             <source>Copy as Markdown</source>
             <translation>复制为 Markdown</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="145" />
+            <location filename="../../assistant/ui/history_panel.py" line="146" />
             <source>Undo delete</source>
             <translation>撤销删除</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="335" />
+            <location filename="../../assistant/ui/history_panel.py" line="336" />
             <source>Deleted “{title}”.</source>
             <translation>已删除“{title}”。</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../assistant/ui/history_panel.py" line="337" />
+            <location filename="../../assistant/ui/history_panel.py" line="338" />
             <source>Deleted %n record(s).</source>
             <translation>
                 <numerusform>已删除 %n 条记录。</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="386" />
+            <location filename="../../assistant/ui/history_panel.py" line="387" />
             <source>Could not export to {path}: {reason}</source>
             <translation>无法导出到 {path}：{reason}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="392" />
+            <location filename="../../assistant/ui/history_panel.py" line="393" />
             <source>Exported to {path}</source>
             <translation>已导出到 {path}</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../assistant/ui/history_panel.py" line="401" />
+            <location filename="../../assistant/ui/history_panel.py" line="402" />
             <source>Copied %n record(s) as Markdown.</source>
             <translation>
                 <numerusform>已将 %n 条记录复制为 Markdown。</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/history_panel.py" line="422" />
+            <location filename="../../assistant/ui/history_panel.py" line="423" />
             <source>Unstar</source>
             <translation>取消星标</translation>
         </message>
@@ -1530,77 +1537,77 @@ Include its first {1} (up to the last whole line)?</source>
     <context>
         <name>ImageField</name>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="65" />
+            <location filename="../../assistant/ui/image_field.py" line="67" />
             <source>Images go with the first message of a chat, and this conversation has its own. Press New chat to send these images, or remove them to go on.</source>
             <translation>图片随对话的第一条消息发送，而此对话已有自己的图片。要发送这些图片请点“新对话”，或移除它们后继续。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="105" />
+            <location filename="../../assistant/ui/image_field.py" line="107" />
             <source>Paste a screenshot (Ctrl+V), drop one here, or open a PNG, JPEG or WebP.</source>
             <translation>粘贴截图 (Ctrl+V)、拖放到这里，或打开 PNG、JPEG、WebP 图片。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="109" />
+            <location filename="../../assistant/ui/image_field.py" line="111" />
             <source>Paste</source>
             <translation>粘贴</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="111" />
+            <location filename="../../assistant/ui/image_field.py" line="113" />
             <source>Attach the image on the clipboard</source>
             <translation>附加剪贴板中的图片</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="113" />
+            <location filename="../../assistant/ui/image_field.py" line="115" />
             <source>Open…</source>
             <translation>打开…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="115" />
+            <location filename="../../assistant/ui/image_field.py" line="117" />
             <source>Attach PNG, JPEG or WebP files</source>
             <translation>附加 PNG、JPEG 或 WebP 文件</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="164" />
+            <location filename="../../assistant/ui/image_field.py" line="170" />
             <source>{0} attached image(s) are no longer in {1}.</source>
             <translation>有 {0} 张附加的图片已不在 {1} 中。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="197" />
+            <location filename="../../assistant/ui/image_field.py" line="205" />
             <source>At most {0} images can be attached.</source>
             <translation>最多只能附加 {0} 张图片。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="206" />
+            <location filename="../../assistant/ui/image_field.py" line="214" />
             <source>That image is already attached.</source>
             <translation>该图片已附加。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="211" />
+            <location filename="../../assistant/ui/image_field.py" line="219" />
             <source>Attached an image: {0}.</source>
             <translation>已附加图片：{0}。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="236" />
+            <location filename="../../assistant/ui/image_field.py" line="244" />
             <source>The clipboard holds no image.</source>
             <translation>剪贴板中没有图片。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="242" />
+            <location filename="../../assistant/ui/image_field.py" line="250" />
             <source>Attach images</source>
             <translation>附加图片</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="242" />
+            <location filename="../../assistant/ui/image_field.py" line="250" />
             <source>Images (*.png *.jpg *.jpeg *.webp)</source>
             <translation>图片 (*.png *.jpg *.jpeg *.webp)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="294" />
+            <location filename="../../assistant/ui/image_field.py" line="302" />
             <source>Remove this image</source>
             <translation>移除此图片</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="295" />
+            <location filename="../../assistant/ui/image_field.py" line="303" />
             <source>Remove image</source>
             <translation>移除图片</translation>
         </message>
@@ -1700,7 +1707,7 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>已恢复一个被中断的回答。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/vision_note.py" line="57" />
+            <location filename="../../assistant/ui/vision_note.py" line="60" />
             <source>Paste image</source>
             <translation>粘贴图片</translation>
         </message>
@@ -1794,125 +1801,125 @@ Include its first {1} (up to the last whole line)?</source>
     <context>
         <name>ModeActions</name>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="33" />
+            <location filename="../../assistant/ui/mode_actions.py" line="35" />
             <source>New mode…</source>
             <translation>新建模式…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="34" />
+            <location filename="../../assistant/ui/mode_actions.py" line="36" />
             <source>Duplicate mode…</source>
             <translation>复制模式…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="35" />
+            <location filename="../../assistant/ui/mode_actions.py" line="37" />
             <source>Edit mode…</source>
             <translation>编辑模式…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="36" />
+            <location filename="../../assistant/ui/mode_actions.py" line="38" />
             <source>Import modes…</source>
             <translation>导入模式…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="37" />
+            <location filename="../../assistant/ui/mode_actions.py" line="39" />
             <source>Export mode…</source>
             <translation>导出模式…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="38" />
+            <location filename="../../assistant/ui/mode_actions.py" line="40" />
             <source>Reset to the built-in mode</source>
             <translation>恢复为内置模式</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="39" />
+            <location filename="../../assistant/ui/mode_actions.py" line="41" />
             <source>Delete my mode</source>
             <translation>删除我的模式</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="40" />
+            <location filename="../../assistant/ui/mode_actions.py" line="42" />
             <source>Undo delete</source>
             <translation>撤销删除</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="60" />
+            <location filename="../../assistant/ui/mode_actions.py" line="61" />
             <source>&amp;Modes</source>
             <translation>模式(&amp;M)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="96" />
+            <location filename="../../assistant/ui/mode_actions.py" line="97" />
             <source>My mode</source>
             <translation>我的模式</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="108" />
+            <location filename="../../assistant/ui/mode_actions.py" line="110" />
             <source>{0} (copy)</source>
             <translation>{0}（副本）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="121" />
+            <location filename="../../assistant/ui/mode_actions.py" line="125" />
             <source>Saved the mode to {0}</source>
             <translation>已将模式保存到 {0}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="130" />
-            <location filename="../../assistant/ui/mode_actions.py" line="139" />
-            <location filename="../../assistant/ui/mode_actions.py" line="149" />
-            <location filename="../../assistant/ui/mode_actions.py" line="165" />
+            <location filename="../../assistant/ui/mode_actions.py" line="136" />
+            <location filename="../../assistant/ui/mode_actions.py" line="145" />
+            <location filename="../../assistant/ui/mode_actions.py" line="155" />
+            <location filename="../../assistant/ui/mode_actions.py" line="171" />
             <source>Import modes</source>
             <translation>导入模式</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="132" />
+            <location filename="../../assistant/ui/mode_actions.py" line="138" />
             <source>Mode files and prompt lists (*.toml *.csv);;All files (*)</source>
             <translation>模式文件和提示词列表 (*.toml *.csv);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="151" />
+            <location filename="../../assistant/ui/mode_actions.py" line="157" />
             <source>Imported {0} mode(s).</source>
             <translation>已导入 {0} 个模式。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="162" />
+            <location filename="../../assistant/ui/mode_actions.py" line="168" />
             <source>… and {0} more</source>
             <translation>… 另有 {0} 个</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="167" />
+            <location filename="../../assistant/ui/mode_actions.py" line="173" />
             <source>Import {0} mode(s)? (↻ replaces a mode of that id)</source>
             <translation>导入 {0} 个模式吗？（↻ 表示将替换同 ID 的模式）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="169" />
+            <location filename="../../assistant/ui/mode_actions.py" line="175" />
             <source>Skipped:</source>
             <translation>已跳过：</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="179" />
+            <location filename="../../assistant/ui/mode_actions.py" line="187" />
             <source>Export mode</source>
             <translation>导出模式</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="184" />
+            <location filename="../../assistant/ui/mode_actions.py" line="192" />
             <source>Exported the mode to {0}</source>
             <translation>已将模式导出到 {0}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="188" />
+            <location filename="../../assistant/ui/mode_actions.py" line="196" />
             <source>Reset “{0}” to the built-in mode.</source>
             <translation>已将“{0}”恢复为内置模式。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="191" />
+            <location filename="../../assistant/ui/mode_actions.py" line="199" />
             <source>Deleted the mode “{0}”.</source>
             <translation>已删除模式“{0}”。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="202" />
+            <location filename="../../assistant/ui/mode_actions.py" line="210" />
             <source>Modes → Undo delete brings it back.</source>
             <translation>用“模式 → 撤销删除”可以恢复。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/mode_actions.py" line="214" />
+            <location filename="../../assistant/ui/mode_actions.py" line="222" />
             <source>Restored {0}</source>
             <translation>已恢复 {0}</translation>
         </message>
@@ -2692,62 +2699,62 @@ Include its first {1} (up to the last whole line)?</source>
     <context>
         <name>QuickActions</name>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="133" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="142" />
             <source>Shorter</source>
             <translation>更短</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="134" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="143" />
             <source>Longer</source>
             <translation>更长</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="135" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="144" />
             <source>Simpler</source>
             <translation>更简单</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="136" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="145" />
             <source>More formal</source>
             <translation>更正式</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="137" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="146" />
             <source>More casual</source>
             <translation>更随意</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="138" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="147" />
             <source>Fix grammar and spelling</source>
             <translation>修正语法和拼写</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="139" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="148" />
             <source>Translate to…</source>
             <translation>翻译为…</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="140" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="149" />
             <source>Add comments</source>
             <translation>添加注释</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="141" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="150" />
             <source>Add type hints</source>
             <translation>添加类型注解</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="142" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="151" />
             <source>Handle errors</source>
             <translation>处理错误</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="143" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="152" />
             <source>Write tests</source>
             <translation>编写测试</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/quick_actions.py" line="144" />
+            <location filename="../../assistant/core/prompts/quick_actions.py" line="153" />
             <source>Explain this part</source>
             <translation>解释这部分</translation>
         </message>
@@ -2958,22 +2965,22 @@ Include its first {1} (up to the last whole line)?</source>
     <context>
         <name>ThemeMenu</name>
         <message>
-            <location filename="../../assistant/ui/theme.py" line="235" />
+            <location filename="../../assistant/ui/theme.py" line="246" />
             <source>&amp;Theme</source>
             <translation>主题(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/theme.py" line="241" />
+            <location filename="../../assistant/ui/theme.py" line="252" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/theme.py" line="242" />
+            <location filename="../../assistant/ui/theme.py" line="253" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/theme.py" line="243" />
+            <location filename="../../assistant/ui/theme.py" line="254" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
@@ -3575,109 +3582,109 @@ Include its first {1} (up to the last whole line)?</source>
     <context>
         <name>core</name>
         <message>
-            <location filename="../../assistant/cli/providers.py" line="34" />
+            <location filename="../../assistant/cli/providers.py" line="35" />
             <source>Saved profiles (* = active):</source>
             <translation>已保存的配置（* = 当前使用）：</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/providers.py" line="37" />
+            <location filename="../../assistant/cli/providers.py" line="38" />
             <source>built-in engine</source>
             <translation>内置引擎</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/providers.py" line="42" />
+            <location filename="../../assistant/cli/providers.py" line="43" />
             <source>Presets:</source>
             <translation>预设：</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/providers.py" line="44" />
+            <location filename="../../assistant/cli/providers.py" line="45" />
             <source>images</source>
             <translation>图片</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/providers.py" line="44" />
+            <location filename="../../assistant/cli/providers.py" line="45" />
             <source>text</source>
             <translation>文字</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/providers.py" line="46" />
+            <location filename="../../assistant/cli/providers.py" line="47" />
             <source>no key (on this machine)</source>
             <translation>无需密钥（在本机运行）</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/providers.py" line="48" />
+            <location filename="../../assistant/cli/providers.py" line="49" />
             <source>key: {url}</source>
             <translation>密钥：{url}</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/providers.py" line="50" />
+            <location filename="../../assistant/cli/providers.py" line="51" />
             <source>(the server's)</source>
             <translation>（由服务器决定）</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="70" />
+            <location filename="../../assistant/cli/usage.py" line="71" />
             <source>No runs since {day}.</source>
             <translation>自 {day} 以来没有运行记录。</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="81" />
+            <location filename="../../assistant/cli/usage.py" line="82" />
             <source>Day</source>
             <translation>日期</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="82" />
+            <location filename="../../assistant/cli/usage.py" line="83" />
             <source>Week of</source>
             <translation>周（起始日）</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="83" />
+            <location filename="../../assistant/cli/usage.py" line="84" />
             <source>Month</source>
             <translation>月份</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="84" />
+            <location filename="../../assistant/cli/usage.py" line="85" />
             <location filename="../../assistant/core/storage/export.py" line="108" />
             <source>Provider</source>
             <translation>服务提供方</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="85" />
+            <location filename="../../assistant/cli/usage.py" line="86" />
             <source>Model · provider</source>
             <translation>模型 · 服务提供方</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="87" />
+            <location filename="../../assistant/cli/usage.py" line="88" />
             <source>Runs</source>
             <translation>运行次数</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="87" />
+            <location filename="../../assistant/cli/usage.py" line="88" />
             <source>Prompt</source>
             <translation>提示</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="87" />
+            <location filename="../../assistant/cli/usage.py" line="88" />
             <source>Cached</source>
             <translation>缓存</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="87" />
+            <location filename="../../assistant/cli/usage.py" line="88" />
             <source>Completion</source>
             <translation>生成</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="87" />
+            <location filename="../../assistant/cli/usage.py" line="88" />
             <location filename="../../assistant/core/storage/export.py" line="120" />
             <source>Cost</source>
             <translation>费用</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="103" />
+            <location filename="../../assistant/cli/usage.py" line="104" />
             <source>Total</source>
             <translation>合计</translation>
         </message>
         <message>
-            <location filename="../../assistant/cli/usage.py" line="112" />
+            <location filename="../../assistant/cli/usage.py" line="113" />
             <source>No runs recorded yet.</source>
             <translation>还没有运行记录。</translation>
         </message>
@@ -4563,17 +4570,22 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>{provider} 没有服务器地址。请在“设置 → 服务提供方”中设置。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/endpoints.py" line="84" />
+            <location filename="../../assistant/core/work/endpoints.py" line="82" />
             <source>{provider} needs an API key. Enter it in Settings → Providers.</source>
             <translation>{provider} 需要 API 密钥。请在“设置 → 服务提供方”中输入。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/endpoints.py" line="114" />
+            <location filename="../../assistant/core/work/endpoints.py" line="85" />
+            <source>Or set {variable} in the environment.</source>
+            <translation>或者设置环境变量 {variable}。</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/work/endpoints.py" line="116" />
             <source>The built-in model is not installed. Open Settings → Models… and choose Install built-in model, or run: assistant models install</source>
             <translation>内置模型尚未安装。请打开“设置 → 模型…”并选择“安装内置模型”，或运行：assistant models install</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/work/endpoints.py" line="130" />
+            <location filename="../../assistant/core/work/endpoints.py" line="132" />
             <source>Loading model {name}…</source>
             <translation>正在加载模型 {name}…</translation>
         </message>
@@ -4772,32 +4784,32 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>必填字段“{name}”没有在提示模板中使用</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="86" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="81" />
             <source>{file}: the prompt list is empty</source>
             <translation>{file}：提示词列表为空</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="101" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="96" />
             <source>{file}:{line}: a row needs a name and a prompt</source>
             <translation>{file}:{line}：每行都需要名称和提示词</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="117" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="112" />
             <source>{file}: no prompt could be read</source>
             <translation>{file}：读不出任何提示词</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="158" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="153" />
             <source>{file}: cannot read it: {error}</source>
             <translation>{file}：无法读取：{error}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="165" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="160" />
             <source>{file} is not a valid mode file</source>
             <translation>{file} 不是有效的模式文件</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="183" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="178" />
             <source>{mode} has problems</source>
             <translation>{mode} 有问题</translation>
         </message>
@@ -4828,7 +4840,7 @@ Include its first {1} (up to the last whole line)?</source>
         </message>
         <message>
             <location filename="../../assistant/core/prompts/mode_types.py" line="105" />
-            <location filename="../../assistant/core/prompts/mode_types.py" line="126" />
+            <location filename="../../assistant/core/prompts/mode_types.py" line="124" />
             <source>{label} is required.</source>
             <translation>{label} 为必填项。</translation>
         </message>
@@ -4838,32 +4850,32 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>{label} 必须是以下之一：{choices}。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_types.py" line="123" />
+            <location filename="../../assistant/core/prompts/mode_types.py" line="121" />
             <source>{label} must be images from the image store.</source>
             <translation>{label} 必须是图片库中的图片。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_types.py" line="129" />
+            <location filename="../../assistant/core/prompts/mode_types.py" line="127" />
             <source>{label}: at most {maximum} images.</source>
             <translation>{label}：最多 {maximum} 张图片。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_types.py" line="137" />
+            <location filename="../../assistant/core/prompts/mode_types.py" line="135" />
             <source>{label} must be a whole number.</source>
             <translation>{label} 必须是整数。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_types.py" line="140" />
+            <location filename="../../assistant/core/prompts/mode_types.py" line="138" />
             <source>{label} must be at least {minimum}.</source>
             <translation>{label} 不能小于 {minimum}。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_types.py" line="146" />
+            <location filename="../../assistant/core/prompts/mode_types.py" line="144" />
             <source>{label} must be at most {maximum}.</source>
             <translation>{label} 不能大于 {maximum}。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_types.py" line="258" />
+            <location filename="../../assistant/core/prompts/mode_types.py" line="256" />
             <source>Unknown field “{name}”; this mode has: {names}.</source>
             <translation>未知字段“{name}”；此模式包含：{names}。</translation>
         </message>
@@ -6028,27 +6040,27 @@ Include its first {1} (up to the last whole line)?</source>
     <context>
         <name>request</name>
         <message>
-            <location filename="../../assistant/core/prompts/request.py" line="99" />
+            <location filename="../../assistant/core/prompts/request.py" line="98" />
             <source>The prompt template could not be rendered: {error}</source>
             <translation>无法渲染提示模板：{error}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/request.py" line="140" />
+            <location filename="../../assistant/core/prompts/request.py" line="142" />
             <source>Type an instruction for the follow-up.</source>
             <translation>请输入追问的指令。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/request.py" line="145" />
+            <location filename="../../assistant/core/prompts/request.py" line="147" />
             <source>Version {number} does not exist in this thread.</source>
             <translation>此对话中没有版本 {number}。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/request.py" line="149" />
+            <location filename="../../assistant/core/prompts/request.py" line="151" />
             <source>Select the part of the answer to refine.</source>
             <translation>请选中要改进的回答部分。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/request.py" line="152" />
+            <location filename="../../assistant/core/prompts/request.py" line="154" />
             <source>The selection is not part of this version.</source>
             <translation>选中的内容不属于此版本。</translation>
         </message>
