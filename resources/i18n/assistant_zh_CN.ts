@@ -1542,32 +1542,32 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>图片随对话的第一条消息发送，而此对话已有自己的图片。要发送这些图片请点“新对话”，或移除它们后继续。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="107" />
+            <location filename="../../assistant/ui/image_field.py" line="108" />
             <source>Paste a screenshot (Ctrl+V), drop one here, or open a PNG, JPEG or WebP.</source>
             <translation>粘贴截图 (Ctrl+V)、拖放到这里，或打开 PNG、JPEG、WebP 图片。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="111" />
+            <location filename="../../assistant/ui/image_field.py" line="112" />
             <source>Paste</source>
             <translation>粘贴</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="113" />
+            <location filename="../../assistant/ui/image_field.py" line="114" />
             <source>Attach the image on the clipboard</source>
             <translation>附加剪贴板中的图片</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="115" />
+            <location filename="../../assistant/ui/image_field.py" line="116" />
             <source>Open…</source>
             <translation>打开…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="117" />
+            <location filename="../../assistant/ui/image_field.py" line="118" />
             <source>Attach PNG, JPEG or WebP files</source>
             <translation>附加 PNG、JPEG 或 WebP 文件</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="170" />
+            <location filename="../../assistant/ui/image_field.py" line="171" />
             <source>{0} attached image(s) are no longer in {1}.</source>
             <translation>有 {0} 张附加的图片已不在 {1} 中。</translation>
         </message>
@@ -1577,37 +1577,47 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>最多只能附加 {0} 张图片。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="214" />
+            <location filename="../../assistant/ui/image_field.py" line="215" />
             <source>That image is already attached.</source>
             <translation>该图片已附加。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="219" />
+            <location filename="../../assistant/ui/image_field.py" line="220" />
             <source>Attached an image: {0}.</source>
             <translation>已附加图片：{0}。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="244" />
+            <location filename="../../assistant/ui/image_field.py" line="236" />
+            <source>Attached {0} of {1} images. {2}</source>
+            <translation>已附加 {1} 张图片中的 {0} 张。{2}</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/image_field.py" line="239" />
+            <source>Attached {0} images.</source>
+            <translation>已附加 {0} 张图片。</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/image_field.py" line="264" />
             <source>The clipboard holds no image.</source>
             <translation>剪贴板中没有图片。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="250" />
+            <location filename="../../assistant/ui/image_field.py" line="270" />
             <source>Attach images</source>
             <translation>附加图片</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="250" />
+            <location filename="../../assistant/ui/image_field.py" line="270" />
             <source>Images (*.png *.jpg *.jpeg *.webp)</source>
             <translation>图片 (*.png *.jpg *.jpeg *.webp)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="302" />
+            <location filename="../../assistant/ui/image_field.py" line="321" />
             <source>Remove this image</source>
             <translation>移除此图片</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/image_field.py" line="303" />
+            <location filename="../../assistant/ui/image_field.py" line="322" />
             <source>Remove image</source>
             <translation>移除图片</translation>
         </message>
