@@ -30,11 +30,14 @@ FIRST_GENERATE_MODULES = (
     "h11",
     "truststore",
     "jiter",
+    "assistant.core.storage.threads",
+    "assistant.core.prompts.quick_actions",
 )
 """What the first Generate imports and nothing before it does (``python -X importtime``): the
 prompt templates' sandbox and the context check (GUI thread), the key store's backend, the OpenAI
-SDK with the chat resources, its transport and parsers (worker). A name that does not exist in
-another SDK version is skipped."""
+SDK with the chat resources, its transport and parsers (worker), and the thread and quick actions
+the follow-up box shows once the answer ends. A name that does not exist in another SDK version
+is skipped."""
 
 
 def import_in_background(
