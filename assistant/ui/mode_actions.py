@@ -45,7 +45,7 @@ class ModeActions(QObject):
         """The mode folder's watcher, made once the window is on screen."""
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self.reload)
-        once_painted(window, self._watch)
+        once_painted(window, self._start_watching)
         window.mode_panel.sig_mode_changed.connect(lambda _id: self._update_enabled())
         self._update_enabled()
 
@@ -222,6 +222,20 @@ class ModeActions(QObject):
         self.window.status.set_status(self.tr("Restored {0}").format(path.name))
 
     # --- reloading -----------------------------------------------------------------------------
+
+    def _start_watching(self) -> None:
+        """Watch the folder from now on; a file added or removed since the list was loaded
+        (before the window was painted) reloads it at once."""
+        from assistant.ui.mode_problems_banner import ModeProblemsBanner
+
+        self._watch()
+        assert self.watcher is not None
+        modes = self.window.mode_panel.modes.values()
+        known = {mode.source for mode in modes if is_user_mode(mode)}
+        banner = self.window.findChild(ModeProblemsBanner)
+        known |= {problem.source for problem in banner.problems} if banner is not None else set()
+        if set(self.watcher.files()) != known:
+            self._reload_timer.start()
 
     def _watch(self) -> None:
         if self.watcher is None:
