@@ -42,3 +42,21 @@ echo "== ruff format";   .venv/bin/ruff format --check assistant tests
 echo "== mypy";          .venv/bin/mypy
 echo "== import rules";  .venv/bin/lint-imports
 echo "== pytest";        .venv/bin/python -m pytest "$@"
+
+# The packaging stage (packaging/README.md): packaging/build.sh builds the bundle and the .deb, which
+# is installed with apt-get, smoke-tested (--version, the window, the built-in engine) and removed.
+# On CI (CI=true) or with ASSISTANT_PACKAGING=1; needs root (or sudo) and about 15 minutes here.
+if [ "${CI:-}" = true ] || [ "${ASSISTANT_PACKAGING:-}" = 1 ]; then
+  PACKAGING_TOOLS=(dpkg-dev fakeroot lintian appstream desktop-file-utils binutils)
+  missing=()
+  for package in "${PACKAGING_TOOLS[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+  done
+  if ((${#missing[@]})); then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  echo "== packaging (build, install the .deb, smoke test, remove)"
+  ASSISTANT_PACKAGING_STAGE=1 .venv/bin/python -m pytest -p no:cacheprovider -s tests/packaging/test_installed_package.py
+fi
