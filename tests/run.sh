@@ -47,7 +47,7 @@ echo "== pytest";        .venv/bin/python -m pytest "$@"
 # is installed with apt-get, smoke-tested (--version, the window, the built-in engine) and removed.
 # On CI (CI=true) or with ASSISTANT_PACKAGING=1; needs root (or sudo) and about 15 minutes here.
 if [ "${CI:-}" = true ] || [ "${ASSISTANT_PACKAGING:-}" = 1 ]; then
-  PACKAGING_TOOLS=(dpkg-dev fakeroot lintian appstream desktop-file-utils binutils)
+  PACKAGING_TOOLS=(dpkg-dev lintian appstream desktop-file-utils binutils patchelf)
   missing=()
   for package in "${PACKAGING_TOOLS[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")

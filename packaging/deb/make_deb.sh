@@ -21,8 +21,8 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE"/{DEBIAN,opt,usr/bin,usr/share/applications,usr/share/metainfo} \
   "$STAGE"/usr/share/{doc/assistant,man/man1,lintian/overrides,icons}
 cp -a "$BUNDLE" "$STAGE/opt/assistant"
-ln -s ../../opt/assistant/assistant "$STAGE/usr/bin/assistant"
-ln -s ../../opt/assistant/assistant-gui "$STAGE/usr/bin/assistant-gui"
+ln -s /opt/assistant/assistant "$STAGE/usr/bin/assistant"
+ln -s /opt/assistant/assistant-gui "$STAGE/usr/bin/assistant-gui"
 install -m644 "$PACKAGING/assistant.desktop" "$STAGE/usr/share/applications/assistant.desktop"
 cp -r "$ICONS" "$STAGE/usr/share/icons/hicolor"
 sed -e "s/@VERSION@/$VERSION/" -e "s/@DATE@/$(date -u +%F)/" "$HERE/$APP_ID.metainfo.xml" \
@@ -33,10 +33,20 @@ sed -e "s/@VERSION@/$VERSION/" -e "s/@DATE@/$(date -u -R)/" "$HERE/changelog" \
 sed -e "s/@VERSION@/$VERSION/" "$HERE/assistant.1" | gzip -9n > "$STAGE/usr/share/man/man1/assistant.1.gz"
 echo ".so man1/assistant.1" | gzip -9n > "$STAGE/usr/share/man/man1/assistant-gui.1.gz"
 install -m644 "$HERE/lintian-overrides" "$STAGE/usr/share/lintian/overrides/assistant"
+# Libraries as Debian ships them: stripped of debug symbols (not the two executables: PyInstaller
+# appends the app's archive to them), no search path of the build machine (pyenv's
+# RUNPATH=/root/.pyenv/…), not executable.
+find "$STAGE/opt" -type f -name '*.so*' -exec strip --strip-unneeded --remove-section=.comment \
+  --remove-section=.note {} +
+find "$STAGE/opt" -type f -name '*.so*' -print0 | while IFS= read -r -d '' library; do
+  case "$(patchelf --print-rpath "$library" 2>/dev/null)" in
+    /*) patchelf --remove-rpath "$library" ;;
+  esac
+done
 find "$STAGE" -type d -exec chmod 755 {} +
 find "$STAGE/usr/share" -type f -exec chmod 644 {} +
-find "$STAGE/opt" -type f ! -perm -u+x -exec chmod 644 {} +
-find "$STAGE/opt" -type f -perm -u+x -exec chmod 755 {} +
+find "$STAGE/opt" -type f -exec chmod 644 {} +
+chmod 755 "$STAGE/opt/assistant/assistant" "$STAGE/opt/assistant/assistant-gui"
 
 # Libraries the bundle needs from the system: dpkg-shlibdeps over every ELF file, the bundle's own
 # folders being searched first (what is found there is not a dependency).
@@ -82,12 +92,12 @@ EOF
 
 mkdir -p "$OUT"
 rm -f "$DEB"
-dpkg-deb --root-owner-group -Zxz --build "$STAGE" "$DEB" >/dev/null
+dpkg-deb --root-owner-group -Zgzip --build "$STAGE" "$DEB" >/dev/null
 echo "== $DEB: $(du -h "$DEB" | cut -f1)"
 echo "   Depends: $DEPENDS"
 if command -v lintian >/dev/null; then
   echo "== lintian (errors fail the build; warnings are listed)"
-  lintian --no-tag-display-limit "$DEB" | tee "$OUT/lintian.txt" || true
+  lintian --tag-display-limit 0 "$DEB" | tee "$OUT/lintian.txt" || true
   if grep -q '^E:' "$OUT/lintian.txt"; then
     echo "lintian found errors" >&2
     exit 1

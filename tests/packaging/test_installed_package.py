@@ -55,10 +55,13 @@ def root_command(*command: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def deb() -> Path:
-    """Build everything from this checkout (as a person would) and return the .deb."""
-    started = time.monotonic()
-    subprocess.run(["bash", "packaging/build.sh"], cwd=REPO_ROOT, check=True)
-    print(f"packaging/build.sh took {time.monotonic() - started:.0f} s")
+    """Build everything from this checkout (as a person would) and return the .deb.
+
+    ``ASSISTANT_PACKAGING_BUILT=1`` tests what ``dist/`` already holds instead (development)."""
+    if os.environ.get("ASSISTANT_PACKAGING_BUILT") != "1":
+        started = time.monotonic()
+        subprocess.run(["bash", "packaging/build.sh"], cwd=REPO_ROOT, check=True)
+        print(f"packaging/build.sh took {time.monotonic() - started:.0f} s")
     debs = sorted((REPO_ROOT / "dist").glob(f"assistant_{assistant.__version__}_*.deb"))
     assert debs, "no .deb in dist/"
     return debs[-1]
@@ -94,7 +97,7 @@ def test_the_package_installs_the_files_and_the_menu_entry(installed: Path) -> N
 
 
 def test_lintian_appstream_and_the_desktop_entry_accept_it(installed: Path, deb: Path) -> None:
-    report = subprocess.run(["lintian", str(deb)], capture_output=True, text=True).stdout
+    report = (deb.parent / "lintian.txt").read_text()  # written by the build's lintian run
     assert not [line for line in report.splitlines() if line.startswith("E:")], report
     metainfo = next(p for p in INSTALLED if p.endswith(".metainfo.xml"))
     validated = subprocess.run(
