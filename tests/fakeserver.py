@@ -53,6 +53,8 @@ class RecordedRequest:
     body: Any
     query: str = ""
     """The query string (``api-version=...`` of Azure requests)."""
+    complete: bool = True
+    """False when the client went away before its whole body arrived (never answered)."""
 
     @property
     def authorization(self) -> str | None:
@@ -330,13 +332,17 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if len(raw) < length:  # the client was killed mid-request: record it, answer nothing
+            self._record_request(body=None, complete=False)
+            self.close_connection = True
+            return
         try:
             body: Any = json.loads(raw) if raw else None
         except ValueError:
             body = raw.decode("utf-8", "replace")
         self._serve(body=body)
 
-    def _serve(self, body: Any) -> None:
+    def _record_request(self, body: Any, complete: bool = True) -> RecordedRequest:
         path, _, query = self.path.partition("?")
         request = RecordedRequest(
             method=self.command,
@@ -344,8 +350,14 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
             query=query,
+            complete=complete,
         )
         self.owner._record(request)
+        return request
+
+    def _serve(self, body: Any) -> None:
+        request = self._record_request(body)
+        path = request.path
         owner = self.owner
         azure_key = request.headers.get("api-key")  # Azure OpenAI sends its key in this header
         if (

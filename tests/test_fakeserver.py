@@ -219,3 +219,19 @@ def test_runs_as_a_module_for_manual_tries() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_a_body_cut_off_by_a_killed_client_is_recorded_as_incomplete_and_not_answered() -> None:
+    server = FakeOpenAIServer().start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port)) as client:
+            head = b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n"
+            client.sendall(head + b'{"model": "m", "messa')
+            client.shutdown(socket.SHUT_WR)  # the rest never comes, as when the client is killed
+            assert client.recv(1024) == b""  # nothing answered
+        assert server.wait_for_requests(1)
+        (request,) = server.chat_requests
+        assert request.complete is False
+        assert request.body is None
+    finally:
+        server.stop()

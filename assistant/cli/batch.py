@@ -15,6 +15,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from assistant.cli.run import number_in
+
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -56,8 +58,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     where.add_argument("--provider", metavar="PROFILE", help="a provider profile by name")
     where.add_argument("--base-url", metavar="URL", help="any OpenAI-compatible server")
     batch.add_argument("--model", help="model name (default: the profile's)")
-    batch.add_argument("--temperature", type=float)
-    batch.add_argument("--max-tokens", type=int)
+    batch.add_argument("--temperature", type=number_in(float, 0.0, 2.0), help="0 to 2")
+    batch.add_argument("--max-tokens", type=number_in(int, 1))
     batch.add_argument(
         "--concurrency",
         "-j",

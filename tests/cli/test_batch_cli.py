@@ -37,6 +37,11 @@ def product_of(request: RecordedRequest) -> str:
     return next(word for word in text.split() if word.startswith("product-"))
 
 
+def reached_model(server: FakeOpenAIServer) -> list[RecordedRequest]:
+    """The chat requests whose whole body arrived (a killed client may send part of one)."""
+    return [r for r in server.chat_requests if r.complete]
+
+
 def products(path: Path, count: int) -> Path:
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
@@ -148,14 +153,17 @@ def test_killed_mid_job_and_resumed_sends_only_rows_in_flight_again(
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(30)
-    before = collections.Counter(product_of(r) for r in openai_server.chat_requests)
+    # a request killed before its whole body arrived never reached the model: not counted as sent
+    before = collections.Counter(product_of(r) for r in reached_model(openai_server))
     with output.open("ab") as torn:  # as if the kill had cut a line in half
         torn.write(b'99,product-099,"half an ans')
     result = assistant_batch(*args)
     assert result.returncode == 0, result.stderr
     assert "going on with the job" in result.stderr
 
-    sent = collections.Counter(product_of(r) for r in openai_server.chat_requests)
+    sent = collections.Counter(product_of(r) for r in reached_model(openai_server))
+    cut_off = [r for r in openai_server.chat_requests if not r.complete]
+    assert len(cut_off) <= concurrency  # only requests in flight at the kill can be cut off
     assert set(sent) == {f"product-{i:03d}" for i in range(1, rows + 1)}
     twice = [name for name, count in sent.items() if count > 1]
     assert all(count <= 2 for count in sent.values())
@@ -317,3 +325,20 @@ def test_a_required_field_without_a_column_or_value_is_a_usage_error(
         openai_server.base_url, "--field", "product=Mug", "--field", "nope=1",
     )  # fmt: skip
     assert renamed.returncode == 2 and "has no field 'nope'" in renamed.stderr
+
+
+@pytest.mark.parametrize(
+    "option", [["--max-tokens", "0"], ["--max-tokens", "-5"], ["--temperature", "9"]]
+)
+def test_an_out_of_range_parameter_is_a_usage_error_as_in_run(
+    option: list[str], openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    source = products(tmp_path / "in.csv", 2)
+    output = tmp_path / "out.csv"
+    result = assistant_batch(
+        "ad-copy", "-i", str(source), "-o", str(output), "--base-url", openai_server.base_url,
+        *option,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert f"argument {option[0]}: {option[1]} is out of range" in result.stderr
+    assert not output.exists() and not openai_server.requests
