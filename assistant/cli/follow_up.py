@@ -67,7 +67,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="chat: one message from stdin, the answer on stdout",
         description=(
             "Read one user message from stdin and answer it. Without --thread a new chat "
-            "starts; with --thread ID the message continues that thread."
+            "starts; with --thread ID the message continues that thread. A thread whose last "
+            "reply failed (no text) is refused with exit 2 rather than sent with an empty "
+            "assistant turn: start a new chat, or continue from an earlier reply's record."
         ),
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -98,7 +100,7 @@ def chat_message(args: argparse.Namespace) -> int:
                 "(see: assistant history show ID)",
                 EXIT_USAGE,
             )
-        return _continue_thread(args, args.thread, message, None)
+        return _continue_thread(args, args.thread, message, None, answer_needed=True)
     return _new_chat(args, message)
 
 
@@ -150,9 +152,14 @@ def _continue_thread(
     base = next((v for v in thread.versions if v.number == number), None)
     if answer_needed and base is not None and not base.text.strip():  # e.g. a failed run
         store.close()
+        instead = (
+            "start a new chat instead (echo MESSAGE | assistant chat)"
+            if thread.mode == CHAT_MODE
+            else "run it again instead"
+        )
         return _fail(
             f"version {number} of record {record_id} has no answer to follow up on "
-            f"({base.status}); run it again instead (see: assistant history show {record_id})",
+            f"({base.status}); {instead} (see: assistant history show {record_id})",
             EXIT_USAGE,
         )
     modes = load_modes()

@@ -68,6 +68,7 @@ class FollowUpBox(QWidget):
         self._busy = False
         self._asking: QuickAction | None = None  # a quick action waiting for its language
         self._chat = False
+        self._no_answer = False
         self._ask(None)
 
     def set_quick_actions(self, actions: Sequence[QuickAction]) -> None:
@@ -136,8 +137,29 @@ class FollowUpBox(QWidget):
         self._chat = chat
         self._ask(self._asking)
 
+    def set_no_answer(self, no_answer: bool) -> None:
+        """Say (notice and tooltip) that the version on screen has no text to follow up on, e.g.
+        a failed run; the window disables the box meanwhile."""
+        self._no_answer = no_answer
+        tip = (
+            self.tr(
+                "There is no answer to follow up on: the run gave no text. "
+                "Regenerate instead (Generate, Ctrl+Enter)."
+            )
+            if no_answer
+            else ""
+        )
+        self.setToolTip(tip)
+        self.quick_button.setToolTip(
+            tip or self.tr("Ready-made follow-ups for this kind of answer")
+        )
+        self.scope_label.setText(tip)
+        self.scope_label.setVisible(no_answer)
+
     def set_selection(self, characters: int, kind: str = "") -> None:
         """Say that the next follow-up refines only the selection (``characters`` > 0)."""
+        if self._no_answer:
+            return
         if characters <= 0:
             self.scope_label.setVisible(False)
             return

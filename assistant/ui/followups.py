@@ -133,7 +133,11 @@ class FollowUps(QObject):
             self.box.set_quick_actions(quick_actions(mode.output))
         else:
             self.box.set_quick_actions(())
-        self.box.setEnabled(thread is not None and self.window.services.history is not None)
+        answerless = thread is not None and not self._has_text(thread, self.shown)
+        self.box.set_no_answer(answerless)
+        self.box.setEnabled(
+            thread is not None and not answerless and self.window.services.history is not None
+        )
         self._update_actions()
         if chat or self._chat is not None:
             self.chat.view.setVisible(chat)
@@ -141,6 +145,12 @@ class FollowUps(QObject):
         if chat:
             self.chat.show_turns(thread, self.shown)
         self._watch_selection()
+
+    @staticmethod
+    def _has_text(thread: Thread, number: int) -> bool:
+        """Whether version ``number`` has an answer to follow up on (a failed run has none)."""
+        version = next((v for v in thread.versions if v.number == number), None)
+        return version is not None and bool(version.text.strip())
 
     def _watch_selection(self) -> None:
         """Follow the selection of the answer on screen (the box says what a follow-up refines)."""
@@ -311,6 +321,9 @@ class FollowUps(QObject):
             return False
         base = self.shown if any(v.number == self.shown for v in thread.versions) else None
         base = base or thread.current
+        if not self._has_text(thread, base):  # never [..., assistant "", user instruction]
+            self.panel.sig_status.emit(self.tr("There is no answer to follow up on."))
+            return False
         view = self._variant_followed(thread, base)
         thread = self._read(thread.record_id) or thread
         chat = thread.mode == CHAT_MODE

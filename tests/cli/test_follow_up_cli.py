@@ -263,3 +263,25 @@ def test_a_failed_run_has_no_answer_to_follow_up_on(openai_server: FakeOpenAISer
     shown = assistant("history", "show", record_id, "--version", "1")
     assert shown.returncode == 1 and shown.stdout == ""
     assert f"version 1 of record {record_id} has no text (failed: " in shown.stderr
+
+
+def test_chat_on_a_thread_whose_last_reply_failed_exits_2(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    openai_server.fault = Fault.server_error(500)
+    failed = assistant("chat", "--base-url", openai_server.base_url, stdin="Hello")
+    assert failed.returncode != 0
+    record_id = assistant("history", "list").stdout.split()[0]
+    openai_server.fault = None
+    sent = len(openai_server.chat_requests)  # the failed one (and its retries)
+    result = assistant(
+        "chat", "--thread", record_id, "--base-url", openai_server.base_url, stdin="And now?"
+    )
+    assert result.returncode == 2
+    assert f"version 1 of record {record_id} has no answer to follow up on (failed)" in (
+        result.stderr
+    )
+    assert "new chat" in result.stderr
+    assert len(openai_server.chat_requests) == sent  # no [system, user, assistant "", user]
+    helped = assistant("chat", "--help")
+    assert "last reply failed" in " ".join(helped.stdout.split())

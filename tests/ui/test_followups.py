@@ -383,3 +383,31 @@ def test_a_follow_up_goes_on_from_the_variant_being_read(
     assert [v.text for v in thread.versions] == [variants[1], "Shorter variant two."]
     window.followups.stepper.previous_button.click()
     assert area.current_text() == variants[1]
+
+
+def test_a_failed_run_has_no_answer_to_follow_up_on(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    from tests.fakeserver import Fault
+
+    openai_server.fault = Fault.server_error(500)
+    choose_mode(window, "article")
+    fill(window, topic="Otters")
+    done = generate_and_wait(qtbot, window)
+    assert done.record_id is not None and window.answer_area.current_text() == ""
+    box = window.followups.box
+    assert not box.isEnabled() and not box.quick_button.isEnabled()
+    assert not window.followups.send_action.isEnabled()
+    assert "no answer to follow up on" in box.toolTip() and "Regenerate" in box.toolTip()
+    assert box.scope_label.isVisible() and "no answer" in box.scope_label.text()
+    requests = len(openai_server.chat_requests)
+    box.edit.setText("shorter")
+    qtbot.keyClick(box.edit, Qt.Key.Key_Return)
+    assert window.followups.send("shorter") is False  # refused even when called directly
+    assert len(openai_server.chat_requests) == requests  # no [.., assistant "", user] request
+
+    openai_server.fault = None  # Regenerate answers: the box is back
+    openai_server.reply = FIRST
+    generate_and_wait(qtbot, window)
+    assert box.isEnabled() and box.quick_button.isEnabled()
+    assert not box.scope_label.isVisible() and "no answer" not in box.toolTip()
