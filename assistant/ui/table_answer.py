@@ -271,8 +271,8 @@ class TableAnswerView(QWidget):
             )
             if not path:
                 return ""
-        try:
-            with open(path, "w", encoding="utf-8", newline="") as stream:
+        try:  # with a BOM: Excel, who opens these files, reads UTF-8 without one as garbage
+            with open(path, "w", encoding="utf-8-sig", newline="") as stream:
                 stream.write(self.csv_text())
         except OSError as exc:
             message = self.tr("Could not save {0}: {1}").format(path, exc.strerror or exc)

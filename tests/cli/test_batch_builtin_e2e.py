@@ -24,7 +24,7 @@ def test_a_small_table_answered_by_the_builtin_model(builtin_model: Path, tmp_pa
         capture_output=True, text=True, timeout=540,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    with output.open(newline="", encoding="utf-8") as data:
+    with output.open(newline="", encoding="utf-8-sig") as data:
         rows = list(csv.DictReader(data))
     assert sorted(row["product"] for row in rows) == ["Desk lamp", "Rain boots"]
     assert all(row["status"] == "done" and row["answer"].strip() for row in rows)

@@ -3,6 +3,7 @@ and a job killed with SIGKILL mid-run then resumed by the same command."""
 
 from __future__ import annotations
 
+import codecs
 import collections
 import csv
 import json
@@ -52,7 +53,7 @@ def products(path: Path, count: int) -> Path:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as data:
+    with path.open(newline="", encoding="utf-8-sig") as data:
         return list(csv.DictReader(data))
 
 
@@ -175,6 +176,8 @@ def test_killed_mid_job_and_resumed_sends_only_rows_in_flight_again(
     assert all(row["status"] == "done" for row in written)
     assert all(row["answer"] == f"Copy for {row['product']}, " * 5 for row in written)
     assert output.read_bytes().endswith(b"\r\n")
+    assert output.read_bytes().startswith(codecs.BOM_UTF8)  # for Excel, written at creation…
+    assert output.read_bytes().count(codecs.BOM_UTF8) == 1  # …and not again when resumed
 
 
 def test_via_batch_api_created_polled_completed_with_one_failed_line_merged(

@@ -3,6 +3,7 @@ export; what cannot be read is shown as text with a note; other modes keep their
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,7 +72,8 @@ def test_rows_become_a_sortable_table_instead_of_the_text(
     assert not view.note.isVisible() and not view.leftover.isVisible()
     target = tmp_path / "sentiment.csv"
     assert "Saved" in view.export_csv(str(target))
-    with target.open(encoding="utf-8", newline="") as stream:
+    assert target.read_bytes().startswith(codecs.BOM_UTF8)  # Excel reads UTF-8 only with it
+    with target.open(encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.reader(stream))
     assert rows[0] == ["text", "label", "confidence", "reason"]
     assert [row[0] for row in rows[1:]] == ["It was fine", "Cold soup, slow service", "Great food"]

@@ -6,10 +6,15 @@ opened for appending, so the file is flushed row by row and holds whole lines on
 of each line goes to the job state (:mod:`.batch_state`), which is how a resumed job cuts off a
 line it does not know about. :func:`write_results` writes a whole table at once (the window's
 Export).
+
+A CSV/TSV file starts with a UTF-8 byte-order mark, written with the header (so only when the file
+is created, never again when a job goes on): without it Excel reads UTF-8 as the local code page
+and shows Chinese as garbage. JSON Lines get none.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -63,7 +68,8 @@ class LineFormat:
         self.delimiter = "\t" if path.suffix.lower() in TSV_SUFFIXES else ","
 
     def header(self) -> bytes:
-        return b"" if self.jsonl else self._csv_line(self.columns)
+        """What a new file starts with: for CSV/TSV a UTF-8 BOM (for Excel) and the header row."""
+        return b"" if self.jsonl else codecs.BOM_UTF8 + self._csv_line(self.columns)
 
     def line(self, result: RowResult) -> bytes:
         values: list[object] = [result.values.get(name, "") for name in self.input_columns]

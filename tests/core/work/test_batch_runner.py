@@ -66,7 +66,7 @@ def job_parts(server: FakeOpenAIServer, tmp_path: Path, count: int) -> Parts:
 
 
 def read_output(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as data:
+    with path.open(newline="", encoding="utf-8-sig") as data:
         return list(csv.DictReader(data))
 
 

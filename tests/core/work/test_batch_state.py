@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from pathlib import Path
@@ -41,7 +42,7 @@ def test_recover_cuts_lines_the_state_does_not_know_and_resends_rows_in_flight(
     appender = ResultAppender(output, COLUMNS, keep)
     appender.append(result(3))
     appender.close()
-    with output.open(newline="", encoding="utf-8") as data:
+    with output.open(newline="", encoding="utf-8-sig") as data:
         rows = list(csv.DictReader(data))
     assert [row["id"] for row in rows] == ["1", "2", "3"]
     assert rows[0]["answer"] == 'Copy, "quoted"\nfor p1' and rows[0]["tokens"] == "7"
@@ -77,7 +78,8 @@ def test_jsonl_lines_and_a_whole_export(tmp_path: Path) -> None:
     }
     exported = tmp_path / "all.tsv"
     write_results(exported, COLUMNS, [result(2, "two")])
-    assert exported.read_text(encoding="utf-8").splitlines() == [
+    assert exported.read_bytes().startswith(codecs.BOM_UTF8)  # the window's export, for Excel
+    assert exported.read_text(encoding="utf-8-sig").splitlines() == [
         "id\tproduct\tanswer\tstatus\ttokens\terror",
         "2\tp2\ttwo\tdone\t7\t",
     ]
