@@ -185,6 +185,8 @@ class AnswerColumns(QScrollArea):
     """Keep in the header of column (index)."""
     sig_stop = Signal(int)
     """Stop in the header of column (index)."""
+    sig_count_changed = Signal(int)
+    """A column was added or taken away (the number of columns now)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -247,6 +249,7 @@ class AnswerColumns(QScrollArea):
         self._layout_columns()
         if index == 0:
             self.setCurrentIndex(0)
+        self.sig_count_changed.emit(len(self._columns))
         return column
 
     def remove_last(self) -> AnswerView:
@@ -260,6 +263,7 @@ class AnswerColumns(QScrollArea):
             self._current = -1
             self.setCurrentIndex(len(self._columns) - 1)
         self._layout_columns()
+        self.sig_count_changed.emit(len(self._columns))
         return view
 
     def current_column(self) -> AnswerColumn | None:

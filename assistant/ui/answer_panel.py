@@ -158,7 +158,7 @@ class AnswerPanel(QWidget):
         bar.setObjectName("answerToolbar")
         for action in (self.copy_action, self.insert_action, self.export_action):
             bar.addAction(action)
-        bar.addAction(self.compare.diff_action)
+        bar.addAction(self.compare.diff_bar_action)  # only with two answers or more
         bar.addSeparator()
         bar.addAction(self.pages.rendered_action)
         bar.addAction(self.pages.changes_action)

@@ -68,6 +68,13 @@ class CompareFlow(QObject):
         self.diff_action.setToolTip(self.tr("Show what differs between two of the answers"))
         self.diff_action.triggered.connect(self.ask_diff)
         set_keys(self.diff_action, "shortcutContext", "WindowShortcut")
+        self.diff_bar_action = QAction(self.tr("Diff two answers…"), self)
+        """The toolbar's Diff, shown only with two answers or more (so that it never pushes the
+        Table toggle into the toolbar's overflow); the menu and the shortcut keep diff_action."""
+        self.diff_bar_action.setToolTip(self.tr("Show what differs between two of the answers"))
+        self.diff_bar_action.triggered.connect(self.ask_diff)
+        self._area.sig_count_changed.connect(self._answers_counted)
+        self._answers_counted(self._area.count())
         self._area.sig_copy.connect(self._copy)
         self._area.sig_insert.connect(self._insert)
         self._area.sig_keep.connect(self.keep)
@@ -292,6 +299,12 @@ class CompareFlow(QObject):
             keep(history, record_id, index)
 
     # --- diff ---------------------------------------------------------------------------------
+
+    @Slot(int)
+    def _answers_counted(self, count: int) -> None:
+        """Diff is offered (toolbar) and enabled (menu, Ctrl+Shift+F) with two answers or more."""
+        self.diff_action.setEnabled(count >= 2)
+        self.diff_bar_action.setVisible(count >= 2)
 
     def ask_diff(self) -> None:
         """Ask which two answers, then show their diff."""
