@@ -43,10 +43,23 @@ case "$(uname -s)" in
     tar -C dist -czf "$TARBALL" assistant
     echo "== $TARBALL: $(du -h "$TARBALL" | cut -f1)"
     if command -v dpkg-deb >/dev/null; then
-      "$BUILD_PYTHON" packaging/icons.py build/icons
+      # The Debian tools the package needs (installed with apt-get when missing, as tests/run.sh does).
+      DEB_TOOLS=(dpkg-dev patchelf binutils lintian appstream desktop-file-utils)
+      missing=()
+      for package in "${DEB_TOOLS[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+      done
+      if ((${#missing[@]})); then
+        echo "== installing the Debian package tools: ${missing[*]}"
+        if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+          "${missing[@]}" >/dev/null
+      fi
+      "$BUILD_PYTHON" packaging/icons.py build/icons >/dev/null
       bash packaging/deb/make_deb.sh "$VERSION" dist/assistant build/icons dist
     else
-      echo "dpkg-deb not found: no .deb (apt-get install dpkg-dev)"
+      echo "dpkg-deb not found (not Debian/Ubuntu): no .deb; the bundle and the .tar.gz are built"
     fi
     ;;
   *)

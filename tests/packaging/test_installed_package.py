@@ -94,6 +94,10 @@ def test_the_package_installs_the_files_and_the_menu_entry(installed: Path) -> N
     assert "Exec=assistant-gui" in desktop and "Icon=assistant" in desktop
     listed = subprocess.run(["dpkg", "-L", "assistant"], capture_output=True, text=True).stdout
     assert "/opt/assistant/assistant-gui" in listed
+    source = REPO_ROOT / "assistant" / "resources"
+    bundled = Path("/opt/assistant/_internal/assistant/resources")
+    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
+    assert wanted and wanted <= {p.relative_to(bundled) for p in bundled.rglob("*") if p.is_file()}
 
 
 def test_lintian_appstream_and_the_desktop_entry_accept_it(installed: Path, deb: Path) -> None:
