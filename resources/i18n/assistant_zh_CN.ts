@@ -28,7 +28,7 @@
     <context>
         <name>AnswerColumns</name>
         <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="279" />
+            <location filename="../../assistant/ui/answer_columns.py" line="283" />
             <source>Kept</source>
             <translation>已采用</translation>
         </message>
@@ -712,46 +712,48 @@
         <name>CompareFlow</name>
         <message>
             <location filename="../../assistant/ui/compare_flow.py" line="66" />
+            <location filename="../../assistant/ui/compare_flow.py" line="71" />
             <source>Diff two answers…</source>
             <translation>对比两个回答…</translation>
         </message>
         <message>
             <location filename="../../assistant/ui/compare_flow.py" line="68" />
+            <location filename="../../assistant/ui/compare_flow.py" line="74" />
             <source>Show what differs between two of the answers</source>
             <translation>显示其中两个回答的差异</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="116" />
+            <location filename="../../assistant/ui/compare_flow.py" line="123" />
             <source>Comparing {0} models…</source>
             <translation>正在比较 {0} 个模型…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="199" />
+            <location filename="../../assistant/ui/compare_flow.py" line="206" />
             <source>stopped</source>
             <translation>已停止</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="215" />
+            <location filename="../../assistant/ui/compare_flow.py" line="222" />
             <source>Comparison done: {0} of {1} answered.</source>
             <translation>比较完成：{1} 个中有 {0} 个作答。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="271" />
+            <location filename="../../assistant/ui/compare_flow.py" line="278" />
             <source>Kept {0} as the answer; the others stay in the history.</source>
             <translation>已采用 {0} 作为回答；其他回答仍保留在历史记录中。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="300" />
+            <location filename="../../assistant/ui/compare_flow.py" line="313" />
             <source>There is only one answer: nothing to diff.</source>
             <translation>只有一个回答，无可对比。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="323" />
+            <location filename="../../assistant/ui/compare_flow.py" line="336" />
             <source>Compare models…</source>
             <translation>比较模型…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/compare_flow.py" line="326" />
+            <location filename="../../assistant/ui/compare_flow.py" line="339" />
             <source>Send the same request to several profiles or models at once</source>
             <translation>将同一请求同时发送给多个配置或模型</translation>
         </message>
@@ -1175,6 +1177,7 @@ Include its first {1} (up to the last whole line)?</source>
         </message>
         <message>
             <location filename="../../assistant/ui/followup_box.py" line="47" />
+            <location filename="../../assistant/ui/followup_box.py" line="154" />
             <source>Ready-made follow-ups for this kind of answer</source>
             <translation>适用于此类回答的现成追问</translation>
         </message>
@@ -1184,27 +1187,32 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>发送</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="114" />
+            <location filename="../../assistant/ui/followup_box.py" line="115" />
             <source>Your next message (Enter sends)</source>
             <translation>你的下一条消息（按 Enter 发送）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="117" />
+            <location filename="../../assistant/ui/followup_box.py" line="118" />
             <source>Follow up: “make it shorter”, “add error handling”… (Enter sends)</source>
             <translation>追问：“写短一点”“加上错误处理”…（按 Enter 发送）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="121" />
+            <location filename="../../assistant/ui/followup_box.py" line="122" />
             <source>{0} which language? Type it and press Enter</source>
             <translation>{0}哪种语言？输入后按 Enter</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="144" />
+            <location filename="../../assistant/ui/followup_box.py" line="146" />
+            <source>There is no answer to follow up on: the run gave no text. Regenerate instead (Generate, Ctrl+Enter).</source>
+            <translation>没有可追问的回答：这次运行没有产生任何文字。请改为重新生成（生成，Ctrl+Enter）。</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followup_box.py" line="166" />
             <source>Refines only the selected {0} ({1} characters); the rest stays as it is.</source>
             <translation>只改进选中的{0}（{1} 个字符），其余部分保持不变。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followup_box.py" line="145" />
+            <location filename="../../assistant/ui/followup_box.py" line="167" />
             <source>text</source>
             <translation>文字</translation>
         </message>
@@ -1257,52 +1265,57 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>此追问（“{0}”）被中途截断。已生成的文字已保留。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="164" />
+            <location filename="../../assistant/ui/followups.py" line="174" />
             <source>Refine the selection…</source>
             <translation>改进选中部分…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="164" />
+            <location filename="../../assistant/ui/followups.py" line="174" />
             <source>Follow up…</source>
             <translation>追问…</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="179" />
+            <location filename="../../assistant/ui/followups.py" line="189" />
             <source>code</source>
             <translation>代码</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="179" />
+            <location filename="../../assistant/ui/followups.py" line="189" />
             <source>text</source>
             <translation>文字</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="185" />
+            <location filename="../../assistant/ui/followups.py" line="195" />
             <source>Original answer</source>
             <translation>原始回答</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="192" />
+            <location filename="../../assistant/ui/followups.py" line="202" />
             <source>“{0}”</source>
             <translation>“{0}”</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="193" />
+            <location filename="../../assistant/ui/followups.py" line="203" />
             <source>(selection)</source>
             <translation>（选中部分）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="274" />
+            <location filename="../../assistant/ui/followups.py" line="284" />
             <source>Version {0} of {1}</source>
             <translation>版本 {0}/{1}</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="287" />
+            <location filename="../../assistant/ui/followups.py" line="297" />
             <source>Version {0} is the current one again.</source>
             <translation>版本 {0} 已重新成为当前版本。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/followups.py" line="458" />
+            <location filename="../../assistant/ui/followups.py" line="325" />
+            <source>There is no answer to follow up on.</source>
+            <translation>没有可追问的回答。</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/ui/followups.py" line="471" />
             <source>Refined the selection; the rest of the answer is unchanged.</source>
             <translation>已改进选中部分；回答的其余部分不变。</translation>
         </message>
