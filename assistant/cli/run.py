@@ -42,7 +42,8 @@ exit codes:
        finished); the text so far is on stdout, one line on stderr says what happened;
        --diff/--apply/--format: no diff of an unfinished answer, --apply refused, or a table
        answer with no readable row
-  2    bad arguments or input (unknown mode or field, prompt too long without --force)
+  2    bad arguments or input (unknown mode or field, prompt too long without --force, images
+       the model cannot take: known before sending, remembered, or refused by the server)
   4    the provider's content filter stopped the answer (stderr says so)
   130  interrupted (Ctrl+C); the text so far is on stdout
 After an answer (exit 0 or 4) the last line on stderr is 'record: ID', its history record
@@ -400,7 +401,9 @@ def _exit_code(done: Any, max_tokens: int) -> int:
     if done.status == RunStatus.STOPPED:
         return _fail("stopped", EXIT_INTERRUPTED)
     if done.status in (RunStatus.FAILED, RunStatus.CUT_SHORT):
-        return _fail(" ".join((done.error or str(done.status)).split()))
+        # the server refused the images: exit 2, as when that refusal is remembered next time
+        code = EXIT_USAGE if done.error_kind == "no_vision" else EXIT_FAILED
+        return _fail(" ".join((done.error or str(done.status)).split()), code)
     several = len(done.finish_reasons) > 1
     if LENGTH in done.finish_reasons:  # said also when another variant was filtered
         which = [str(i + 1) for i, reason in enumerate(done.finish_reasons) if reason == LENGTH]

@@ -105,7 +105,7 @@ def test_a_text_only_server_gets_a_clear_message_then_is_remembered(
     openai_server.reject_images = True
     shot = image_file(tmp_path / "shot.png", 8, 8)
     first = run_explain(openai_server, "--image", str(shot), model="fake-model")
-    assert first.returncode == 1
+    assert first.returncode == 2  # as the remembered refusal below (it was 1 before)
     said = first.stderr.decode()
     assert "cannot take images with the model “fake-model”" in said, said
     assert "image_url is only supported by certain models" in said
@@ -143,3 +143,19 @@ def test_a_vision_refusal_carries_no_hint_about_fields(tmp_path: Path) -> None:
     done = assistant("run", "code-explain", "--image", str(image), stdin="print(1)")
     assert done.returncode == 2
     assert "no vision" in done.stderr.decode() and "--field" not in done.stderr.decode()
+
+
+def test_a_refused_vision_model_is_named_and_not_suggested_and_both_refusals_exit_2(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    openai_server.reject_images = True  # e.g. llava served without its mmproj file
+    shot = image_file(tmp_path / "shot.png", 8, 8)
+    first = run_explain(openai_server, "--image", str(shot), model="llava:7b")
+    second = run_explain(openai_server, "--image", str(shot), model="llava:7b")
+    assert len(openai_server.chat_requests) == 1  # the second is refused before sending
+    for result in (first, second):
+        said = result.stderr.decode()
+        assert result.returncode == 2, said
+        assert "cannot take images with the model “llava:7b”: the server refused them" in said
+        assert "pick another vision model (gpt-4o, qwen2.5-vl, gemma3…)" in said
+        assert said.count("llava") == 1, said  # named once, never suggested

@@ -31,6 +31,7 @@ ErrorKind = Literal[
     "bad_response",
     "empty",
     "bad_request",
+    "no_vision",  # a 400 that refuses the images: the model cannot take them (providers/vision.py)
     # raised by the built-in engine's endpoint resolution (assistant/core/work/endpoints.py)
     "no_model",
     "engine",

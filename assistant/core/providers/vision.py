@@ -134,7 +134,7 @@ def images_refusal(profile: ProviderProfile, model: str) -> str | None:
     said = remembered_refusal(profile.base_url, model, profile.name)
     if said is None and not TEXT_ONLY_MODELS.search(model):
         return None
-    text = no_vision_message(profile.name, model)
+    text = no_vision_message(profile.name, model, refused=said is not None)
     if said is not None:
         text += " " + tr(
             "It refused images before (it said: {said}); if it can take them now, delete {file} "
@@ -145,18 +145,35 @@ def images_refusal(profile: ProviderProfile, model: str) -> str | None:
     return text
 
 
-def no_vision_message(provider: str, model: str) -> str:
-    """The message for a model that cannot take images."""
-    return (
-        tr(
-            "{provider} cannot take images with the model “{model}”: it reads text only. Remove "
-            "the images, or pick a vision model (gpt-4o, llava, qwen2.5-vl…) in the toolbar or "
-            "in Settings → Providers.",
+# Vision models suggested when a model cannot take images (the refusing one is left out).
+SUGGESTED_VISION_MODELS = ("gpt-4o", "llava", "qwen2.5-vl", "gemma3")
+
+
+def other_vision_models(model: str) -> str:
+    """The suggested vision models, without any that ``model`` is (e.g. ``llava:7b``)."""
+    name = model.lower()
+    return ", ".join(m for m in SUGGESTED_VISION_MODELS if m not in name)
+
+
+def no_vision_message(provider: str, model: str, *, refused: bool = False) -> str:
+    """The message for a model that cannot take images: it reads text only, or (``refused``) the
+    server refused images for it; the models it suggests never include ``model``."""
+    if refused:
+        text = tr(
+            "{provider} cannot take images with the model “{model}”: the server refused them. "
+            "Remove the images, or pick another vision model ({models}…) in the toolbar or in "
+            "Settings → Providers.",
             _CONTEXT,
         )
-        .replace("{provider}", provider)
-        .replace("{model}", model or "?")
-    )
+    else:
+        text = tr(
+            "{provider} cannot take images with the model “{model}”: it reads text only. Remove "
+            "the images, or pick a vision model ({models}…) in the toolbar or in Settings → "
+            "Providers.",
+            _CONTEXT,
+        )
+    text = text.replace("{models}", other_vision_models(model))
+    return text.replace("{provider}", provider).replace("{model}", model or "?")
 
 
 def refusal_from_server(error: ProviderError, base_url: str, model: str) -> ProviderError:
@@ -172,7 +189,8 @@ def refusal_from_server(error: ProviderError, base_url: str, model: str) -> Prov
         return error
     if about_images:
         remember_refusal(base_url, model, said, error.provider)
-        text = no_vision_message(error.provider, model) + " " + tr("It said: {said}", _CONTEXT)
+        text = no_vision_message(error.provider, model, refused=True)
+        text += " " + tr("It said: {said}", _CONTEXT)
     else:
         text = tr(
             "{provider} rejected the request with images ({status}): {said} The model “{model}” "
@@ -183,7 +201,7 @@ def refusal_from_server(error: ProviderError, base_url: str, model: str) -> Prov
         text = text.replace("{status}", str(error.status))
     text = text.replace("{said}", said)
     return ProviderError(
-        "bad_request",
+        "no_vision" if about_images else "bad_request",  # the CLI exits 2, as when remembered
         text,
         provider=error.provider,
         status=error.status,

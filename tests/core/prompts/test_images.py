@@ -267,3 +267,22 @@ def test_a_refusal_is_found_by_the_profile_name_when_the_url_differs() -> None:
     remember_refusal("https://example.openai.azure.com/openai/deployments/m1", "m1", "no", "Vision")
     assert takes_images(profile, "m1") is False
     assert takes_images(vision_profile(model="m1").with_changes(name="Other"), "m1") is None
+
+
+def test_the_suggested_vision_models_leave_out_the_refused_one(tmp_path: Path) -> None:
+    store = ImageStore(tmp_path)
+    info = store.add(png(2, 2))
+    mode = load_modes()["code-explain"]
+    profile = vision_profile(model="qwen2.5-vl-7b-instruct")
+    remember_refusal(profile.base_url, "qwen2.5-vl-7b-instruct", "no mmproj loaded")
+    with pytest.raises(RequestError) as refused:
+        build_request(mode, {"code": "x", "images": [info.name]}, profile, images=store)
+    message = str(refused.value)
+    assert "“qwen2.5-vl-7b-instruct”: the server refused them" in message
+    assert "another vision model (gpt-4o, llava, gemma3…)" in message
+    assert message.count("qwen2.5-vl") == 1  # named, not suggested
+    text_only = vision_profile(model="gpt-3.5-turbo")
+    with pytest.raises(
+        RequestError, match=r"reads text only.*\(gpt-4o, llava, qwen2\.5-vl, gemma3…\)"
+    ):
+        build_request(mode, {"code": "x", "images": [info.name]}, text_only, images=store)
