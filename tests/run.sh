@@ -45,7 +45,7 @@ echo "== pytest";        .venv/bin/python -m pytest "$@"
 
 # The packaging stage (packaging/README.md): packaging/build.sh builds the bundle and the .deb, which
 # is installed with apt-get, smoke-tested (--version, the window, the built-in engine) and removed.
-# On CI (CI=true) or with ASSISTANT_PACKAGING=1; needs root (or sudo); 4.3 min here (2 cores).
+# On CI (CI=true) or with ASSISTANT_PACKAGING=1; needs root (or sudo); 4–6 min here (2 cores).
 if [ "${CI:-}" = true ] || [ "${ASSISTANT_PACKAGING:-}" = 1 ]; then
   PACKAGING_TOOLS=(dpkg-dev lintian appstream desktop-file-utils binutils patchelf)
   missing=()
