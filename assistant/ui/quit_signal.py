@@ -1,5 +1,6 @@
-"""SIGTERM (a session logging out, ``kill``, a service manager) closes the app as its window's
-close button does: drafts saved, running requests stopped, the engine ended, exit code 0.
+"""SIGTERM (a session logging out, ``kill``, a service manager) and SIGINT (Ctrl+C in the terminal
+that started it) close the app as its window's close button does: drafts saved, running requests
+stopped, the engine ended, exit code 0.
 
 Python runs a signal handler only between bytecodes, which Qt's C++ event loop never reaches
 while idle: the handler is woken through ``signal.set_wakeup_fd`` and a socket the event loop
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 
 class TerminateWatch(QObject):
-    """Closes every window and quits when the process receives SIGTERM."""
+    """Closes every window and quits when the process receives SIGTERM or SIGINT."""
 
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
@@ -31,6 +32,7 @@ class TerminateWatch(QObject):
         self._terminated = False
         signal.set_wakeup_fd(self._writer, warn_on_full_buffer=False)
         signal.signal(signal.SIGTERM, self._on_terminate)
+        signal.signal(signal.SIGINT, self._on_terminate)
 
     def _on_terminate(self, signum: int, frame: object) -> None:
         self._terminated = True
@@ -45,7 +47,7 @@ class TerminateWatch(QObject):
 
 
 def quit_on_terminate(app: QApplication) -> TerminateWatch | None:
-    """Watch for SIGTERM (POSIX; on Windows nothing sends it): returns the watch, or None."""
+    """Watch for SIGTERM and SIGINT (POSIX; not on Windows): returns the watch, or None."""
     if sys.platform == "win32":
         return None
     return TerminateWatch(app)

@@ -1,4 +1,4 @@
-"""SIGTERM closes the real app as its close button does (exit 0, window state saved)."""
+"""SIGTERM and SIGINT close the real app as its close button does (exit 0, window state saved)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from tests.benchmarks.common import REPO_ROOT
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signal")
-def test_sigterm_closes_the_window_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_closes_the_window_cleanly(tmp_path: Path, sent: signal.Signals) -> None:
     home = tmp_path / "home"
     env = dict(os.environ, ASSISTANT_HOME=str(home), QT_QPA_PLATFORM="offscreen")
     process = subprocess.Popen(
@@ -32,7 +33,7 @@ def test_sigterm_closes_the_window_cleanly(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "the app did not open its history"
             time.sleep(0.1)  # polling another process: no Qt event loop here
         assert process.poll() is None, process.communicate()
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(sent)
         _out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
