@@ -15,9 +15,9 @@ from tests.ui.test_followups import first_answer, window  # noqa: F401 (the fixt
 
 def test_translate_to_names_the_language_above_its_version(
     qtbot: QtBot,
-    window: MainWindow,
+    window: MainWindow,  # noqa: F811 (the imported fixture)
     openai_server: FakeOpenAIServer,
-    no_keyring: Any,  # noqa: F811
+    no_keyring: Any,
 ) -> None:
     first_answer(qtbot, window, openai_server)
     openai_server.reply = "# Otter\n\nOtter halten sich an den Händen.\n"

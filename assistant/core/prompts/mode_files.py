@@ -60,7 +60,7 @@ def escape_template(text: str) -> str:
     if not _SYNTAX.search(text):
         return text
     if "endraw" not in text and not text.endswith("{"):
-        return "{% raw %}" + text + "{% endraw %}"
+        return "{% raw %}" + text + "{%+ endraw %}"  # +: no lstrip of the text's last spaces
     return _BRACES.sub(lambda found: "{{ '" + found.group() + "' }}", text)
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from assistant.core.prompts.mode_files import (
@@ -28,6 +28,8 @@ PIECES = st.sampled_from(
 
 @settings(max_examples=400)
 @given(st.lists(PIECES, max_size=30).map("".join))
+@example("{{\n ")  # spaces before the closing tag on its own line (lstrip_blocks)
+@example("\n{%\n")
 def test_an_escaped_text_renders_to_itself(text: str) -> None:
     assert render(escape_template(text), {}) == text
 
