@@ -225,6 +225,9 @@ def test_stop_one_column_leaves_the_other_streaming(
     qtbot.waitUntil(lambda: len(first.view.text()) > 20 and len(second.view.text()) > 20)
     first.stop_button.click()
     assert openai_server.wait_for_disconnects(1, timeout=3.0)
+    # text received before the Stop is kept and may still reach the screen: measure once the
+    # column has ended
+    qtbot.waitUntil(lambda: "stopped" in first.figures.text(), timeout=5000)
     stopped_at = len(first.view.text())
     qtbot.waitUntil(lambda: not window.answer_panel.compare.running, timeout=15_000)
     assert second.view.text() == LONG  # went on to its end
