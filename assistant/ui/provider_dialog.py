@@ -174,6 +174,7 @@ class ProviderDialog(QDialog):
         self.model.currentTextChanged.connect(self._store_current)
         self.kind.currentIndexChanged.connect(self._store_current)
         self.needs_key.toggled.connect(self._store_current)
+        self.needs_key.toggled.connect(self._show_key_field)
         self.context.valueChanged.connect(self._store_current)
         self.list.currentRowChanged.connect(self._show_profile)
         self._refill_list()
@@ -229,6 +230,7 @@ class ProviderDialog(QDialog):
         for widget in (*self._url_rows, self.kind, self.name):
             widget.setEnabled(not builtin)
         self.remove_button.setEnabled(not builtin)
+        self._show_key_field()
         self._loading = False
 
     def _store_current(self) -> None:
@@ -285,8 +287,15 @@ class ProviderDialog(QDialog):
         self._refill_list()
         self.list.setCurrentRow(len(self._profiles) - 1)
         self._show_profile(len(self._profiles) - 1)
-        self.api_key.setFocus()
+        (self.api_key if profile.needs_key else self.model).setFocus()
         return profile
+
+    def _show_key_field(self) -> None:
+        """The key field and the keyring note only when the server needs a key."""
+        profile = self._current()
+        needs = self.needs_key.isChecked() and not (profile is not None and profile.is_builtin)
+        self.api_key.setEnabled(needs)
+        self.key_note.setVisible(needs and bool(self.key_note.text()))
 
     def _show_kind(self, kind: str) -> None:
         """Azure profiles name a deployment and an API version; other kinds a model."""

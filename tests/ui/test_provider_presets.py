@@ -78,3 +78,23 @@ def test_other_kinds_hide_the_api_version(qtbot: QtBot, no_keyring: Any) -> None
     dialog.preset_picker.pick("ollama")
     assert dialog.api_version.isHidden()
     assert "text only" in dialog.key_link.text()
+
+
+def test_a_keyless_preset_disables_the_key_field_and_its_keyring_note(
+    qtbot: QtBot, no_keyring: Any
+) -> None:
+    dialog = make_dialog(qtbot, Settings(), KeyStore())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.preset_picker.pick("deepseek")  # needs a key: the field and the no-keyring note
+    assert dialog.needs_key.isChecked() and dialog.api_key.isEnabled()
+    assert dialog.key_note.text() and not dialog.key_note.isHidden()
+    assert dialog.focusWidget() is dialog.api_key
+    for preset_id in ("ollama", "lmstudio", "vllm", "llamacpp"):
+        dialog.preset_picker.pick(preset_id)
+        assert not dialog.needs_key.isChecked()
+        assert not dialog.api_key.isEnabled()
+        assert dialog.key_note.isHidden()  # the keyring matters only when a key is needed
+        assert dialog.focusWidget() is not dialog.api_key
+    dialog.needs_key.setChecked(True)  # a local server behind a key: the field comes back
+    assert dialog.api_key.isEnabled() and not dialog.key_note.isHidden()
