@@ -7,6 +7,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from assistant.cli import models_download
@@ -78,11 +79,12 @@ def _list(args: argparse.Namespace) -> int:
     if not models:
         print("No models. Install the built-in one with: assistant models install", file=sys.stderr)
         return 0
+    in_use = _engine_model_path()
     rows = [("", "NAME", "SIZE", "QUANT", "CONTEXT", "PATH")]
     for model in models:
         rows.append(
             (
-                "*" if model.is_default else "",
+                "*" if in_use is not None and _same_path(model.path, in_use) else "",
                 model.name,
                 _size(model.size) if model.exists else "missing",
                 model.quantization or "?",
@@ -94,8 +96,26 @@ def _list(args: argparse.Namespace) -> int:
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         print("  ".join([*cells, row[-1]]).rstrip())
-    print("* default model", file=sys.stderr)
+    if any(row[0] for row in rows):
+        print("* default model: the one the built-in engine uses", file=sys.stderr)
     return 0
+
+
+def _engine_model_path() -> Path | None:
+    """The model file the built-in engine runs: the ``engine_model_path`` setting, else the
+    installed default model (as :class:`assistant.core.work.endpoints.ProviderResolver` does)."""
+    from assistant.core.config.settings import Settings
+    from assistant.core.engine.models import default_model_path
+
+    chosen = Settings.load().engine_model_path
+    return Path(chosen) if chosen else default_model_path()
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _remove(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.config.settings import Settings
 from assistant.core.engine.models import DEFAULT_MODEL
 from tests.core.engine.test_gguf_info import write_gguf
 
@@ -55,6 +56,29 @@ def test_add_then_list_shows_metadata_and_remove_forgets(tmp_path: Path) -> None
     assert row.split()[-1] == str(model.resolve())
     assert removed.returncode == 0 and model.exists()
     assert assistant("list").stdout == ""
+
+
+def test_list_stars_the_model_the_engine_uses_and_explains_only_a_star(tmp_path: Path) -> None:
+    first = write_gguf(tmp_path / "first-q4km.gguf", context_length=4096)
+    second = write_gguf(tmp_path / "second-q4km.gguf", context_length=8192)
+    assert assistant("add", str(first)).returncode == 0
+    assert assistant("add", str(second)).returncode == 0
+
+    unstarred = assistant("list")  # no default model installed, no model chosen
+    assert [row.split()[0] for row in unstarred.stdout.splitlines()[1:]] == [
+        "first-q4km",
+        "second-q4km",
+    ]
+    assert "*" not in unstarred.stderr
+
+    settings = Settings()
+    settings.engine_model_path = str(second)
+    assert settings.save() is None
+    starred = assistant("list")
+    rows = [row.split() for row in starred.stdout.splitlines()[1:]]
+    assert [row[0] for row in rows] == ["first-q4km", "*"]
+    assert rows[1][1] == "second-q4km"
+    assert "* default model" in starred.stderr
 
 
 def test_errors_are_one_line_and_non_zero(tmp_path: Path) -> None:
