@@ -220,10 +220,11 @@ class UsageDialog(QDialog):
     # --- export -------------------------------------------------------------------------------
 
     def export_csv(self, path: Path) -> None:
-        """Write what the table shows as CSV (UTF-8); raises OSError when it cannot."""
+        """Write what the table shows as CSV (UTF-8 with a BOM, so Excel reads it as UTF-8, as
+        the table answers' export does); raises OSError when it cannot."""
         if self.report is None:
             return
-        path.write_text(usage_csv(self.report), encoding="utf-8")
+        path.write_text(usage_csv(self.report), encoding="utf-8-sig")
         self.sig_exported.emit(str(path))
 
     def _ask_export(self) -> None:

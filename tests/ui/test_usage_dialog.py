@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,8 @@ def test_the_usage_view_of_ten_thousand_runs(qtbot: QtBot, no_keyring: Any, tmp_
     target = tmp_path / "usage.csv"
     with qtbot.waitSignal(dialog.sig_exported):
         dialog.export_csv(target)
-    assert target.read_text(encoding="utf-8") == usage_csv(usage_report(history, "model"))
+    assert target.read_bytes().startswith(codecs.BOM_UTF8)  # Excel reads Chinese names right
+    assert target.read_text(encoding="utf-8-sig") == usage_csv(usage_report(history, "model"))
     dialog.close()
     window.close()
 
