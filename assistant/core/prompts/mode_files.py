@@ -86,6 +86,7 @@ def prompt_list_modes(
         name_at = next((header.index(n) for n in ("act", "name", "title") if n in header), 0)
         rows = rows[1:]
     taken = set(builtin_modes())
+    titles: set[str] = set()
     found: list[ModeFile] = []
     problems: list[str] = []
     for number, row in rows:
@@ -104,14 +105,25 @@ def prompt_list_modes(
         while mode_id in taken:
             mode_id, counter = f"{base}-{counter}", counter + 1
         taken.add(mode_id)
+        title = _numbered(name, titles)
         found.append(
-            ModeFile(mode_id, name, simple_mode_toml(mode_id, name, prompt, origin), origin)
+            ModeFile(mode_id, title, simple_mode_toml(mode_id, title, prompt, origin), origin)
         )
     if not found:
         raise ModeFileError(
             tr("{file}: no prompt could be read", _CONTEXT).format(file=origin), problems
         )
     return found, problems
+
+
+def _numbered(name: str, titles: set[str]) -> str:
+    """``name``, or ``"name (2)"``, ``"name (3)"``… when the list already has a mode with that
+    title (any case); the title is added to ``titles``."""
+    title, number = name, 2
+    while title.casefold() in titles:
+        title, number = f"{name} ({number})", number + 1
+    titles.add(title.casefold())
+    return title
 
 
 def simple_mode_toml(mode_id: str, title: str, prompt: str, origin: str = "") -> str:

@@ -85,3 +85,17 @@ def test_an_id_that_is_not_lower_case_letters_digits_dashes_is_refused(mode_id: 
     text = f'id = {json.dumps(mode_id)}\n[prompt]\nuser = "{{{{ t }}}}"\n[[fields]]\nname = "t"\n'
     with pytest.raises(ValueError, match="must be lower-case letters"):
         parse_mode(text, source="x")
+
+
+def test_rows_with_the_same_name_get_numbered_titles() -> None:
+    csv_text = (
+        'act,prompt\n"Poet","Write a poem."\n"Poet","Write a sonnet."\n"poet","Write a haiku."\n'
+        '"Poet (2)","Write a limerick."\n"Critic","Judge it."\n'
+    )
+    items, skipped = prompt_list_modes(csv_text, "prompts.csv")
+    assert skipped == []
+    titles = ["Poet", "Poet (2)", "poet (3)", "Poet (2) (2)", "Critic"]
+    assert [item.title for item in items] == titles
+    modes = [parse_mode(item.text, source="x", default_id=item.mode_id) for item in items]
+    assert [mode.title for mode in modes] == titles
+    assert len({mode.id for mode in modes}) == len(modes)
