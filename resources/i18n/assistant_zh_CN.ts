@@ -2606,7 +2606,7 @@ Include its first {1} (up to the last whole line)?</source>
         </message>
         <message>
             <location filename="../../assistant/ui/provider_dialog.py" line="120" />
-            <location filename="../../assistant/ui/provider_dialog.py" line="219" />
+            <location filename="../../assistant/ui/provider_dialog.py" line="220" />
             <source>paste the key; it is stored in the system keyring</source>
             <translation>粘贴密钥；它会保存在系统密钥环中</translation>
         </message>
@@ -2652,7 +2652,7 @@ Include its first {1} (up to the last whole line)?</source>
         </message>
         <message>
             <location filename="../../assistant/ui/provider_dialog.py" line="145" />
-            <location filename="../../assistant/ui/provider_dialog.py" line="297" />
+            <location filename="../../assistant/ui/provider_dialog.py" line="306" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
@@ -2677,44 +2677,44 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>代理</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_dialog.py" line="217" />
+            <location filename="../../assistant/ui/provider_dialog.py" line="218" />
             <source>a key is stored in the system keyring (type to replace it)</source>
             <translation>系统密钥环中已保存密钥（输入新密钥可替换）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_dialog.py" line="263" />
+            <location filename="../../assistant/ui/provider_dialog.py" line="265" />
             <source>New server</source>
             <translation>新服务器</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_dialog.py" line="297" />
+            <location filename="../../assistant/ui/provider_dialog.py" line="306" />
             <source>Deployment</source>
             <translation>部署名称</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_dialog.py" line="328" />
+            <location filename="../../assistant/ui/provider_dialog.py" line="337" />
             <source>Connecting…</source>
             <translation>正在连接…</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../assistant/ui/provider_dialog.py" line="344" />
+            <location filename="../../assistant/ui/provider_dialog.py" line="353" />
             <source>Connected: %n model(s): </source>
             <translation>
                 <numerusform>已连接：%n 个模型：</numerusform>
             </translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_dialog.py" line="354" />
+            <location filename="../../assistant/ui/provider_dialog.py" line="363" />
             <source>Failed: </source>
             <translation>失败：</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_dialog.py" line="364" />
+            <location filename="../../assistant/ui/provider_dialog.py" line="373" />
             <source>Profile names must be unique.</source>
             <translation>配置名称不能重复。</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/provider_dialog.py" line="374" />
+            <location filename="../../assistant/ui/provider_dialog.py" line="383" />
             <source>The key is kept for this session only.</source>
             <translation>密钥仅在本次会话中保留。</translation>
         </message>
@@ -3146,17 +3146,17 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>（其他币种见表格）</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/usage_dialog.py" line="232" />
+            <location filename="../../assistant/ui/usage_dialog.py" line="233" />
             <source>Export usage</source>
             <translation>导出用量</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/usage_dialog.py" line="232" />
+            <location filename="../../assistant/ui/usage_dialog.py" line="233" />
             <source>CSV files (*.csv)</source>
             <translation>CSV 文件 (*.csv)</translation>
         </message>
         <message>
-            <location filename="../../assistant/ui/usage_dialog.py" line="239" />
+            <location filename="../../assistant/ui/usage_dialog.py" line="240" />
             <source>Could not write {path}: {error}</source>
             <translation>无法写入 {path}：{error}</translation>
         </message>
@@ -4202,137 +4202,137 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>{provider} 的代理（{proxy}）不是有效的代理地址。请在“设置 → 服务提供方”中写成 http://host:port（或 https://、socks5://）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="98" />
+            <location filename="../../assistant/core/providers/errors.py" line="99" />
             <source>{provider} returned an empty answer. Try again, rephrase the request, or raise Max tokens.</source>
             <translation>{provider} 返回了空回答。请重试、换个说法，或调高最大 token 数。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="107" />
+            <location filename="../../assistant/core/providers/errors.py" line="108" />
             <source>{provider} returned an error web page (HTTP {status}) instead of an API answer. The server or a proxy in front of it has a problem; try again later.</source>
             <translation>{provider} 返回了错误网页 (HTTP {status})，而不是 API 响应。服务器或其前面的代理出了问题；请稍后重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="113" />
+            <location filename="../../assistant/core/providers/errors.py" line="114" />
             <source>{provider} returned a web page (HTTP {status}) instead of an API answer from {url}. Check the base URL in Settings → Providers (it usually ends in /v1).</source>
             <translation>{provider} 从 {url} 返回了网页 (HTTP {status})，而不是 API 响应。请在“设置 → 服务提供方”中检查基础地址（通常以 /v1 结尾）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="164" />
+            <location filename="../../assistant/core/providers/errors.py" line="165" />
             <source>{provider} rejected the API key (401). Check the key in Settings → Providers.</source>
             <translation>{provider} 拒绝了 API 密钥 (401)。请在“设置 → 服务提供方”中检查密钥。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="166" />
+            <location filename="../../assistant/core/providers/errors.py" line="167" />
             <source>{provider} needs an API key (401). Enter one in Settings → Providers.</source>
             <translation>{provider} 需要 API 密钥 (401)。请在“设置 → 服务提供方”中输入。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="171" />
+            <location filename="../../assistant/core/providers/errors.py" line="172" />
             <source>{provider} refused access (403): {detail} Check that your key and account may use this model, or pick another one in Settings → Providers.</source>
             <translation>{provider} 拒绝访问 (403)：{detail} 请确认你的密钥和账号有权使用此模型，或在“设置 → 服务提供方”中换一个模型。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="178" />
+            <location filename="../../assistant/core/providers/errors.py" line="179" />
             <source>{provider} does not know the model “{model}” (404). Use Test connection in Settings → Providers to list the available models.</source>
             <translation>{provider} 上没有模型“{model}”(404)。请在“设置 → 服务提供方”中使用“测试连接”列出可用模型。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="183" />
+            <location filename="../../assistant/core/providers/errors.py" line="184" />
             <source>{provider} has no OpenAI-compatible API at {url} (404). Check the base URL in Settings → Providers (it usually ends in /v1).</source>
             <translation>{provider} 在 {url} 上没有兼容 OpenAI 的 API (404)。请在“设置 → 服务提供方”中检查基础地址（通常以 /v1 结尾）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="189" />
+            <location filename="../../assistant/core/providers/errors.py" line="190" />
             <source>{provider} says the account has no quota left (429). Check your plan and billing with the provider, or switch to another provider.</source>
             <translation>{provider} 表示账号额度已用完 (429)。请向服务提供方查看你的套餐和账单，或换用其他服务提供方。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="196" />
+            <location filename="../../assistant/core/providers/errors.py" line="197" />
             <source>{provider} is limiting the request rate (429). Try again in {seconds} s.</source>
             <translation>{provider} 正在限制请求频率 (429)。请 {seconds} 秒后重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="198" />
+            <location filename="../../assistant/core/providers/errors.py" line="199" />
             <source>{provider} is limiting the request rate (429). Wait a moment and try again.</source>
             <translation>{provider} 正在限制请求频率 (429)。请稍候再试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="204" />
+            <location filename="../../assistant/core/providers/errors.py" line="205" />
             <source>The proxy in front of {provider} asks for a user name and password (407). Check them in the profile's proxy (http://user:password@host:port) in Settings → Providers.</source>
             <translation>{provider} 前面的代理要求用户名和密码 (407)。请在“设置 → 服务提供方”中检查该配置的代理（http://user:password@host:port）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="210" />
+            <location filename="../../assistant/core/providers/errors.py" line="211" />
             <source>{provider} is unavailable or overloaded ({status}). Try again in a moment.</source>
             <translation>{provider} 暂时不可用或负载过高 ({status})。请稍后重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="212" />
+            <location filename="../../assistant/core/providers/errors.py" line="213" />
             <source>{provider} had an internal error ({status}). Try again later.</source>
             <translation>{provider} 发生内部错误 ({status})。请稍后重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="217" />
+            <location filename="../../assistant/core/providers/errors.py" line="218" />
             <source>The request is too long for the context window of “{model}” at {provider} ({status}). Shorten the input or lower Max tokens.</source>
             <translation>请求超出了 {provider} 上“{model}”的上下文窗口 ({status})。请缩短输入或调低最大 token 数。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="222" />
+            <location filename="../../assistant/core/providers/errors.py" line="223" />
             <source>{provider} rejected the request ({status}): {detail}</source>
             <translation>{provider} 拒绝了请求 ({status})：{detail}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="290" />
+            <location filename="../../assistant/core/providers/errors.py" line="291" />
             <source>{provider} stopped sending in the middle of the answer (nothing for {seconds} s). The text so far is kept; try again.</source>
             <translation>{provider} 在回答中途停止发送（{seconds} 秒没有数据）。已生成的文字已保留；请重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="295" />
+            <location filename="../../assistant/core/providers/errors.py" line="296" />
             <source>{provider} did not answer within {seconds} s. The server may be busy or still loading the model; try again, or raise the timeout in Settings → Providers.</source>
             <translation>{provider} 在 {seconds} 秒内没有响应。服务器可能正忙或仍在加载模型；请重试，或在“设置 → 服务提供方”中调高超时时间。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="306" />
+            <location filename="../../assistant/core/providers/errors.py" line="307" />
             <source>The connection to {provider} dropped in the middle of the answer. The text so far is kept; try again.</source>
             <translation>与 {provider} 的连接在回答中途断开。已生成的文字已保留；请重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="322" />
+            <location filename="../../assistant/core/providers/errors.py" line="323" />
             <source>Could not find the host “{host}” of {provider}. Check the base URL in Settings → Providers and your network connection.</source>
             <translation>找不到 {provider} 的主机“{host}”。请检查“设置 → 服务提供方”中的基础地址和网络连接。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="327" />
+            <location filename="../../assistant/core/providers/errors.py" line="328" />
             <source>Nothing is listening at {url} ({provider}): connection refused. Is the server running? Check the base URL and port in Settings → Providers.</source>
             <translation>{url}（{provider}）上没有服务在监听：连接被拒绝。服务器是否已启动？请在“设置 → 服务提供方”中检查基础地址和端口。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="332" />
+            <location filename="../../assistant/core/providers/errors.py" line="333" />
             <source>Could not connect to {provider} at {url} within {seconds} s. Check the base URL in Settings → Providers and your network connection.</source>
             <translation>{seconds} 秒内无法连接到 {provider}（{url}）。请检查“设置 → 服务提供方”中的基础地址和网络连接。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="337" />
+            <location filename="../../assistant/core/providers/errors.py" line="338" />
             <source>Could not connect to {provider} at {url}. Check the base URL in Settings → Providers and your network connection.</source>
             <translation>无法连接到 {provider}（{url}）。请检查“设置 → 服务提供方”中的基础地址和网络连接。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="354" />
+            <location filename="../../assistant/core/providers/errors.py" line="355" />
             <source>{provider} reported an error while answering: {detail} Try again.</source>
             <translation>{provider} 在回答时报告错误：{detail} 请重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="362" />
+            <location filename="../../assistant/core/providers/errors.py" line="363" />
             <source>{provider} sent an event that could not be read (not valid JSON) in the middle of the answer. The text so far is kept; try again.</source>
             <translation>{provider} 在回答中途发送了无法读取的事件（不是有效的 JSON）。已生成的文字已保留；请重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="367" />
+            <location filename="../../assistant/core/providers/errors.py" line="368" />
             <source>{provider} sent a streaming event that could not be read (not valid JSON). Try again; if it keeps happening, check that {url} is an OpenAI-compatible API.</source>
             <translation>{provider} 发送了无法读取的流式事件（不是有效的 JSON）。请重试；如果反复出现，请检查 {url} 是否为兼容 OpenAI 的 API。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/errors.py" line="378" />
+            <location filename="../../assistant/core/providers/errors.py" line="379" />
             <source>{provider} sent a response that could not be read. Check that the base URL ({url}) points to an OpenAI-compatible API.</source>
             <translation>{provider} 返回的响应无法读取。请检查基础地址（{url}）是否指向兼容 OpenAI 的 API。</translation>
         </message>
@@ -4812,27 +4812,27 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>{file}：提示词列表为空</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="96" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="97" />
             <source>{file}:{line}: a row needs a name and a prompt</source>
             <translation>{file}:{line}：每行都需要名称和提示词</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="112" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="114" />
             <source>{file}: no prompt could be read</source>
             <translation>{file}：读不出任何提示词</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="153" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="165" />
             <source>{file}: cannot read it: {error}</source>
             <translation>{file}：无法读取：{error}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="160" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="172" />
             <source>{file} is not a valid mode file</source>
             <translation>{file} 不是有效的模式文件</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/prompts/mode_files.py" line="178" />
+            <location filename="../../assistant/core/prompts/mode_files.py" line="190" />
             <source>{mode} has problems</source>
             <translation>{mode} 有问题</translation>
         </message>
@@ -6101,19 +6101,29 @@ Include its first {1} (up to the last whole line)?</source>
             <translation>它之前拒绝过图片（返回：{said}）；如果它现在能接收图片，请删除 {file} 后重试。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="152" />
-            <source>{provider} cannot take images with the model “{model}”: it reads text only. Remove the images, or pick a vision model (gpt-4o, llava, qwen2.5-vl…) in the toolbar or in Settings → Providers.</source>
-            <translation>{provider} 的模型“{model}”无法接收图片：它只能读取文字。请移除图片，或在工具栏或“设置 → 服务提供方”中选择视觉模型（gpt-4o、llava、qwen2.5-vl…）。</translation>
+            <location filename="../../assistant/core/providers/vision.py" line="163" />
+            <source>{provider} cannot take images with the model “{model}”: the server refused them. Remove the images, or pick another vision model ({models}…) in the toolbar or in Settings → Providers.</source>
+            <translation>{provider} 的模型“{model}”无法接收图片：服务器拒绝了图片。请移除图片，或在工具栏或“设置 → 服务提供方”中选择其他视觉模型（{models}…）。</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="175" />
+            <location filename="../../assistant/core/providers/vision.py" line="170" />
+            <source>{provider} cannot take images with the model “{model}”: it reads text only. Remove the images, or pick a vision model ({models}…) in the toolbar or in Settings → Providers.</source>
+            <translation>{provider} 的模型“{model}”无法接收图片：它只能读取文字。请移除图片，或在工具栏或“设置 → 服务提供方”中选择视觉模型（{models}…）。</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/providers/vision.py" line="193" />
             <source>It said: {said}</source>
             <translation>服务器返回：{said}</translation>
         </message>
         <message>
-            <location filename="../../assistant/core/providers/vision.py" line="178" />
+            <location filename="../../assistant/core/providers/vision.py" line="196" />
             <source>{provider} rejected the request with images ({status}): {said} The model “{model}” may not take images: remove them, or pick a vision model.</source>
             <translation>{provider} 拒绝了带图片的请求（{status}）：{said} 模型“{model}”可能不支持图片：请移除图片，或选择视觉模型。</translation>
+        </message>
+        <message>
+            <location filename="../../assistant/core/providers/vision.py" line="152" />
+            <source>{provider} cannot take images with the model “{model}”: it reads text only. Remove the images, or pick a vision model (gpt-4o, llava, qwen2.5-vl…) in the toolbar or in Settings → Providers.</source>
+            <translation type="vanished">{provider} 的模型“{model}”无法接收图片：它只能读取文字。请移除图片，或在工具栏或“设置 → 服务提供方”中选择视觉模型（gpt-4o、llava、qwen2.5-vl…）。</translation>
         </message>
     </context>
 </TS>
