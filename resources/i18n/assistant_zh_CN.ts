@@ -28,7 +28,7 @@
     <context>
         <name>AnswerColumns</name>
         <message>
-            <location filename="../../assistant/ui/answer_columns.py" line="283" />
+            <location filename="../../assistant/ui/answer_columns.py" line="282" />
             <source>Kept</source>
             <translation>已采用</translation>
         </message>
