@@ -36,6 +36,7 @@ from assistant.core.storage.ownership import owner, owner_alive
 from assistant.core.storage.queries import HistoryQuery, fts_query
 from assistant.core.storage.records import (
     COLUMNS,
+    FINISH_SET,
     Record,
     RecordSummary,
     RecordUsage,
@@ -45,6 +46,7 @@ from assistant.core.storage.records import (
     default_title,
     dump,
     fields_text,
+    finish_values,
     record_from_row,
     to_timings,
     to_usage,
@@ -244,26 +246,8 @@ class HistoryStore:
                     (dump(final), answer_text(final), record_id),
                 )
             connection.execute(
-                """
-                UPDATE records SET status = ?, error = ?, updated_at = ?,
-                    prompt_tokens = ?, completion_tokens = ?, total_tokens = ?,
-                    first_token_ms = ?, total_ms = ?, cached_tokens = ?, cost = ?, currency = ?
-                WHERE id = ?
-                """,
-                (
-                    status,
-                    error,
-                    time.time(),
-                    tokens.prompt_tokens,
-                    tokens.completion_tokens,
-                    tokens.total_tokens,
-                    times.first_token_ms,
-                    times.total_ms,
-                    tokens.cached_tokens,
-                    tokens.cost,
-                    tokens.currency,
-                    record_id,
-                ),
+                f"UPDATE records SET {FINISH_SET} WHERE id = ?",
+                (*finish_values(status, error, time.time(), tokens, times), record_id),
             )
 
     def mark_interrupted(self) -> list[int]:

@@ -241,3 +241,29 @@ def to_timings(timings: Timings | Mapping[str, float | None] | None) -> Timings:
 
 def _int(value: float | None) -> int | None:
     return None if value is None else round(value)
+
+
+FINISH_SET = (
+    "status = ?, error = ?, updated_at = ?, prompt_tokens = ?, completion_tokens = ?, "
+    "total_tokens = ?, first_token_ms = ?, total_ms = ?, cached_tokens = ?, cost = ?, currency = ?"
+)
+"""The SET clause that closes a generation (a record or a follow-up version: same columns)."""
+
+
+def finish_values(
+    status: str, error: str | None, now: float, tokens: RecordUsage, times: Timings
+) -> tuple[Any, ...]:
+    """The values of :data:`FINISH_SET`, in its order."""
+    return (
+        status,
+        error,
+        now,
+        tokens.prompt_tokens,
+        tokens.completion_tokens,
+        tokens.total_tokens,
+        times.first_token_ms,
+        times.total_ms,
+        tokens.cached_tokens,
+        tokens.cost,
+        tokens.currency,
+    )

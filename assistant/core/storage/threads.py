@@ -24,11 +24,13 @@ from assistant.core.prompts.threads import FollowUp, Selection, Thread, Turn, Ve
 from assistant.core.storage.history import HistoryStore
 from assistant.core.storage.ownership import owner
 from assistant.core.storage.records import (
+    FINISH_SET,
     Record,
     Timings,
     UsageMapping,
     answer_text,
     dump,
+    finish_values,
     to_timings,
     to_usage,
 )
@@ -211,27 +213,8 @@ class ThreadStore:
                     (text, reply, record_id, number),
                 )
             connection.execute(
-                """
-                UPDATE versions SET status = ?, error = ?, updated_at = ?, prompt_tokens = ?,
-                    completion_tokens = ?, total_tokens = ?, first_token_ms = ?, total_ms = ?,
-                    cached_tokens = ?, cost = ?, currency = ?
-                WHERE record_id = ? AND number = ?
-                """,
-                (
-                    status,
-                    error,
-                    now,
-                    tokens.prompt_tokens,
-                    tokens.completion_tokens,
-                    tokens.total_tokens,
-                    times.first_token_ms,
-                    times.total_ms,
-                    tokens.cached_tokens,
-                    tokens.cost,
-                    tokens.currency,
-                    record_id,
-                    number,
-                ),
+                f"UPDATE versions SET {FINISH_SET} WHERE record_id = ? AND number = ?",
+                (*finish_values(status, error, now, tokens, times), record_id, number),
             )
             empty = not (reply or "").strip()
             if fallback is not None and empty and status == RunStatus.FAILED:
