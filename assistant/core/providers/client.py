@@ -19,12 +19,24 @@ Stop shut a stalled socket, is checked by tests/core/providers/test_sdk_contract
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.core.providers.chat_wire import (
+    TAIL_GRACE_SECONDS,
+    VARIANT_HEADER,
+    Capabilities,
+    ChunkReader,
+    about_images,
+    capabilities,
+    chat_fields,
+    drop_refused_stream_options,
+    forget_capabilities,
+    mapped,
+    refused_field,
+    summed_usage,
+)
 from assistant.core.providers.connection import (
     CancelWatch,
     Endpoint,
@@ -33,12 +45,7 @@ from assistant.core.providers.connection import (
     open_client,
     request_headers,
 )
-from assistant.core.providers.errors import (
-    ErrorContext,
-    ProviderError,
-    empty_answer_error,
-    provider_error,
-)
+from assistant.core.providers.errors import ProviderError, empty_answer_error, provider_error
 from assistant.core.providers.events import (
     Delta,
     Finished,
@@ -54,18 +61,14 @@ from assistant.core.providers.retries import (
     RetryWaitCancelled,
     call_with_retries,
 )
-from assistant.core.providers.sampling import llama_sampler_fields
 from assistant.core.providers.variants import separate_requests
 
 if TYPE_CHECKING:
     import openai
 
-VARIANT_HEADER = "X-Assistant-Variant"
-"""Sent with each separate request of several variants: which one it is (from 1)."""
-TAIL_GRACE_SECONDS = 2.0
-"""After every choice's ``finish_reason``: how long to wait for the usage event and ``[DONE]``."""
-
 __all__ = [
+    "TAIL_GRACE_SECONDS",
+    "VARIANT_HEADER",
     "Delta",
     "Endpoint",
     "Finished",
@@ -78,30 +81,6 @@ __all__ = [
     "list_server_models",
     "stream_chat",
 ]
-
-
-@dataclass
-class _Capabilities:
-    """What a server was seen to refuse (remembered per base URL for the life of the process)."""
-
-    refuses_n: bool = False
-    ignores_n: bool = False
-    refuses_stream_options: bool = False
-
-
-_capabilities: dict[str, _Capabilities] = {}
-_capabilities_lock = threading.Lock()
-
-
-def _caps(base_url: str) -> _Capabilities:
-    with _capabilities_lock:
-        return _capabilities.setdefault(base_url.rstrip("/"), _Capabilities())
-
-
-def forget_capabilities() -> None:
-    """Forget what servers refused (e.g. after the user changed a server's settings)."""
-    with _capabilities_lock:
-        _capabilities.clear()
 
 
 class _Refused(Exception):
@@ -129,7 +108,7 @@ def stream_chat(
     without any text, and under "local only" for an endpoint not on this machine.
     """
     cancel = cancel or threading.Event()
-    caps = _caps(endpoint.base_url)
+    caps = capabilities(endpoint.base_url)
     n = max(1, params.n)
     call = _ChatCall(endpoint, list(messages), params, model, cancel, on_retry, client)
     try:
@@ -153,7 +132,7 @@ def stream_chat(
         call.close()
 
 
-def _separate_reason(endpoint: Endpoint, caps: _Capabilities) -> str:
+def _separate_reason(endpoint: Endpoint, caps: Capabilities) -> str:
     """Why variants go as separate requests from the start ('' when ``n`` is worth a try)."""
     if endpoint.repetition is not None:  # llama.cpp's server (the built-in engine) refuses n
         return "engine"
@@ -209,7 +188,7 @@ def list_server_models(endpoint: Endpoint) -> list[str]:
     except (AttributeError, TypeError) as exc:  # a JSON body that is not a model list
         raise provider_error(ValueError(str(exc)), ctx) from exc
     except Exception as exc:
-        raise _mapped(exc, ctx) from exc
+        raise mapped(exc, ctx) from exc
     finally:
         client.close()
 
@@ -237,7 +216,6 @@ class _ChatCall:
         self.on_retry = on_retry
         self._owns_client = client is None
         self.client = open_client(endpoint) if client is None else client
-        self.caps = _caps(endpoint.base_url)
         self.got_text = False
         self.usage: Usage | None = None
         self.variant: int | None = None
@@ -273,9 +251,7 @@ class _ChatCall:
         stream = self._open(n)
         if stream is None:
             return []
-        unfinished = set(range(n))
-        seen: set[int] = set()
-        mid_stream = False
+        reader = ChunkReader(n, index_offset, self.add_usage)
         try:
             with CancelWatch(self.cancel, stream.response) as watch:
                 body = FinishedBody(self.cancel, watch)
@@ -283,34 +259,23 @@ class _ChatCall:
                 for chunk in stream:
                     if self.cancel.is_set():
                         return []
-                    for choice in chunk.choices or ():
-                        seen.add(choice.index)
-                        text = choice.delta.content if choice.delta else None
-                        if text:
-                            mid_stream = self.got_text = True
-                            yield Delta(text, choice.index + index_offset)
-                        if choice.finish_reason is not None and choice.index in unfinished:
-                            unfinished.discard(choice.index)
-                            yield Finished(choice.index + index_offset, choice.finish_reason)
-                            if not unfinished:  # the answer is whole: wait briefly for the tail
-                                body.finished = True  # then read it to the end: keep-alive
-                                watch.close_after(
-                                    min(TAIL_GRACE_SECONDS, self.endpoint.read_timeout)
-                                )
-                    if chunk.usage is not None:
-                        self.add_usage(chunk.usage)
+                    events = reader.feed(chunk)
+                    self.got_text = self.got_text or reader.got_text
+                    if reader.whole and not body.finished:  # wait briefly for the tail
+                        body.finished = True  # then read it to the end: keep-alive
+                        watch.close_after(min(TAIL_GRACE_SECONDS, self.endpoint.read_timeout))
+                    yield from events
         except ProviderError:
             raise
         except Exception as exc:
-            if self.cancel.is_set() or not unfinished:
+            if self.cancel.is_set() or reader.whole:
                 return []  # closed on cancel, or the tail after every finish_reason went wrong
-            raise _mapped(exc, self.ctx, mid_stream=mid_stream) from exc
+            raise mapped(exc, self.ctx, mid_stream=reader.got_text) from exc
         finally:
             stream.close()
-        never_seen = sorted(unfinished - seen) if n > 1 and seen and 0 not in unfinished else []
-        for index in sorted(unfinished - set(never_seen)):  # ended without the server's finish
-            yield Finished(index + index_offset, None)
-        return [index + index_offset for index in never_seen]
+        ending, never_seen = reader.ending()
+        yield from ending
+        return never_seen
 
     def _open(self, n: int) -> openai.Stream[Any] | None:
         """Send the request (with retries); once more without optional fields the server refuses.
@@ -330,102 +295,21 @@ class _ChatCall:
             except ProviderError:
                 raise
             except Exception as exc:
-                refused = _refused_field(exc)
-                if refused == "n" and n > 1:
+                if n > 1 and refused_field(exc) == "n":
                     raise _Refused from exc
-                if refused == "stream_options" and not self.caps.refuses_stream_options:
-                    self.caps.refuses_stream_options = True
+                if drop_refused_stream_options(exc, self.endpoint.base_url):
                     continue
-                raise self._about_images(_mapped(exc, self.ctx)) from exc
-
-    def _about_images(self, error: ProviderError) -> ProviderError:
-        """A refusal of a request with images says so clearly (see :mod:`.vision`)."""
-        from assistant.core.providers.vision import has_image_parts, refusal_from_server
-
-        if not has_image_parts(self.messages):
-            return error
-        return refusal_from_server(error, self.endpoint.base_url, self.model)
+                error = mapped(exc, self.ctx)
+                raise about_images(error, self.messages, self.endpoint, self.model) from exc
 
     def _create(self, n: int, attempt: int) -> openai.Stream[Any]:
-        p = self.params
-        kwargs: dict[str, Any] = {
-            "model": self.model,
-            "messages": self.messages,
-            "temperature": p.temperature,
-            "max_tokens": p.max_tokens,
-            "top_p": p.top_p,
-            "n": n,
-            "stream": True,
-            "extra_headers": request_headers(self.endpoint, attempt),
-        }
-        if self.variant is not None:  # tells the requests of one generation apart in logs
-            kwargs["extra_headers"][VARIANT_HEADER] = str(self.variant + 1)
-        if p.stop:
-            kwargs["stop"] = list(p.stop)
-        if not self.caps.refuses_stream_options:
-            kwargs["stream_options"] = {"include_usage": True}
-        if self.endpoint.repetition is not None:  # llama.cpp's server: its sampler fields
-            strength = self.endpoint.repetition if p.repetition is None else p.repetition
-            kwargs["extra_body"] = llama_sampler_fields(strength)
-        raw = self.client.chat.completions.with_raw_response.create(**kwargs)
+        fields = chat_fields(
+            self.endpoint, self.messages, self.params, self.model, n, attempt, self.variant
+        )
+        raw = self.client.chat.completions.with_raw_response.create(**fields)
         check_content_type(raw.http_response, self.ctx)
         stream: openai.Stream[Any] = raw.parse()
         return stream
 
     def add_usage(self, usage: Any) -> None:
-        prev = self.usage or Usage(0, 0, 0)
-        cached = cached_tokens(usage)
-        if cached is not None or prev.cached_tokens is not None:
-            cached = (prev.cached_tokens or 0) + (cached or 0)
-        self.usage = Usage(
-            prev.prompt_tokens + int(usage.prompt_tokens or 0),
-            prev.completion_tokens + int(usage.completion_tokens or 0),
-            prev.total_tokens + int(usage.total_tokens or 0),
-            cached,
-        )
-
-
-def cached_tokens(usage: Any) -> int | None:
-    """Prompt tokens served from the provider's cache, as each provider reports them.
-
-    OpenAI (and most compatible servers): ``prompt_tokens_details.cached_tokens``; DeepSeek:
-    ``prompt_cache_hit_tokens``; Moonshot: ``cached_tokens``. None when the usage says nothing.
-    """
-    details = getattr(usage, "prompt_tokens_details", None)
-    for value in (
-        getattr(details, "cached_tokens", None) if details is not None else None,
-        getattr(usage, "prompt_cache_hit_tokens", None),
-        getattr(usage, "cached_tokens", None),
-    ):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return None
-
-
-# -- SDK answers -----------------------------------------------------------------------------------
-def _mapped(exc: BaseException, ctx: ErrorContext, *, mid_stream: bool = False) -> ProviderError:
-    import openai
-
-    if isinstance(exc, openai.OpenAIError | ValueError | ProviderError):
-        return provider_error(exc, ctx, mid_stream=mid_stream)
-    raise exc
-
-
-_N_FIELD = re.compile(r"(?<![\w'\"`])['\"`]?n['\"`]?(?![\w'\"`])")
-
-
-def _refused_field(exc: BaseException) -> str | None:
-    """'n' or 'stream_options' when a 400/422 answer says that field is not accepted."""
-    import openai
-
-    if not isinstance(exc, openai.BadRequestError | openai.UnprocessableEntityError):
-        return None
-    body = exc.body if isinstance(exc.body, Mapping) else {}
-    error = body.get("error", body) if isinstance(body.get("error", body), Mapping) else body
-    param = str(error.get("param") or "")
-    text = f"{param} {error.get('message') or ''} {exc.message}"
-    if "stream_options" in text or "include_usage" in text:
-        return "stream_options"
-    if param == "n" or _N_FIELD.search(text):
-        return "n"
-    return None
+        self.usage = summed_usage(self.usage, usage)

@@ -1,7 +1,8 @@
 """The one place an SDK client is made, and what every request through it shares.
 
-:func:`open_client` is the only constructor of ``openai.OpenAI`` in the app: streaming, listing a
-server's models and every "Test connection" go through it, so the "local only" switch is enforced
+:func:`open_client` is the only constructor of ``openai.OpenAI`` in the app (and
+:func:`open_async_client` of ``openai.AsyncOpenAI``, for batch jobs): streaming, listing a
+server's models and every "Test connection" go through them, so the "local only" switch is enforced
 here, before any socket opens, whoever built the :class:`Endpoint`. The client never retries by
 itself (``max_retries=0``): :mod:`.retries` owns the retry loop.
 
@@ -96,6 +97,18 @@ def open_client(endpoint: Endpoint) -> openai.OpenAI:
     Loopback endpoints are reached directly; others through the profile's proxy, else the
     environment's. The SDK's own retries are off: see :func:`.retries.call_with_retries`.
     """
+    client: openai.OpenAI = _sdk_client(endpoint, asynchronous=False)
+    return client
+
+
+def open_async_client(endpoint: Endpoint) -> openai.AsyncOpenAI:
+    """The same client as :func:`open_client` for an event loop (``AsyncOpenAI``; close it with
+    ``await client.close()``): the same local-only check, routes, TLS, timeouts, no retries."""
+    client: openai.AsyncOpenAI = _sdk_client(endpoint, asynchronous=True)
+    return client
+
+
+def _sdk_client(endpoint: Endpoint, *, asynchronous: bool) -> Any:
     check_allowed(
         endpoint.provider_name, endpoint.base_url, builtin=False, local_only=endpoint.local_only
     )
@@ -103,29 +116,27 @@ def open_client(endpoint: Endpoint) -> openai.OpenAI:
 
     route = http_route(endpoint.base_url, endpoint.proxy)
     verify = tls_context(trust_env=route.trust_env)
+    http_class = openai.DefaultAsyncHttpxClient if asynchronous else openai.DefaultHttpxClient
     http_client = None
     with contextlib.suppress(ValueError):  # its text repeats the proxy URL, password included
-        http_client = openai.DefaultHttpxClient(
-            trust_env=route.trust_env, proxy=route.proxy, verify=verify
-        )
+        http_client = http_class(trust_env=route.trust_env, proxy=route.proxy, verify=verify)
     if http_client is None:
         raise _bad_proxy(endpoint)  # raised outside the handler: no chained ValueError
+    common: dict[str, Any] = {
+        "api_key": endpoint.api_key or NO_KEY,
+        "timeout": openai.Timeout(endpoint.read_timeout, connect=connect_timeout(endpoint)),
+        "max_retries": 0,
+        "http_client": http_client,
+    }
     if endpoint.api_version:  # Azure: the deployment is the request's model (the SDK's routing)
-        return openai.AzureOpenAI(
-            api_key=endpoint.api_key or NO_KEY,
+        azure = openai.AsyncAzureOpenAI if asynchronous else openai.AzureOpenAI
+        return azure(
             azure_endpoint=endpoint.base_url.rstrip("/"),
             api_version=endpoint.api_version,
-            timeout=openai.Timeout(endpoint.read_timeout, connect=connect_timeout(endpoint)),
-            max_retries=0,
-            http_client=http_client,
+            **common,
         )
-    return openai.OpenAI(
-        api_key=endpoint.api_key or NO_KEY,
-        base_url=endpoint.base_url,
-        timeout=openai.Timeout(endpoint.read_timeout, connect=connect_timeout(endpoint)),
-        max_retries=0,
-        http_client=http_client,
-    )
+    plain = openai.AsyncOpenAI if asynchronous else openai.OpenAI
+    return plain(base_url=endpoint.base_url, **common)
 
 
 def tls_context(*, trust_env: bool) -> ssl.SSLContext:
@@ -182,10 +193,18 @@ def request_headers(endpoint: Endpoint, attempt: int) -> dict[str, Any]:
 
 def check_content_type(response: Any, ctx: ErrorContext) -> None:
     """A web page is not an API answer (wrong base URL, captive portal, proxy error page)."""
+    error = web_page_error(response, ctx)
+    if error is not None:
+        response.close()
+        raise error
+
+
+def web_page_error(response: Any, ctx: ErrorContext) -> ProviderError | None:
+    """The error to raise when ``response`` is a web page rather than an API answer."""
     content_type = str(response.headers.get("content-type", "")).lower()
     if "text/html" in content_type:
-        response.close()
-        raise html_page_error(ctx, int(response.status_code))
+        return html_page_error(ctx, int(response.status_code))
+    return None
 
 
 class CancelWatch:

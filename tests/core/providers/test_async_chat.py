@@ -1,0 +1,152 @@
+"""astream_chat (one request on an event loop, batch jobs) against the real loopback server.
+
+The same rules as stream_chat (tests/core/providers/test_client.py): the same events, request
+fields and error messages, from the shared chat_wire. No SDK mocks."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from assistant.core.providers.async_chat import astream_chat
+from assistant.core.providers.connection import Endpoint, open_async_client
+from assistant.core.providers.errors import ProviderError
+from assistant.core.providers.events import Delta, Finished, StreamEvent, Usage
+from assistant.core.providers.params import GenerationParams
+from tests.fakeserver import FakeOpenAIServer, Fault
+
+PROVIDER = "Fake AI"
+MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Say hi"}]
+
+
+def endpoint(server: FakeOpenAIServer, *, read_timeout: float = 1.5, **kw: Any) -> Endpoint:
+    return Endpoint(PROVIDER, server.base_url, None, read_timeout=read_timeout, **kw)
+
+
+async def collect(
+    ep: Endpoint, count: int = 1, params: GenerationParams | None = None
+) -> list[list[StreamEvent]]:
+    """``count`` requests one after another through one client."""
+    client = open_async_client(ep)
+    try:
+        answers = []
+        for _ in range(count):
+            chat = astream_chat(ep, MESSAGES, params or GenerationParams(), "fake-model", client)
+            answers.append([event async for event in chat])
+        return answers
+    finally:
+        await client.close()
+
+
+def run(server: FakeOpenAIServer, **kw: Any) -> list[StreamEvent]:
+    return asyncio.run(collect(endpoint(server, **kw)))[0]
+
+
+def text(events: list[StreamEvent]) -> str:
+    return "".join(event.text for event in events if isinstance(event, Delta))
+
+
+def test_text_finish_and_usage_arrive_in_order(openai_server: FakeOpenAIServer) -> None:
+    openai_server.reply = "abcdefgh"  # 2 deltas of 4
+    events = run(openai_server)
+    assert text(events) == "abcdefgh"
+    assert events[-2:] == [Finished(0, "stop"), Usage(4, 2, 6)]
+
+
+def test_the_request_carries_the_same_fields_as_stream_chat(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    params = GenerationParams(temperature=0.3, max_tokens=77, top_p=0.5, stop=("END",), n=3)
+    asyncio.run(collect(endpoint(openai_server), params=params))
+    body = openai_server.chat_requests[0].body
+    assert body["messages"] == MESSAGES and body["model"] == "fake-model"
+    assert (body["temperature"], body["max_tokens"], body["top_p"]) == (0.3, 77, 0.5)
+    assert body["stop"] == ["END"] and body["stream"] is True
+    assert body["n"] == 1  # one answer per request: variants are stream_chat's
+    assert body["stream_options"] == {"include_usage": True}
+    assert "authorization" not in openai_server.chat_requests[0].headers  # no key, no header
+
+
+def test_a_server_refusing_stream_options_gets_the_request_again_without(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    openai_server.reject_stream_options = True
+    events = run(openai_server)
+    assert text(events) == openai_server.reply
+    first, second = openai_server.chat_requests
+    assert "stream_options" in first.body and "stream_options" not in second.body
+
+
+def test_one_client_keeps_its_connection_for_the_next_request(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    answers = asyncio.run(collect(endpoint(openai_server), count=4))
+    assert [text(events) for events in answers] == [openai_server.reply] * 4
+    assert openai_server.connections == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "kind", "words"),
+    [
+        (Fault.unauthorized(), "auth", "API key"),
+        (Fault.rate_limited(retry_after=7), "rate_limit", "Try again in 7 s"),
+        (Fault.quota(), "quota", "billing"),
+        (Fault.server_error(500), "server", "internal error (500)"),
+        (Fault.html(502), "server", "error web page (HTTP 502)"),
+        (Fault.html(200), "bad_response", "ends in /v1"),
+        (Fault("malformed", after_deltas=1), "bad_response", "could not be read"),
+        (Fault("drop", after_deltas=2), "dropped", "dropped in the middle"),
+        (Fault("stall", after_deltas=1, seconds=5), "timeout", "stopped sending"),
+        (Fault("empty"), "empty", "empty answer"),
+    ],
+    ids=lambda value: value.kind if isinstance(value, Fault) else "",
+)
+def test_failures_map_to_the_same_kinds_and_messages_as_stream_chat(
+    openai_server: FakeOpenAIServer, fault: Fault, kind: str, words: str
+) -> None:
+    openai_server.fault = fault
+    with pytest.raises(ProviderError) as info:
+        run(openai_server, read_timeout=0.3)
+    assert info.value.kind == kind
+    assert words in str(info.value) and PROVIDER in str(info.value)
+
+
+def test_a_rate_limit_carries_its_retry_after(openai_server: FakeOpenAIServer) -> None:
+    openai_server.fault = Fault.rate_limited(retry_after=7)
+    with pytest.raises(ProviderError) as info:
+        run(openai_server)
+    assert (info.value.status, info.value.retry_after, info.value.retryable) == (429, 7.0, True)
+
+
+def test_cancelling_the_task_closes_the_connection(openai_server: FakeOpenAIServer) -> None:
+    openai_server.fault = Fault("stall", after_deltas=1, seconds=5)
+
+    async def main() -> list[StreamEvent]:
+        events: list[StreamEvent] = []
+        ep = endpoint(openai_server, read_timeout=10)
+        client = open_async_client(ep)
+
+        async def read() -> None:
+            async for event in astream_chat(ep, MESSAGES, GenerationParams(), "m", client):
+                events.append(event)
+
+        task = asyncio.create_task(read())
+        while not events:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await client.close()
+        return events
+
+    events = asyncio.run(main())
+    assert text(events)  # the first delta came, then the server stalled
+    assert openai_server.wait_for_disconnects(1, timeout=2.0)
+
+
+def test_local_only_refuses_a_remote_endpoint_before_any_socket() -> None:
+    remote = Endpoint("Far", "https://llm.example.com/v1", None, local_only=True)
+    with pytest.raises(ProviderError, match="Local only is on"):
+        open_async_client(remote)
