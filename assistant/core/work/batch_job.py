@@ -10,6 +10,8 @@ with their line number, so the output accounts for every row of the input.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,13 +31,13 @@ class JobConflict(ValueError):
 
 
 class FileSink:
-    """Rows go to the output file first, then to the state, under one lock (so a line in the
-    file that the state does not know can only be the last one)."""
+    """Rows go to the output file first, then to the state, under one lock (so lines in the
+    file that the state does not know can only be the last ones)."""
 
     def __init__(self, state: JobState, appender: ResultAppender) -> None:
         self.state = state
         self.appender = appender
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def sent(self, number: int) -> None:
         self.state.mark_sent(number)
@@ -49,6 +51,14 @@ class FileSink:
             self.state.mark_finished(
                 result.number, result.status, result.answer, result.tokens, result.error, span
             )
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """The state's writes inside commit in one transaction (each row's line is still in the
+        file before its state: a crash before the commit leaves lines that the state does not
+        know at the end of the file, which a resumed job cuts off and sends again)."""
+        with self._lock, self.state.store.transaction():
+            yield
 
     def close(self) -> None:
         self.appender.close()

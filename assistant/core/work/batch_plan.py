@@ -13,11 +13,13 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from assistant.core.base.i18n import tr
+from assistant.core.base.i18n import language, tr
 from assistant.core.prompts.modes import Mode
 from assistant.core.prompts.request import GenerationRequest, build_request
+from assistant.core.prompts.templates import builtin_values
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.work.batch_input import InputRow
 
@@ -54,10 +56,21 @@ class BatchPlan:
         values = {name: row.values.get(column, "") for name, column in self.mapping.items()}
         return values | dict(self.constants)
 
+    @cached_property
+    def builtins(self) -> dict[str, str]:
+        """The templates' built-in variables, one set for the whole job (the moment it started:
+        every row of a job sees the same date)."""
+        return builtin_values(locale=language())
+
     def request(self, row: InputRow) -> GenerationRequest:
         """The request for ``row`` (raises RequestError when its values do not make one)."""
         return build_request(
-            self.mode, self.values(row), self.profile, self.parameters, self.overrides
+            self.mode,
+            self.values(row),
+            self.profile,
+            self.parameters,
+            self.overrides,
+            self.builtins,
         )
 
     def problems(self) -> list[str]:

@@ -14,7 +14,8 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -76,7 +77,7 @@ class BatchStore:
         target = path or default_path()
         if str(target) != ":memory:":
             target.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # reentrant: statements inside transaction()
         self._db = sqlite3.connect(str(target), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA busy_timeout = 5000")
         self._db.execute("PRAGMA journal_mode = WAL")
@@ -126,14 +127,24 @@ class BatchStore:
 
     def execute_many(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
         """Run one statement for each of ``rows`` in one transaction, under the lock."""
+        with self.transaction():
+            self._db.executemany(sql, rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Statements run in the block (by this thread: the lock is held) commit together, or
+        none does; inside another transaction, they are part of that one."""
         with self._lock:
+            if self._db.in_transaction:
+                yield
+                return
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany(sql, rows)
-                self._db.execute("COMMIT")
+                yield
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            self._db.execute("COMMIT")
 
 
 class JobState:
