@@ -150,3 +150,25 @@ def test_local_only_refuses_a_remote_endpoint_before_any_socket() -> None:
     remote = Endpoint("Far", "https://llm.example.com/v1", None, local_only=True)
     with pytest.raises(ProviderError, match="Local only is on"):
         open_async_client(remote)
+
+
+def test_azure_goes_to_the_deployment_with_api_version_and_api_key_header(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    openai_server.api_key = "azure-key"
+    openai_server.reply = "Hi from Azure"
+    azure = Endpoint("Azure", openai_server.url, "azure-key", api_version="2024-10-21")
+
+    async def main() -> list[StreamEvent]:
+        client = open_async_client(azure)
+        try:
+            chat = astream_chat(azure, MESSAGES, GenerationParams(), "my-deployment", client)
+            return [event async for event in chat]
+        finally:
+            await client.close()
+
+    assert text(asyncio.run(main())) == "Hi from Azure"
+    (request,) = openai_server.chat_requests
+    assert request.path == "/openai/deployments/my-deployment/chat/completions"
+    assert request.query == "api-version=2024-10-21"
+    assert request.headers["api-key"] == "azure-key" and "authorization" not in request.headers
