@@ -45,12 +45,11 @@ from assistant.core.work.batch_runner import (
     BatchRunner,
     BatchSummary,
     JobNotice,
-    NullSink,
     RowFinished,
-    RowSink,
     RowStarted,
 )
 from assistant.core.work.batch_state import BatchStore
+from assistant.core.work.batch_writes import NullSink, RowSink
 from assistant.core.work.endpoints import ProviderResolver
 from assistant.ui.batch_rows import QUEUED, SENDING, BatchRowsModel
 from assistant.ui.batch_setup import BatchSetup

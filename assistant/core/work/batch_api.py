@@ -35,9 +35,9 @@ from assistant.core.work.batch_runner import (
     BatchSummary,
     JobNotice,
     RowFinished,
-    RowSink,
 )
 from assistant.core.work.batch_state import JobState
+from assistant.core.work.batch_writes import RowSink
 from assistant.core.work.finish import judge
 from assistant.core.work.status import RunStatus
 

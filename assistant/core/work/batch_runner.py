@@ -1,13 +1,15 @@
 """Running a batch job: N rows at a time through the one client, with one backoff for the job.
 
-The job runs on one event loop (a thread of its own: :meth:`BatchRunner.run` blocks) with N
-workers, tasks rather than threads: N threads over the synchronous client cost 40 % more CPU per
-row at 64 rows at once, which on two cores made the job a third slower than a plain asyncio loop
-(tests/benchmarks/batch.py). Each worker takes the next row, builds its request with the plan (the
-one request builder), streams it with :func:`assistant.core.providers.async_chat.astream_chat`
-over one shared ``AsyncOpenAI`` client (made once per job, not per row), and hands the result to
-the sink as soon as the row ends. Pause, resume and Stop come from other threads: they set
-``threading.Event`` flags that the loop reads every :data:`POLL_SECONDS`; Stop cancels the tasks.
+The job runs on one event loop (in the thread that calls :meth:`BatchRunner.run`, which blocks)
+with N workers, tasks rather than threads: N threads over the synchronous client cost half as
+much CPU again per row as a plain asyncio loop with 64 rows at once, which on two cores made the
+job a third slower (tests/benchmarks/batch.py, same run). Each worker takes the next row, builds
+its request with the plan (the one request builder), streams it with
+:func:`assistant.core.providers.async_chat.astream_chat` over one shared ``AsyncOpenAI`` client
+(made once per job, not per row), and hands the result to the sink as soon as the row ends: the
+sink calls of one turn of the loop are made together (:class:`.batch_writes.TurnWrites`). Pause,
+Resume and Stop come from other threads: they set ``threading.Event`` flags, read before each
+row and every :data:`POLL_SECONDS` by a watch task; Stop cancels the tasks.
 The SDK retries nothing (``max_retries=0`` on the endpoint): this loop does, so that a 429 with
 Retry-After holds *every* worker (:class:`SharedBackoff`: the whole job slows down), other
 passing failures (5xx, timeouts, dropped streams, cut-short answers) are retried per row with
@@ -19,14 +21,12 @@ finish and sends no new ones; Stop also abandons the rows in flight (they are se
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from assistant.core.base.i18n import tr
 from assistant.core.prompts.request import GenerationRequest, RequestError
@@ -38,6 +38,7 @@ from assistant.core.providers.retries import backoff
 from assistant.core.work.batch_input import InputRow
 from assistant.core.work.batch_output import RowResult
 from assistant.core.work.batch_plan import BatchPlan
+from assistant.core.work.batch_writes import RowSink, SinkCall, TurnWrites
 from assistant.core.work.finish import judge
 from assistant.core.work.status import RunStatus
 
@@ -78,37 +79,6 @@ class JobNotice:
 
 
 BatchEvent = RowStarted | RowFinished | JobNotice
-
-
-class RowSink(Protocol):
-    """Where the runner records rows as they go (the job state and output file, or nothing)."""
-
-    def sent(self, number: int) -> None: ...
-
-    def returned(self, number: int) -> None: ...
-
-    def finished(self, result: RowResult) -> None: ...
-
-    def together(self) -> AbstractContextManager[None]:
-        """The calls made inside are recorded at once (one transaction), or none of them."""
-        ...
-
-
-class NullSink:
-    """Records nothing (the window keeps rows in its own model)."""
-
-    def sent(self, number: int) -> None:
-        """Nothing to record."""
-
-    def returned(self, number: int) -> None:
-        """Nothing to record."""
-
-    def finished(self, result: RowResult) -> None:
-        """Nothing to record."""
-
-    def together(self) -> AbstractContextManager[None]:
-        """Nothing to group."""
-        return contextlib.nullcontext()
 
 
 @dataclass
@@ -181,9 +151,9 @@ class BatchRunner:
         self._running.set()
         self.backoff = SharedBackoff()
         self.summary = BatchSummary()
-        self._writes: list[tuple[str, Any]] = []
-        """The sink calls of this turn of the loop, made together at its end (:meth:`_flush`)."""
-        self._sink_failed = False
+        self._writes = TurnWrites(sink)
+        self._go: asyncio.Event | None = None
+        """Set while workers may take rows (made on the job's loop)."""
 
     def pause(self) -> None:
         """Rows in flight finish; no new row is sent until :meth:`resume`."""
@@ -217,18 +187,24 @@ class BatchRunner:
         client = open_async_client(self._endpoint)
         try:
             count = min(self._concurrency, max(1, len(self._rows)))
+            self._go = asyncio.Event()
             workers = [asyncio.create_task(self._work(client)) for _ in range(count)]
-            watch = asyncio.create_task(self._watch_stop(workers))
+            watch = asyncio.create_task(self._watch(workers))
             await asyncio.gather(*workers)
             watch.cancel()
         finally:
             self._flush()
             await client.close()
 
-    async def _watch_stop(self, workers: list[asyncio.Task[None]]) -> None:
-        """Stop, set from another thread, cancels the workers (and so their requests)."""
+    async def _watch(self, workers: list[asyncio.Task[None]]) -> None:
+        """Resume and Stop, set from another thread, wake the paused workers; Stop cancels them
+        (and so their requests)."""
+        assert self._go is not None
         while not self.cancel.is_set():
+            if self._running.is_set():
+                self._go.set()
             await asyncio.sleep(POLL_SECONDS)
+        self._go.set()
         for worker in workers:
             worker.cancel()
 
@@ -239,7 +215,9 @@ class BatchRunner:
             while True:
                 row = None
                 while not self._running.is_set() and not self.cancel.is_set():
-                    await asyncio.sleep(POLL_SECONDS)
+                    assert self._go is not None
+                    self._go.clear()  # paused: wait (without polling) until the watch says go
+                    await self._go.wait()
                 if self.cancel.is_set() or self._halted or not self._rows:
                     return
                 row = self._rows.popleft()
@@ -344,30 +322,17 @@ class BatchRunner:
         self.summary.left += 1
 
     # -- the sink --------------------------------------------------------------------------------
-    def _write(self, call: str, value: Any) -> None:
+    def _write(self, call: SinkCall, value: object) -> None:
         """Record ``sink.<call>(value)`` with the others of this turn of the loop."""
-        if not self._writes:
+        if self._writes.add(call, value):
             asyncio.get_running_loop().call_soon(self._flush)
-        self._writes.append((call, value))
 
     def _flush(self) -> None:
-        """Make this turn's sink calls in their order in one go (one transaction of the job
-        state instead of one per call), then count and announce the rows that finished. A crash
-        before the commit leaves this turn's rows as they were (in flight, or not sent yet) and
-        their lines unknown at the end of the output: they are cut off and the rows sent again."""
-        writes, self._writes = self._writes, []
-        finished = [value for call, value in writes if call == "finished"]
-        if writes and not self._sink_failed:
-            try:
-                with self._sink.together():
-                    for call, value in writes:
-                        getattr(self._sink, call)(value)
-            except Exception as exc:  # the output or the state cannot be written (disk full…)
-                self._sink_failed = True  # nothing more is written: no line after lost ones
-                self._stop_job(f"{type(exc).__name__}: {exc}")
-        if self._sink_failed:
-            self.summary.left += len(finished)
-            return
+        """This turn's sink calls in one go, then the rows that finished counted and announced."""
+        finished, lost = self._writes.flush()
+        if self._writes.failure:
+            self._stop_job(self._writes.failure)
+        self.summary.left += lost
         for result in finished:
             if result.status == DONE:
                 self.summary.done += 1
@@ -376,6 +341,7 @@ class BatchRunner:
             self.summary.tokens += result.tokens
             self.summary.tokens_in += result.prompt_tokens
             self.summary.tokens_out += result.completion_tokens
+        for result in finished:
             self._emit(RowFinished(result))
 
     def _hold(self, seconds: float) -> None:

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from assistant.core.work.batch_input import read_table
 from assistant.core.work.batch_job import open_job
-from assistant.core.work.batch_runner import BatchEvent, BatchRunner, JobNotice, RowFinished
+from assistant.core.work.batch_runner import (
+    BatchEvent,
+    BatchRunner,
+    JobNotice,
+    RowFinished,
+    RowStarted,
+)
 from assistant.core.work.batch_state import SENT
 from tests.core.work.test_batch_runner import job_parts, product_of, products, read_output
 from tests.fakeserver import FakeOpenAIServer
@@ -112,4 +118,53 @@ def test_an_output_that_cannot_be_written_stops_the_job_and_a_rerun_completes_it
     rows = read_output(tmp_path / "out.csv")
     assert sorted(int(row["id"]) for row in rows) == list(range(1, 21))  # unique and complete
     assert all(row["answer"] == f"Copy for {row['product']}." for row in rows)
+    parts.store.close()
+
+
+def test_pause_from_another_thread_sends_nothing_until_resume(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    answer_slowly(openai_server)
+    parts = job_parts(openai_server, tmp_path, 16)
+    changed = threading.Condition()
+    started: list[int] = []
+    finished: list[int] = []
+    sent_while_paused: list[int] = []
+    paused = threading.Event()
+    at_pause: list[bool] = []
+
+    def emit(event: BatchEvent) -> None:
+        with changed:
+            if isinstance(event, RowStarted):
+                started.append(event.number)
+                if paused.is_set():
+                    sent_while_paused.append(event.number)
+            elif isinstance(event, RowFinished):
+                finished.append(event.result.number)
+            changed.notify_all()
+
+    runner = BatchRunner(parts.plan, parts.job.rows, parts.job.sink, emit, 3)
+
+    def pause_then_resume() -> None:
+        with changed:
+            changed.wait_for(lambda: len(finished) >= 3)
+        runner.pause()
+        with changed:  # the rows in flight at the pause finish…
+            changed.wait_for(lambda: len(finished) == len(started))
+            paused.set()  # …and from now on nothing may leave
+        at_pause.extend([runner.paused, len(openai_server.chat_requests) == len(started)])
+        paused.clear()
+        runner.resume()
+
+    controller = threading.Thread(target=pause_then_resume)
+    controller.start()
+    job = threading.Thread(target=lambda: runner.run(parts.endpoint))
+    job.start()
+    job.join(60)
+    controller.join(60)
+    assert not job.is_alive(), "resume did not wake the paused workers"
+    parts.job.sink.close()
+    assert at_pause == [True, True]  # paused, and every request that left has come back
+    assert sent_while_paused == []
+    assert runner.summary.done == 16 and sorted(finished) == list(range(1, 17))
     parts.store.close()
