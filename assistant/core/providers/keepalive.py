@@ -26,6 +26,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from assistant.core.providers.baton import BATON
 from assistant.core.providers.connection import CancelWatch, http_layer, response_socket
 
 DRAIN_MAX_BYTES = 64 * 1024
@@ -111,14 +112,24 @@ def _draining_stream_class() -> type[Any]:
             self._body = body
 
         def __iter__(self) -> Iterator[bytes]:
+            parts = iter(self._inner)
             try:
-                yield from self._inner
+                while True:
+                    BATON.give_back()  # network waits are outside the baton (baton.py)
+                    part = next(parts, None)
+                    if part is None:
+                        break
+                    BATON.take()
+                    yield part
             except Exception:
                 self._body.failed = True
                 raise
+            finally:
+                BATON.give_back()
             self._body.ended = True
 
         def close(self) -> None:
+            BATON.give_back()
             try:
                 if self._body.may_drain():
                     self._body.drain(iter(self._inner))

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from assistant.core.providers.baton import BATON
+
 MIN_INTERVAL_S = 0.025
 SAVE_SHARE = 0.1  # at most this share of the time goes to saving the answer so far
 
@@ -40,10 +42,16 @@ class SavedBeforeShown(Generic[E]):
 
     def add(self, event: E) -> None:
         """Queue ``event``; save and release the queue when a save is due."""
-        with self._lock:
+        if not self._lock.acquire(blocking=False):  # the ticker is saving: wait without
+            BATON.give_back()  # the stream baton (providers/baton.py), as for the disk below
+            self._lock.acquire()
+        try:
             self._pending.append(event)
             if self._clock() >= self._next_save:
+                BATON.give_back()
                 self._release()
+        finally:
+            self._lock.release()
         if not self._ticking:
             self._ticking = True
             _TICKER.add(self)

@@ -1,0 +1,54 @@
+"""One stream at a time does Python work: several fast streams share the GIL with the GUI fairly.
+
+A stream read as fast as the server sends is CPU-bound in Python (the SDK parses every chunk).
+With several at once, each of their threads competes for the GIL, and a GUI thread asking for
+it waits a switch interval (5 ms) per competitor, several times per turn of its event loop: four
+columns streaming at loopback speed stalled the window for 70 ms at p99 against 13 ms for one
+answer (tests/benchmarks/compare.py). A stream holds the baton from the moment its bytes arrive
+until it asks for the next ones (network waits are outside it), so the others wait on a lock,
+not for the GIL, and the GUI meets one competitor as with one answer. The GIL lets only one of
+them run Python anyway, so the streams together are not slower.
+
+The baton is never a reason to wait long: who waits for it :data:`PATIENCE_S` takes it over (a
+stream whose consumer blocks while holding it, or a thread gone without giving it back, cannot
+hold the others up for longer).
+"""
+
+from __future__ import annotations
+
+import threading
+
+PATIENCE_S = 0.05
+"""The longest a stream waits for the baton before going on without it."""
+
+
+class StreamBaton:
+    """A lock taken around the SDK's parsing of a stream; given back around network reads."""
+
+    def __init__(self, patience_s: float = PATIENCE_S) -> None:
+        self._lock = threading.Lock()
+        self._patience_s = patience_s
+        self._holder: int | None = None
+
+    def take(self) -> None:
+        """Wait for the baton; after the patience it passes to this thread anyway (its holder
+        keeps it too long: blocked, or gone without giving it back)."""
+        me = threading.get_ident()
+        if self._holder != me:
+            self._lock.acquire(timeout=self._patience_s)
+            self._holder = me
+
+    @property
+    def is_free(self) -> bool:
+        """Nobody holds the baton."""
+        return not self._lock.locked()
+
+    def give_back(self) -> None:
+        """Release the baton if this thread holds it."""
+        if self._holder == threading.get_ident():
+            self._holder = None
+            self._lock.release()
+
+
+BATON = StreamBaton()
+"""The baton shared by every stream of the process."""
