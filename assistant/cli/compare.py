@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from assistant.core.config.settings import Settings
     from assistant.core.prompts.request import GenerationRequest
-    from assistant.core.providers.profiles import ProviderProfile
     from assistant.core.work.compare import Contender
     from assistant.core.work.events import DoneEvent, RunEvent
     from assistant.core.work.generation import GenerationRun
@@ -38,7 +37,9 @@ several answers:
                  --compare P --compare Q). Each answer comes after '--- PROFILE (MODEL) ---',
                  the first streamed, the others printed as they finish. Exit 0 when at least one
                  profile answered; each failure is named on stderr, one line each. The
-                 comparison is one history record.
+                 comparison is one history record. PROFILE=MODEL asks that model of the
+                 profile (--compare 'Ollama=llama3.2,Ollama=qwen2.5'); --model names the
+                 model of the profiles given without one.
 """
 
 
@@ -49,25 +50,37 @@ def add_arguments(run: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="PROFILE[,PROFILE…]",
-        help="send the same request to these provider profiles at once (repeatable)",
+        help=(
+            "send the same request to these provider profiles at once (repeatable); "
+            "PROFILE=MODEL for another model of a profile"
+        ),
     )
 
 
-def compared_profiles(
-    names: Sequence[str], settings: Settings
-) -> tuple[list[ProviderProfile], str]:
-    """The profiles named by --compare values, or a usage message ('' when all are known)."""
+def compared_contenders(
+    names: Sequence[str], settings: Settings, model: str | None = None
+) -> tuple[list[Contender], str]:
+    """Where the --compare values send the request, or a usage message ('' when all are known).
+
+    A value is a profile's name, or ``PROFILE=MODEL`` for another model of that profile (the
+    same profile may come twice with two models); ``--model`` names the model of the profiles
+    given without one."""
+    from assistant.core.work.compare import Contender
+
     wanted = [name.strip() for value in names for name in value.split(",") if name.strip()]
     if not wanted:
         return [], "--compare needs at least one provider profile name"
-    profiles = []
+    contenders = []
     for name in wanted:
-        profile = settings.profile(name)
+        profile, chosen = settings.profile(name), model or ""
+        if profile is None and "=" in name:
+            name, chosen = (part.strip() for part in name.split("=", 1))
+            profile = settings.profile(name)
         if profile is None:
             known = ", ".join(p.name for p in settings.profiles)
             return [], f"no provider profile named {name!r}; profiles: {known}"
-        profiles.append(profile)
-    return profiles, ""
+        contenders.append(Contender(profile, chosen))
+    return contenders, ""
 
 
 class _Printer:
@@ -168,18 +181,17 @@ def print_variants(run: GenerationRun, resolver: Any) -> int:
 
 def run_compare(
     request: GenerationRequest,
-    profiles: Sequence[ProviderProfile],
+    contenders: Sequence[Contender],
     resolver: Any,
     history: Any,
     stop_loops: bool,
 ) -> int:
-    """Send ``request`` to every profile at once and print each answer under its header."""
+    """Send ``request`` to every contender at once and print each answer under its header."""
     from assistant.core.providers.events import Delta
-    from assistant.core.work.compare import Contender, column_requests, run_together
+    from assistant.core.work.compare import column_requests, run_together
     from assistant.core.work.events import DoneEvent, StatusEvent
     from assistant.core.work.generation import GenerationRun
 
-    contenders = [Contender(profile) for profile in profiles]
     requests = column_requests(request, contenders)
     recorder = _comparison_recorder(history, contenders, requests)
     runs = [

@@ -227,9 +227,9 @@ def run_mode(args: argparse.Namespace) -> int:
     if over and not args.force:
         return _fail(over, EXIT_USAGE)
     if args.compare:  # several profiles at once (assistant/cli/compare.py)
-        from assistant.cli.compare import compared_profiles
+        from assistant.cli.compare import compared_contenders
 
-        profiles, problem = compared_profiles(args.compare, settings)
+        contenders, problem = compared_contenders(args.compare, settings, args.model)
         if problem or args.base_url or args.provider or (args.n or 1) > 1:
             return _fail(problem or "--compare takes no --provider, --base-url or --n", EXIT_USAGE)
     from assistant.core.work.endpoints import resolver_for
@@ -239,7 +239,7 @@ def run_mode(args: argparse.Namespace) -> int:
     if args.compare:
         from assistant.cli.compare import run_compare
 
-        return run_compare(request, profiles, resolver, recorder, settings.stop_loops)
+        return run_compare(request, contenders, resolver, recorder, settings.stop_loops)
     run = GenerationRun(request, resolver, recorder, stop_loops=settings.stop_loops)
     if run_diff.wants_diff(args):
         return run_diff.finish(args, mode, run, resolver)

@@ -141,6 +141,31 @@ def test_compare_exits_1_when_no_profile_answered() -> None:
     assert [line.split(":")[1].strip() for line in result.stderr.splitlines()] == ["A", "B"]
 
 
+def test_compare_two_models_of_one_profile_and_model_for_the_rest(
+    openai_server: FakeOpenAIServer, second_server: FakeOpenAIServer
+) -> None:
+    openai_server.reply = lambda request, index: f"I am {request.body['model']}."  # type: ignore[assignment]
+    second_server.reply = "Second server."
+    save_profiles(("Local", openai_server.base_url, "small"), ("Other", second_server.base_url, ""))
+    result = run("article", "--field", "topic=Tides", "--compare", "Local=big,Local=tiny:1b")
+    assert result.returncode == 0, result.stderr
+    assert sections(result.stdout) == [
+        ("Local (big)", "I am big.\n\n"),
+        ("Local (tiny:1b)", "I am tiny:1b.\n"),
+    ]
+    assert sorted(r.body["model"] for r in openai_server.chat_requests) == ["big", "tiny:1b"]
+    result = run(
+        "article", "--field", "topic=Tides", "--model", "shared", "--compare", "Local,Other"
+    )
+    assert result.returncode == 0, result.stderr
+    assert [header for header, _ in sections(result.stdout)] == [
+        "Local (shared)",
+        "Other (shared)",
+    ]
+    assert openai_server.chat_requests[-1].body["model"] == "shared"
+    assert [r.body["model"] for r in second_server.chat_requests] == ["shared"]
+
+
 def test_compare_names_an_unknown_profile() -> None:
     save_profiles(("A", closed_port_url(), "a"))
     result = run("article", "--field", "topic=Tides", "--compare", "A,Nope")
