@@ -114,6 +114,7 @@ class GenerationController(QObject):
         worker.sig_finished.connect(partial(self._finished, run.id))
         self._workers[run.id] = worker
         worker.start()
+        GATE.stream_began()
         return run.id
 
     def stop(self, request_id: str) -> None:
@@ -166,6 +167,7 @@ class GenerationController(QObject):
     def _finished(self, run_id: str) -> None:
         worker = self._workers.pop(run_id, None)
         if worker is not None:
+            GATE.stream_ended()
             worker.deleteLater()
 
     def _forward(self, run: Run, change: RunChange) -> None:

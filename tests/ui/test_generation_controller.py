@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from assistant.core.storage.history import HistoryStore
 from assistant.core.work.generation import DoneEvent
 from assistant.core.work.runs import Run, RunChange, RunStatus
 from assistant.ui.generation_controller import MAX_PARALLEL, GenerationController
+from assistant.ui.gui_gate import SHARED_SWITCH_S
 from tests.fakeserver import FakeOpenAIServer
 from tests.fixtures.loopback_run import LoopbackResolver, otters_request
 
@@ -137,3 +139,17 @@ def test_a_run_whose_job_dies_still_ends_as_failed(qtbot: QtBot, store: HistoryS
     assert done.error is not None and "resolver bug" in done.error
     assert controller.book[run_id].status == RunStatus.FAILED
     assert controller.shutdown()
+
+
+def test_two_runs_at_once_switch_the_gil_faster_until_one_is_left(
+    qtbot: QtBot, controller: GenerationController, openai_server: FakeOpenAIServer
+) -> None:
+    python_s = sys.getswitchinterval()
+    openai_server.delta_delay = 0.005
+    with qtbot.waitSignals([controller.sig_done, controller.sig_done], timeout=20_000):
+        controller.start(otters_request())
+        assert sys.getswitchinterval() == python_s  # one stream: Python's own interval
+        controller.start(otters_request(topic="Seals"))
+        assert sys.getswitchinterval() == pytest.approx(SHARED_SWITCH_S)
+    qtbot.waitUntil(lambda: sys.getswitchinterval() == python_s)
+    assert controller.running == []

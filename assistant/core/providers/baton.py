@@ -5,8 +5,9 @@ With several at once, each of their threads competes for the GIL, and a GUI thre
 it waits a switch interval (5 ms) per competitor, several times per turn of its event loop: four
 columns streaming at loopback speed stalled the window for 70 ms at p99 against 13 ms for one
 answer (tests/benchmarks/compare.py). A stream holds the baton from the moment its bytes arrive
-until it asks for the next ones (network waits are outside it), so the others wait on a lock,
-not for the GIL, and the GUI meets one competitor as with one answer. The GIL lets only one of
+until it asks for the next ones (keepalive.py), its consumer's work included; it is given back
+around network reads and disk waits (work/saving.py). So the others wait on a lock, not for the
+GIL, and the GUI meets one competitor as with one answer. The GIL lets only one of
 them run Python anyway, so the streams together are not slower.
 
 The baton is never a reason to wait long: who waits for it :data:`PATIENCE_S` takes it over (a
