@@ -7,8 +7,10 @@ columns streaming at loopback speed stalled the window for 70 ms at p99 against 
 answer (tests/benchmarks/compare.py). A stream holds the baton from the moment its bytes arrive
 until it asks for the next ones (keepalive.py), its consumer's work included; it is given back
 around network reads and disk waits (work/saving.py). So the others wait on a lock, not for the
-GIL, and the GUI meets one competitor as with one answer. The GIL lets only one of
-them run Python anyway, so the streams together are not slower.
+GIL, and the GUI meets one competitor as with one answer. The price is paid only where the CPU,
+not the network, limits the streams: taking turns, four loopback streams end later than when
+they fight for the GIL (the compare benchmark's wall time); streams slower than parsing never
+wait for each other.
 
 The baton is never a reason to wait long: who waits for it :data:`PATIENCE_S` takes it over (a
 stream whose consumer blocks while holding it, or a thread gone without giving it back, cannot
