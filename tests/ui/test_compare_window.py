@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -105,6 +106,24 @@ def test_a_server_that_refuses_n_gets_parallel_requests_said_once(
     assert notes and set(notes) == {
         "Local answers one variant per request: sending 3 requests in parallel."
     }
+
+
+def test_clicking_or_focusing_a_column_makes_it_the_current_one(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    openai_server.reply = lambda request, index: f"Headline {index + 1}"  # type: ignore[assignment]
+    choose_mode(window, "ad-copy")
+    fill(window, product="Lamp")
+    window.params_panel.n.setValue(3)
+    generate_and_wait(qtbot, window)
+    window.activateWindow()
+    columns = window.answer_area.columns
+    assert window.answer_area.currentIndex() == 0
+    qtbot.mouseClick(columns[2].view.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.answer_area.currentIndex() == 2)
+    columns[1].view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: window.answer_area.currentIndex() == 1)
+    assert window.answer_area.currentWidget() is columns[1].view
 
 
 def test_keep_marks_the_chosen_variant_and_the_others_stay(
