@@ -15,6 +15,7 @@ import random
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -133,3 +134,18 @@ def last_shown(output: bytes, prefix: bytes = b"SHOWN ") -> str:
         if line.startswith(prefix) and line.endswith(b'"'):  # a line cut by the kill is skipped
             shown = json.loads(line[len(prefix) :])
     return shown
+
+
+def assistant_process(*args: str) -> subprocess.Popen[bytes]:
+    """``python -m assistant args`` with no input, its stdout piped (a CLI write to kill)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def printed(output: bytes) -> str:
+    """What a CLI child had printed (a character cut by the kill is dropped)."""
+    return output.decode("utf-8", errors="ignore")

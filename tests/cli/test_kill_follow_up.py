@@ -8,7 +8,6 @@ from that text; the history database passes its integrity check.
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from assistant.core.prompts.modes import builtin_modes
@@ -17,7 +16,14 @@ from assistant.core.storage.history import HistoryStore
 from assistant.core.storage.threads import ThreadStore
 from assistant.core.work.follow_ups import continue_version
 from tests.fakeserver import FakeOpenAIServer
-from tests.kill_harness import SEEDS, KillPoint, integrity_ok, kill_during
+from tests.kill_harness import (
+    SEEDS,
+    KillPoint,
+    assistant_process,
+    integrity_ok,
+    kill_during,
+    printed,
+)
 
 REPLY = "".join(f"Sentence {i} about otters — カワウソ 🦦.\n" for i in range(120))
 FIRST = "The first answer {kept} \\ exactly."
@@ -38,10 +44,8 @@ def test_kill_assistant_follow_up_while_it_writes_a_version(
         record_id = store.start("article", {"topic": "Kill"}, messages, "L", "", "m", {})
         store.finish(record_id, "complete", answers=[FIRST])
         store.close()
-        command = [sys.executable, "-m", "assistant", "follow-up", str(record_id), INSTRUCTION]
-        command += ["--base-url", openai_server.base_url]
-        return subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        return assistant_process(
+            "follow-up", str(record_id), INSTRUCTION, "--base-url", openai_server.base_url
         )
 
     def check(point: KillPoint) -> None:
@@ -67,12 +71,5 @@ def test_kill_assistant_follow_up_while_it_writes_a_version(
             assert going_on.messages[-2] == {"role": "assistant", "content": version.text}
             assert going_on.follow_up is not None and going_on.follow_up.continues == 2
 
-    points = kill_during(
-        start,
-        lambda output: output.decode("utf-8", errors="ignore"),
-        check,
-        base=tmp_path,
-        span_s=SPAN_S,
-        ready=b"Sentence 0 ",
-    )
+    points = kill_during(start, printed, check, base=tmp_path, span_s=SPAN_S, ready=b"Sentence 0 ")
     assert len(points) == len(SEEDS) and all(point.shown for point in points)

@@ -12,21 +12,13 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
+from tests.fixtures.crash_child import child_window
+
 
 def main() -> int:
     base_url, input_file = sys.argv[1], Path(sys.argv[2])
     app = QApplication(sys.argv[:1])
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
-    from assistant.core.providers.profiles import ProviderProfile
-
-    settings = Settings()
-    settings.upsert_profile(ProviderProfile("Loopback", "compatible", base_url, "fake-model"))
-    settings.active_profile = "Loopback"
-    settings.last_mode = "article"
-    settings.save()
-    window = build_window(settings)
-    window.show()
+    window = child_window(base_url)
     form = window.current_form()
     topic = form.widget("topic")
     notes = form.widget("notes")

@@ -11,21 +11,13 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from tests.fixtures.crash_child import child_window
+
 
 def main() -> int:
     base_url = sys.argv[1]
     app = QApplication(sys.argv[:1])
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
-    from assistant.core.providers.profiles import ProviderProfile
-
-    settings = Settings()
-    settings.upsert_profile(ProviderProfile("Loopback", "compatible", base_url, "fake-model"))
-    settings.active_profile = "Loopback"
-    settings.last_mode = "article"
-    settings.save()
-    window = build_window(settings)
-    window.show()
+    window = child_window(base_url)
     topic = window.current_form().widget("topic")
     assert isinstance(topic, QLineEdit)
     topic.setText("Kill points 🦦")

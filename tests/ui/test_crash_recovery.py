@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from assistant.core.config.settings import Settings
 from assistant.core.storage.history import HistoryStore
 from tests.fakeserver import FakeOpenAIServer
+from tests.fixtures.crash_child import kill_when_streaming
 from tests.ui.windows import open_window
 
 DRAFT = "Line one with {braces} and %s and \\back\\slashes\n" + "Long draft. " * 400 + "\nEnd ✓"
@@ -28,23 +29,9 @@ def test_sigkill_mid_stream_loses_nothing(
     openai_server.delta_delay = 0.01
     draft_file = tmp_path / "draft.txt"
     draft_file.write_text(DRAFT, encoding="utf-8")
-    env = {**os.environ, "ASSISTANT_HOME": str(app_home), "QT_QPA_PLATFORM": "offscreen"}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.ui.crash_child", openai_server.base_url, str(draft_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        text=True,
+    kill_when_streaming(
+        "tests.ui.crash_child", openai_server.base_url, str(draft_file), home=app_home
     )
-    try:
-        assert child.stdout is not None
-        line = child.stdout.readline()
-        assert line.startswith("STREAMING"), line
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=10)
-    finally:
-        if child.poll() is None:
-            child.kill()
     openai_server.delta_delay = 0.0
 
     window = open_window(qtbot, Settings.load())

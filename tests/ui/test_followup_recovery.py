@@ -3,10 +3,6 @@ version and the follow-up's text so far are back, with Continue / Regenerate."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +12,7 @@ from assistant.core.config.settings import Settings
 from assistant.core.storage.history import HistoryStore
 from assistant.core.storage.threads import ThreadStore
 from tests.fakeserver import FakeOpenAIServer, RecordedRequest
+from tests.fixtures.crash_child import kill_when_streaming
 from tests.ui.windows import open_window
 
 FIRST = "Otters hold hands while they sleep."
@@ -32,23 +29,7 @@ def test_sigkill_during_a_follow_up_is_recovered(
     openai_server.reply = reply
     openai_server.delta_size = 5
     openai_server.delta_delay = 0.01
-    env = {**os.environ, "ASSISTANT_HOME": str(app_home), "QT_QPA_PLATFORM": "offscreen"}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.ui.followup_crash_child", openai_server.base_url],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        text=True,
-    )
-    try:
-        assert child.stdout is not None
-        line = child.stdout.readline()
-        assert line.startswith("STREAMING"), line
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=10)
-    finally:
-        if child.poll() is None:
-            child.kill()
+    kill_when_streaming("tests.ui.followup_crash_child", openai_server.base_url, home=app_home)
     openai_server.delta_delay = 0.0
 
     window = open_window(qtbot, Settings.load())

@@ -18,7 +18,15 @@ from pytestqt.qtbot import QtBot
 from assistant.core.config.settings import Settings
 from assistant.core.storage.history import HistoryStore
 from tests.fakeserver import FakeOpenAIServer
-from tests.kill_harness import SEEDS, KillPoint, integrity_ok, kill_during, last_shown
+from tests.kill_harness import (
+    SEEDS,
+    KillPoint,
+    assistant_process,
+    integrity_ok,
+    kill_during,
+    last_shown,
+    printed,
+)
 from tests.ui.windows import open_window
 
 REPLY = "".join(f"Sentence {i} about otters — カワウソ 🦦.\n" for i in range(120))
@@ -72,10 +80,8 @@ def test_kill_assistant_run_while_it_writes_a_first_answer(
     slow_stream(openai_server)
 
     def start() -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "assistant", "run", "article", "--field", "topic=Kill"]
-        command += ["--base-url", openai_server.base_url]
-        return subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        return assistant_process(
+            "run", "article", "--field", "topic=Kill", "--base-url", openai_server.base_url
         )
 
     def check(point: KillPoint) -> None:
@@ -88,12 +94,5 @@ def test_kill_assistant_run_while_it_writes_a_first_answer(
         assert_nothing_shown_was_lost(records[0].answer, point)
         store.close()
 
-    points = kill_during(
-        start,
-        lambda output: output.decode("utf-8", errors="ignore"),
-        check,
-        base=tmp_path,
-        span_s=SPAN_S,
-        ready=b"Sentence 0 ",
-    )
+    points = kill_during(start, printed, check, base=tmp_path, span_s=SPAN_S, ready=b"Sentence 0 ")
     assert all(point.shown for point in points)  # the CLI had printed a line before each kill

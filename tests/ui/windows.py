@@ -7,8 +7,10 @@ from pytestqt.qtbot import QtBot
 
 from assistant.app import build_window
 from assistant.core.config.settings import Settings
-from assistant.core.providers.profiles import ProviderProfile
 from assistant.ui.main_window import MainWindow
+from tests.fixtures.loopback_window import use_loopback
+
+__all__ = ["open_window", "use_loopback"]
 
 
 def open_window(qtbot: QtBot, settings: Settings) -> MainWindow:
@@ -20,17 +22,3 @@ def open_window(qtbot: QtBot, settings: Settings) -> MainWindow:
     win.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
     return win
-
-
-def use_loopback(
-    settings: Settings,
-    base_url: str,
-    name: str = "Loopback",
-    model: str = "fake-model",
-    **extra: object,
-) -> None:
-    """Add an OpenAI-compatible profile at ``base_url`` and make it the active one."""
-    settings.upsert_profile(
-        ProviderProfile(name, "compatible", base_url, model, **extra)  # type: ignore[arg-type]
-    )
-    settings.active_profile = name
