@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,14 @@ def _num(value: float | None) -> str:
 def emit(figure: Figure) -> None:
     """Print a figure's line at once."""
     print(figure.line(), flush=True)
+
+
+def run_main(run: Callable[..., list[Figure]], argv: list[str] | None = None) -> int:
+    """A benchmark's command line: ``run`` (tiny sizes with ``--quick``), one line a figure."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for figure in run(quick="--quick" in args):
+        emit(figure)
+    return 0
 
 
 def median(values: list[float]) -> float:

@@ -35,10 +35,10 @@ if __package__ in (None, ""):
 from tests.benchmarks.common import (
     Figure,
     Heartbeat,
-    emit,
     median,
     percentile,
     qt_app,
+    run_main,
     wait_until,
 )
 
@@ -294,12 +294,5 @@ def run(quick: bool = False) -> list[Figure]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    for figure in run(quick="--quick" in args):
-        emit(figure)
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_main(run))

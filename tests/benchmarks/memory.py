@@ -19,11 +19,11 @@ if __package__ in (None, ""):
 from tests.benchmarks.common import (
     Figure,
     ServerProcess,
-    emit,
     fresh_home,
     markdown_answer,
     qt_app,
     rss_mib,
+    run_main,
     thread_count,
     wait_until,
 )
@@ -74,12 +74,5 @@ def run(quick: bool = False) -> list[Figure]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    for figure in run(quick="--quick" in args):
-        emit(figure)
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_main(run))

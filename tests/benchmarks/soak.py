@@ -27,11 +27,11 @@ from tests.benchmarks.common import (
     Figure,
     Heartbeat,
     ServerProcess,
-    emit,
     fresh_home,
     percentile,
     qt_app,
     rss_mib,
+    run_main,
     thread_count,
 )
 from tests.benchmarks.streaming import make_window
@@ -173,12 +173,5 @@ def run(quick: bool = False) -> list[Figure]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    for figure in run(quick="--quick" in args):
-        emit(figure)
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_main(run))

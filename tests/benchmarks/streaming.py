@@ -26,12 +26,12 @@ from tests.benchmarks.common import (
     Figure,
     Heartbeat,
     ServerProcess,
-    emit,
     fresh_home,
     markdown_answer,
     median,
     percentile,
     qt_app,
+    run_main,
     wait_until,
 )
 
@@ -248,12 +248,5 @@ def run(quick: bool = False) -> list[Figure]:
     return fast(quick) + slow(quick)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    for figure in run(quick="--quick" in args):
-        emit(figure)
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_main(run))

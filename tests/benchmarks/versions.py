@@ -17,7 +17,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.common import Figure, emit, markdown_answer, median, qt_app, wait_until
+from tests.benchmarks.common import Figure, markdown_answer, median, qt_app, run_main, wait_until
 
 FRAME_MS = 16.7
 
@@ -108,12 +108,5 @@ def run(quick: bool = False) -> list[Figure]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    for figure in run(quick="--quick" in args):
-        emit(figure)
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_main(run))
