@@ -17,6 +17,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer
+from tests.fixtures.loopback_window import shown_window
+from tests.fixtures.screenshots import save_shot, shot_settings
 
 CODE = (
     '''import csv
@@ -73,20 +75,10 @@ def main() -> int:
     server.delta_size = 3
     server.delta_delay = 0.01
     app = QApplication(sys.argv[:1])
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
-    from assistant.core.providers.profiles import ProviderProfile
-
-    settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile("Ollama (local)", "compatible", server.base_url, "qwen2.5-coder")
-    )
-    settings.active_profile = settings.profiles[0].name if builtin else "Ollama (local)"
-    settings.last_mode = mode
-    settings.welcome_done = True
-    window = build_window(settings)
-    window.resize(1280, 760)
-    window.show()
+    settings = shot_settings(server.base_url, mode, "Ollama (local)", "qwen2.5-coder")
+    if builtin:
+        settings.active_profile = settings.profiles[0].name
+    window = shown_window(settings, (1280, 760))
     form = window.current_form()
     editor = form.main_editor()
     assert editor is not None
@@ -97,8 +89,7 @@ def main() -> int:
         server.reply = "x" * 450
 
     def shoot() -> None:
-        window.grab().save(out)
-        print(out)
+        save_shot(window, out)
         window.close()
         server.stop()
         app.quit()

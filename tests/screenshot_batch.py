@@ -8,7 +8,6 @@ grabs the batch window once about half the rows are done (QT_QPA_PLATFORM=offscr
 from __future__ import annotations
 
 import csv
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +16,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer, RecordedRequest
+from tests.fixtures.loopback_window import shown_window
+from tests.fixtures.screenshots import save_shot, shot_output, shot_settings
 
 PRODUCTS = [
     ("SKU-1001", "Bamboo desk organiser", "home-office workers"),
@@ -57,27 +58,16 @@ def write_products(folder: Path) -> Path:
 
 
 def main() -> int:
-    out = sys.argv[1] if len(sys.argv) > 1 else "batch.png"
-    os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
+    out = shot_output("batch.png")
     server = FakeOpenAIServer().start()
     server.reply = reply
     server.delta_size = 3
     server.delta_delay = 0.02
     app = QApplication(sys.argv[:1])
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
-    from assistant.core.providers.profiles import ProviderProfile
     from assistant.ui.batch_menu import open_batch_window
 
-    settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile("vLLM cluster", "compatible", server.base_url, "qwen2.5-7b-instruct")
-    )
-    settings.active_profile = "vLLM cluster"
-    settings.welcome_done = True
-    window = build_window(settings)
-    window.resize(1280, 760)
-    window.show()
+    settings = shot_settings(server.base_url, None, "vLLM cluster", "qwen2.5-7b-instruct")
+    window = shown_window(settings, (1280, 760))
     batch = open_batch_window(window)
     batch.resize(1280, 820)
     batch.setup.set_mode("ad-copy")
@@ -89,8 +79,7 @@ def main() -> int:
     def poll() -> None:
         done = batch.model.counts().get("done", 0)
         if done >= len(PRODUCTS) // 2:
-            batch.grab().save(out)
-            print(out)
+            save_shot(batch, out)
             batch.stop()
             window.close()
             server.stop()

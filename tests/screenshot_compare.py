@@ -16,6 +16,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer
+from tests.fixtures.loopback_window import shown_window
+from tests.fixtures.screenshots import shot_settings
 
 ANGLES = [
     "**Light that pays for itself.**\n\nCharge by day, glow all night: the Helio solar "
@@ -56,24 +58,15 @@ def main() -> int:
         servers[1].delta_delay = 0.012
 
     app = QApplication(sys.argv[:1])
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
     from assistant.core.providers.profiles import ProviderProfile
     from assistant.ui.compare_flow import compare_with
 
-    settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile("Ollama (local)", "compatible", servers[0].base_url, "qwen2.5:7b")
-    )
+    mode = "ad-copy" if what == "variants" else "article"
+    settings = shot_settings(servers[0].base_url, mode, "Ollama (local)", "qwen2.5:7b")
     settings.upsert_profile(
         ProviderProfile("OpenAI", "compatible", servers[1].base_url, "gpt-4o-mini")
     )
-    settings.active_profile = "Ollama (local)"
-    settings.last_mode = "ad-copy" if what == "variants" else "article"
-    settings.welcome_done = True
-    window = build_window(settings)
-    window.resize(1440, 780)
-    window.show()
+    window = shown_window(settings, (1440, 780))
     form = window.current_form()
     if what == "variants":
         form.widget("product").setText("Helio solar lamp")  # type: ignore[union-attr]

@@ -16,6 +16,8 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer
+from tests.fixtures.loopback_window import shown_window
+from tests.fixtures.screenshots import shot_settings
 
 BUGGY = '''import csv
 from pathlib import Path
@@ -103,20 +105,8 @@ def main() -> int:
     os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
     server = FakeOpenAIServer().start()
     app = QApplication(sys.argv[:1])  # noqa: F841 (kept alive for the window)
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
-    from assistant.core.providers.profiles import ProviderProfile
-
-    settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile("Ollama (local)", "compatible", server.base_url, "qwen2.5-coder")
-    )
-    settings.active_profile = "Ollama (local)"
-    settings.last_mode = "code-fix"
-    settings.welcome_done = True
-    window = build_window(settings)
-    window.resize(1400, 820)
-    window.show()
+    settings = shot_settings(server.base_url, "code-fix", "Ollama (local)", "qwen2.5-coder")
+    window = shown_window(settings, (1400, 820))
     form = window.current_form()
     form.set_values(
         {

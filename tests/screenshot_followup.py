@@ -22,6 +22,8 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from tests.fakeserver import FakeOpenAIServer, RecordedRequest
+from tests.fixtures.loopback_window import shown_window
+from tests.fixtures.screenshots import save_shot, shot_settings
 
 FIRST = """# Tea for coders
 
@@ -91,8 +93,7 @@ def chat(window: object, out: Path) -> None:
         window.followups.box.send()
         wait(lambda b=before: window.answer_area.current_text() != b)
         wait(lambda: not window.stop_button.isEnabled())
-    window.grab().save(str(out / "chat.png"))
-    print(out / "chat.png")
+    save_shot(window, out / "chat.png")
 
 
 def main() -> int:
@@ -108,22 +109,10 @@ def main() -> int:
 
     server.reply = reply
     app = QApplication(sys.argv[:1])
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
-    from assistant.core.providers.profiles import ProviderProfile
-
-    settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile(
-            "Ollama (local)", "compatible", server.base_url, "llama3.2", context_window=8192
-        )
+    settings = shot_settings(
+        server.base_url, "article", "Ollama (local)", "llama3.2", context_window=8192
     )
-    settings.active_profile = "Ollama (local)"
-    settings.last_mode = "article"
-    settings.welcome_done = True
-    window = build_window(settings)
-    window.resize(1280, 800)
-    window.show()
+    window = shown_window(settings, (1280, 800))
     topic = window.current_form().widget("topic")
     assert isinstance(topic, QLineEdit)
     topic.setText("Tea for coders")
@@ -142,8 +131,7 @@ def main() -> int:
     view.setTextCursor(cursor)
     followups.box.edit.setText("Make this paragraph friendlier")
     wait(lambda: followups.box.scope_label.isVisible(), 5)
-    window.grab().save(str(out / "followup.png"))
-    print(out / "followup.png")
+    save_shot(window, out / "followup.png")
 
     followups.stepper.compare_with_previous()
     dialog = followups.comparison
@@ -151,8 +139,7 @@ def main() -> int:
     dialog.resize(1100, 620)
     wait(lambda: True, 1)
     QCoreApplication.processEvents()
-    dialog.grab().save(str(out / "version-diff.png"))
-    print(out / "version-diff.png")
+    save_shot(dialog, out / "version-diff.png")
     dialog.close()
 
     chat(window, out)

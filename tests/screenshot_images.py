@@ -6,7 +6,6 @@ code with a file opened into the code field, a terminal screenshot pasted, and t
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -16,6 +15,8 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer
+from tests.fixtures.loopback_window import shown_window
+from tests.fixtures.screenshots import save_shot, shot_output, shot_settings
 
 CODE = '''def average(values):
     """The mean of a list of numbers."""
@@ -60,25 +61,12 @@ def terminal_picture() -> QImage:
 
 
 def main() -> int:
-    out = sys.argv[1] if len(sys.argv) > 1 else "image-input.png"
-    os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
+    out = shot_output("image-input.png")
     server = FakeOpenAIServer().start()
     server.reply = ANSWER
     app = QApplication(sys.argv[:1])
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
-    from assistant.core.providers.profiles import ProviderProfile
-
-    settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile("OpenAI-compatible", "compatible", server.base_url, "gpt-4o-mini")
-    )
-    settings.active_profile = "OpenAI-compatible"
-    settings.last_mode = "code-explain"
-    settings.welcome_done = True
-    window = build_window(settings)
-    window.resize(1280, 800)
-    window.show()
+    settings = shot_settings(server.base_url, "code-explain", "OpenAI-compatible", "gpt-4o-mini")
+    window = shown_window(settings, (1280, 800))
     form = window.current_form()
     source = Path(tempfile.mkdtemp()) / "stats.py"
     source.write_text(CODE, encoding="utf-8")
@@ -89,8 +77,7 @@ def main() -> int:
     form.image_field.paste()
 
     def shoot() -> None:
-        window.grab().save(out)
-        print(out)
+        save_shot(window, out)
         window.close()
         server.stop()
         app.quit()

@@ -10,23 +10,22 @@ QT_QPA_PLATFORM=offscreen).
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer
+from tests.fixtures.loopback_window import shown_window
+from tests.fixtures.screenshots import save_shot, shot_output, shot_settings
 
 FIB = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n"
 SAMPLES = Path(__file__).parent / "core" / "text" / "loop_samples.json"
 
 
 def main() -> int:
-    out = sys.argv[1] if len(sys.argv) > 1 else "loop-guard.png"
-    os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
+    out = shot_output("loop-guard.png")
     sample = next(
         s
         for s in json.loads(SAMPLES.read_text(encoding="utf-8"))
@@ -37,20 +36,9 @@ def main() -> int:
     server.delta_size = 4
     server.delta_delay = 0.005
     app = QApplication(sys.argv[:1])
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
-    from assistant.core.providers.profiles import ProviderProfile
-
-    settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile("Built-in model (plain sampling)", "compatible", server.base_url, "smollm2")
-    )
-    settings.active_profile = "Built-in model (plain sampling)"
-    settings.last_mode = "code-explain"
-    settings.welcome_done = True
-    window = build_window(settings)
-    window.resize(1280, 760)
-    window.show()
+    profile = "Built-in model (plain sampling)"
+    settings = shot_settings(server.base_url, "code-explain", profile, "smollm2")
+    window = shown_window(settings, (1280, 760))
     editor = window.current_form().main_editor()
     assert editor is not None
     editor.setPlainText(FIB)
@@ -59,8 +47,8 @@ def main() -> int:
         QTimer.singleShot(300, lambda: finish(done))
 
     def finish(done: object) -> None:
-        window.grab().save(out)
-        print(out, getattr(done, "error", ""))
+        save_shot(window, out)
+        print(getattr(done, "error", ""))
         window.close()
         server.stop()
         app.quit()

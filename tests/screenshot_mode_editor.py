@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+
+from tests.fixtures.screenshots import save_shot, shot_output
 
 TEXT = '''# Release notes from a list of changes.
 id = "release-notes"
@@ -59,8 +59,7 @@ choices = ["everyone", "developers", "administrators"]
 
 
 def main() -> int:
-    out = sys.argv[1] if len(sys.argv) > 1 else "mode-editor.png"
-    os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
+    out = shot_output("mode-editor.png")
     app = QApplication(sys.argv[:1])
     from assistant.ui.mode_editor import ModeEditor
 
@@ -71,8 +70,7 @@ def main() -> int:
 
     def shoot() -> None:
         editor.problem_list.setCurrentRow(-1)
-        editor.grab().save(out)
-        print(out)
+        save_shot(editor, out)
         app.quit()
 
     QTimer.singleShot(600, shoot)

@@ -11,7 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.fixtures.screenshots import save_shot
 
 
 def main() -> int:
@@ -19,7 +21,13 @@ def main() -> int:
     out = Path(args[0] if args else "providers.png")
     preset_id = args[1] if len(args) > 1 else "deepseek"
     os.environ["ASSISTANT_HOME"] = tempfile.mkdtemp(prefix="assistant-shot-")
-    app = QApplication(sys.argv[:1])
+    QApplication(sys.argv[:1])
+    save_shot(preset_dialog(preset_id), out)
+    return 0
+
+
+def preset_dialog(preset_id: str) -> QWidget:
+    """Settings → Providers, shown, with a profile made from the preset ``preset_id``."""
     from assistant.core.config.settings import Settings
     from assistant.core.config.store import SettingsStore
     from assistant.core.providers.secrets import KeyStore
@@ -34,10 +42,8 @@ def main() -> int:
     dialog.resize(900, 520)
     dialog.show()
     dialog.add_preset(preset_id)
-    app.processEvents()
-    dialog.grab().save(str(out))
-    print(out)
-    return 0
+    QApplication.processEvents()
+    return dialog
 
 
 if __name__ == "__main__":

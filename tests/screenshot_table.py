@@ -9,14 +9,14 @@ grabs the window (run under Xvfb, or with QT_QPA_PLATFORM=offscreen).
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer
+from tests.fixtures.loopback_window import shown_window
+from tests.fixtures.screenshots import save_shot, shot_output, shot_settings
 
 ROWS = [
     ("The battery easily lasts two days. Love it!", "positive", 0.97, "Clear praise."),
@@ -31,8 +31,7 @@ ROWS = [
 
 
 def main() -> int:
-    out = sys.argv[1] if len(sys.argv) > 1 else "table-answer.png"
-    os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
+    out = shot_output("table-answer.png")
     server = FakeOpenAIServer().start()
     lines = [
         json.dumps({"text": t, "label": la, "confidence": c, "reason": r}, ensure_ascii=False)
@@ -41,20 +40,8 @@ def main() -> int:
     server.reply = "\n".join(lines) + "\n\nThe last review reads as sarcastic.\n"
     server.delta_size = 24
     app = QApplication(sys.argv[:1])
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
-    from assistant.core.providers.profiles import ProviderProfile
-
-    settings = Settings()
-    settings.upsert_profile(
-        ProviderProfile("Loopback server", "compatible", server.base_url, "fake-model")
-    )
-    settings.active_profile = "Loopback server"
-    settings.last_mode = "sentiment"
-    settings.welcome_done = True
-    window = build_window(settings)
-    window.resize(1280, 760)
-    window.show()
+    settings = shot_settings(server.base_url, "sentiment", "Loopback server", "fake-model")
+    window = shown_window(settings, (1280, 760))
     editor = window.current_form().main_editor()
     assert editor is not None
     editor.setPlainText("\n".join(row[0] for row in ROWS) + "\n")
@@ -66,8 +53,7 @@ def main() -> int:
         view = window.answer_panel.table_view
         assert view is not None
         view.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-        window.grab().save(out)
-        print(out)
+        save_shot(window, out)
         window.close()
         server.stop()
         app.quit()

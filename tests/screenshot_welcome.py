@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from tests.fixtures.screenshots import save_shot, shot_output
+
 
 def main() -> int:
-    out = sys.argv[1] if len(sys.argv) > 1 else "welcome.png"
-    os.environ.setdefault("ASSISTANT_HOME", tempfile.mkdtemp(prefix="assistant-shot-"))
+    out = shot_output("welcome.png")
     app = QApplication(sys.argv[:1])
     from assistant.core.config.settings import Settings
     from assistant.core.config.store import SettingsStore
@@ -23,8 +22,7 @@ def main() -> int:
     dialog.show()
 
     def shoot() -> None:
-        dialog.grab().save(out)
-        print(out)
+        save_shot(dialog, out)
         app.quit()
 
     QTimer.singleShot(300, shoot)

@@ -19,6 +19,9 @@ from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QMenuBar
 
 from tests.fakeserver import FakeOpenAIServer
+from tests.fixtures.loopback_window import shown_window
+from tests.fixtures.screenshots import save_shot, shot_settings
+from tests.screenshot_providers import preset_dialog
 
 TEXT = """\
 过去一年，团队把发布周期从每月一次缩短到每周一次。主要做法有三条：所有改动都经过代码评审；\
@@ -55,43 +58,15 @@ def main() -> int:
 
 def providers(out: str) -> int:
     """Settings → Providers with a profile made from the DeepSeek preset."""
-    from assistant.core.config.settings import Settings
-    from assistant.core.config.store import SettingsStore
-    from assistant.core.providers.secrets import KeyStore
-    from assistant.core.work.endpoints import ProviderResolver
-    from assistant.ui.provider_dialog import ProviderDialog
-
-    keys = KeyStore()
-    resolver = ProviderResolver(keys)
-    dialog = ProviderDialog(
-        SettingsStore(Settings()), keys, lambda p: resolver.resolve(p, lambda _text: None)
-    )
-    dialog.resize(900, 520)
-    dialog.show()
-    dialog.add_preset("deepseek")
-    QApplication.processEvents()
-    dialog.grab().save(out)
-    print(out)
+    save_shot(preset_dialog("deepseek"), out)
     return 0
 
 
 def window(app: QApplication, out: str, server: FakeOpenAIServer, what: str) -> int:
     """The main window on Summarize, its answer written; with ``menu`` the Modes menu open."""
-    from assistant.app import build_window
-    from assistant.core.config.settings import Settings
-    from assistant.core.providers.profiles import ProviderProfile
-
-    settings = Settings()
+    settings = shot_settings(server.base_url, "summarize", "DeepSeek", "deepseek-chat")
     settings.language = "zh_CN"
-    settings.upsert_profile(
-        ProviderProfile("DeepSeek", "compatible", server.base_url, "deepseek-chat")
-    )
-    settings.active_profile = "DeepSeek"
-    settings.last_mode = "summarize"
-    settings.welcome_done = True
-    main_window = build_window(settings)
-    main_window.resize(1280, 760)
-    main_window.show()
+    main_window = shown_window(settings, (1280, 760))
     editor = main_window.current_form().main_editor()
     assert editor is not None
     editor.setPlainText(TEXT)
