@@ -16,17 +16,17 @@ from PySide6.QtCore import QObject, QPoint, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QVBoxLayout
 
-from assistant.core.prompts.request import GenerationRequest, RequestError, build_follow_up
 from assistant.core.storage.history import Record
-from assistant.ui.answer_panel import answer_language
 from assistant.ui.followup_actions import follow_up_actions
 from assistant.ui.followup_box import FollowUpBox
-from assistant.ui.qt_keys import set_keys
+from assistant.ui.followup_request import follow_up_request, has_text, made_by, version_language
+from assistant.ui.followup_selection import answer_menu, watch_selection
 from assistant.ui.version_stepper import VersionStepper
 from assistant.ui.version_views import VersionViews
 
 if TYPE_CHECKING:  # threads and quick actions: the first answer to follow up
     from assistant.core.prompts.quick_actions import QuickAction
+    from assistant.core.prompts.request import GenerationRequest
     from assistant.core.prompts.threads import Thread, Version
     from assistant.core.storage.threads import ThreadStore
     from assistant.core.work.events import DoneEvent
@@ -115,7 +115,7 @@ class FollowUps(QObject):
             self.views.forget()
         self.shown_thread = thread
         self.shown = 0 if thread is None else (shown or thread.current)
-        chat = self._is_chat()
+        chat = self.is_chat()
         if thread is None:
             self.stepper.set_versions(0, 0)
         else:
@@ -123,7 +123,7 @@ class FollowUps(QObject):
             self.stepper.set_versions(
                 len(numbers), numbers.index(self.shown), numbers.index(thread.current)
             )
-            self.stepper.set_made_by(self._made_by(thread, self.shown))
+            self.stepper.set_made_by(made_by(thread, self.shown))
             if chat:
                 self.stepper.setVisible(False)
         mode = self.window.services.modes.get(thread.mode) if thread else None
@@ -133,7 +133,7 @@ class FollowUps(QObject):
             self.box.set_quick_actions(quick_actions(mode.output))
         else:
             self.box.set_quick_actions(())
-        answerless = thread is not None and not self._has_text(thread, self.shown)
+        answerless = thread is not None and not has_text(thread, self.shown)
         self.box.set_no_answer(answerless)
         self.box.setEnabled(
             thread is not None and not answerless and self.window.services.history is not None
@@ -144,75 +144,23 @@ class FollowUps(QObject):
         self.box.set_chat(chat)
         if chat:
             self.chat.show_turns(thread, self.shown)
-        self._watch_selection()
-
-    @staticmethod
-    def _has_text(thread: Thread, number: int) -> bool:
-        """Whether version ``number`` has an answer to follow up on (a failed run has none)."""
-        version = next((v for v in thread.versions if v.number == number), None)
-        return version is not None and bool(version.text.strip())
-
-    def _watch_selection(self) -> None:
-        """Follow the selection of the answer on screen (the box says what a follow-up refines)."""
-        view = self.panel.answer_area.views[0]
-        if not view.property("followUpWatched"):
-            view.setProperty("followUpWatched", True)
-            view.selectionChanged.connect(lambda v=view: self._selection_changed(v))
-            set_keys(view, "contextMenuPolicy", "CustomContextMenu")
-            view.customContextMenuRequested.connect(
-                lambda position, v=view: self._show_context_menu(v, position)
-            )
-        self._selection_changed(view)
+        watch_selection(self)
 
     def context_menu(self, view: QPlainTextEdit, position: QPoint) -> QMenu:
-        """The answer's own menu (Copy, Select All) and, under a selection, Refine the
-        selection… (the follow-up box, ready for the instruction)."""
-        menu = view.createStandardContextMenu(position)
-        if self.box.isEnabled() and not self._is_chat():
-            menu.addSeparator()
-            selected = view.textCursor().hasSelection()
-            text = self.tr("Refine the selection…") if selected else self.tr("Follow up…")
-            menu.addAction(text, self.box.focus)
-        return menu
-
-    def _show_context_menu(self, view: QPlainTextEdit, position: QPoint) -> None:
-        menu = self.context_menu(view, position)
-        menu.exec(view.viewport().mapToGlobal(position))
-        menu.deleteLater()
-
-    def _selection_changed(self, view: QPlainTextEdit) -> None:
-        if view is not self.panel.answer_area.views[0] or self.shown_thread is None:
-            return
-        chars = len(view.textCursor().selectedText())
-        mode = self.window.services.modes.get(self.shown_thread.mode)
-        code = mode is not None and mode.output == "code"
-        self.box.set_selection(chars, self.tr("code") if code else self.tr("text"))
-
-    def _made_by(self, thread: Thread, number: int) -> str:
-        """What made version ``number``: the original request, a quick action or an instruction."""
-        turn = thread.turn(thread.version(number).turn)
-        if turn.number == 0:
-            return self.tr("Original answer")
-        from assistant.core.prompts.quick_actions import quick_action
-
-        quick = quick_action(turn.action) if turn.action else None
-        what = quick.label if quick is not None else " ".join(turn.instruction.split())
-        if quick is not None and quick.language_of(turn.instruction):  # "Translate to Deutsch"
-            what = f"{quick.label.rstrip('…')} {quick.language_of(turn.instruction)}"
-        return self.tr("“{0}”").format(what) + (
-            " " + self.tr("(selection)") if turn.kind == "selection" else ""
-        )
+        """The answer's context menu (``ui/followup_selection.py``)."""
+        return answer_menu(self, view, position)
 
     def _update_actions(self) -> None:
         stepper = self.stepper
-        many = self.shown_thread is not None and stepper.count > 1 and not self._is_chat()
+        many = self.shown_thread is not None and stepper.count > 1 and not self.is_chat()
         self.previous_action.setEnabled(many and stepper.index > 0)
         self.next_action.setEnabled(many and stepper.index < stepper.count - 1)
         self.compare_action.setEnabled(many)
         self.restore_action.setEnabled(many and stepper.restore_button.isEnabled())
         self.send_action.setEnabled(self.box.isEnabled())
 
-    def _is_chat(self) -> bool:
+    def is_chat(self) -> bool:
+        """Whether the thread on screen (else the mode chosen) is a chat."""
         if self.shown_thread is not None:
             return self.shown_thread.mode == CHAT_MODE
         return self.window.current_mode().id == CHAT_MODE
@@ -229,14 +177,7 @@ class FollowUps(QObject):
         return history.get(record_id) if history is not None else None
 
     def _language(self, thread: Thread, number: int = 1) -> str:
-        """How version ``number`` is highlighted: as the mode's answers, or as Markdown for an
-        answer about the text (a question such as "Explain this part")."""
-        version = next((v for v in thread.versions if v.number == number), None)
-        if version is not None and thread.turn(version.turn).kind == "question":
-            return "markdown"
-        mode = self.window.services.modes[thread.mode]
-        record = self._record(thread.record_id)
-        return answer_language(mode, record.fields if record else {})
+        return version_language(self.window, thread, number)
 
     def _read(self, record_id: int) -> Thread | None:
         try:
@@ -270,7 +211,7 @@ class FollowUps(QObject):
         version = thread.version(number)
         self.views.show((thread.record_id, number), version.text, self._language(thread, number))
         self.shown = number
-        self._watch_selection()
+        watch_selection(self)
 
     @Slot(int)
     def show_index(self, index: int) -> None:
@@ -321,7 +262,7 @@ class FollowUps(QObject):
             return False
         base = self.shown if any(v.number == self.shown for v in thread.versions) else None
         base = base or thread.current
-        if not self._has_text(thread, base):  # never [..., assistant "", user instruction]
+        if not has_text(thread, base):  # never [..., assistant "", user instruction]
             self.panel.sig_status.emit(self.tr("There is no answer to follow up on."))
             return False
         view = self._variant_followed(thread, base)
@@ -330,27 +271,8 @@ class FollowUps(QObject):
         from assistant.ui.selection_span import selection_of
 
         selection = None if chat else selection_of(view, thread.version(base).text)
-        kind = quick.kind if quick is not None else None
-        mode = self.window.services.modes[thread.mode]
-        record = self._record(thread.record_id)
-        overrides = self.window.params_panel.params().to_dict()
-        overrides["model"] = self.window.provider_bar.model_name()
-        try:
-            request = build_follow_up(
-                mode,
-                thread,
-                instruction,
-                self.window.current_profile(),
-                self.window.settings.mode_params.get(mode.id),
-                overrides,
-                base_version=base,
-                selection=selection,
-                kind=kind,
-                action=quick.id if quick is not None else "",
-                fields=record.fields if record else {},
-            )
-        except RequestError as exc:
-            self.panel.show_error("\n".join(exc.problems))
+        request = follow_up_request(self.window, thread, base, instruction, quick, selection)
+        if request is None:
             return False
         self._launch(request)
         return True
@@ -403,7 +325,7 @@ class FollowUps(QObject):
         self.panel.shown_record_id = None
         self.panel.recovery_bar.setVisible(False)
         self.panel.error_banner.setVisible(False)
-        self.chat.view.setVisible(self._is_chat())
+        self.chat.view.setVisible(self.is_chat())
         self.chat.show_turns(None)
         editor = self.window.current_form().widget("message")
         if isinstance(editor, QPlainTextEdit):
@@ -425,7 +347,7 @@ class FollowUps(QObject):
         finally:
             self._launching = False
         self.box.sent()
-        if self._is_chat() and request.follow_up is not None:
+        if self.is_chat() and request.follow_up is not None:
             self.chat.show_turns(thread, self.shown, request.follow_up.instruction)
 
     # --- runs ending ---------------------------------------------------------------------------
@@ -436,7 +358,7 @@ class FollowUps(QObject):
         self.stepper.setEnabled(not running)
         if running and not self._launching:
             self._set_thread(None)  # a new first answer: nothing to follow up on yet
-            if self._is_chat():
+            if self.is_chat():
                 self.chat.show_turns(None, 0, self.chat.message())
 
     @Slot(str, object)
