@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from assistant.core.storage import export
+from assistant.core.storage.database import describe_error
 from assistant.core.storage.history import Record
 
 SUFFIX_FORMATS: Final = {
@@ -60,6 +61,18 @@ def write_export(path: Path, records: Sequence[Record], fmt: str | None = None) 
         write_pdf(path, export.render(records, "html"), records[0].title if records else "")
         return
     path.write_text(export.render(records, chosen), encoding="utf-8", newline="")
+
+
+def export_notice(path: Path, records: Sequence[Record], fmt: str | None) -> tuple[str, bool]:
+    """Write ``records`` to ``path`` (:func:`write_export`): the line saying how it went, and
+    whether it is an error."""
+    translate = QCoreApplication.translate
+    try:
+        write_export(path, records, fmt)
+    except (OSError, ValueError) as exc:
+        text = translate("HistoryPanel", "Could not export to {path}: {reason}")
+        return text.replace("{path}", str(path)).replace("{reason}", describe_error(exc)), True
+    return translate("HistoryPanel", "Exported to {path}").replace("{path}", str(path)), False
 
 
 def safe_filename(title: str) -> str:

@@ -16,19 +16,18 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from assistant.core.storage import export
-from assistant.core.storage.database import describe_error
 from assistant.core.storage.history import HistoryError, HistoryStore, Record, RecordSummary
+from assistant.ui.history_actions import history_actions
 from assistant.ui.history_bars import UndoBar, notice_label, problem_label
-from assistant.ui.history_export import open_export_dialog, write_export
+from assistant.ui.history_export import export_notice, open_export_dialog
 from assistant.ui.history_filters import HistoryFilters
 from assistant.ui.history_list import HistoryList
 from assistant.ui.history_model import HistoryModel
@@ -100,71 +99,13 @@ class HistoryPanel(QWidget):
         self.model.modelReset.connect(self._update_actions)
         self.model.sig_loaded.connect(self._update_actions)
 
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], None],
-        keys: Sequence[QKeySequence | QKeySequence.StandardKey | str] = (),
-        on: QWidget | None = None,
-    ) -> QAction:
-        """An action with shortcuts that only work while ``on`` (default: the list) has focus."""
-        action = QAction(text, self)
-        action.triggered.connect(slot)
-        if keys:
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            hints = ", ".join(
-                QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys[:1]
-            )
-            action.setToolTip(f"{text.rstrip('…')} ({hints})")
-        target = on or self.view
-        action.setShortcutContext(
-            Qt.ShortcutContext.WidgetShortcut
-            if target is self.view
-            else Qt.ShortcutContext.WidgetWithChildrenShortcut
-        )
-        target.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        key = Qt.Key
-        self.open_action = self._action(self.tr("Open"), self.open_selected)
-        self.open_action.setToolTip(self.tr("Open in the editor (Enter)"))
-        self.star_action = self._action(self.tr("Star"), self.toggle_star, ["Ctrl+D"])
-        self.rename_action = self._action(
-            self.tr("Rename"), self.rename_selected, [QKeySequence(key.Key_F2)]
-        )
-        self.delete_action = self._action(
-            self.tr("Delete"), self.delete_selected, [QKeySequence(key.Key_Delete)]
-        )
-        separator = QAction(self)
-        separator.setSeparator(True)
-        self.view.addAction(separator)
-        self.export_action = self._action(self.tr("Export…"), self.export_selected)
-        self.export_action.setToolTip(self.tr("Export the selected records to a file"))
-        self.copy_action = self._action(self.tr("Copy as Markdown"), self.copy_markdown)
-        self.undo_action = self._action(
-            self.tr("Undo delete"), self.undo_delete, [QKeySequence.StandardKey.Undo], on=self
-        )
-        self.undo_action.setEnabled(False)
-        # Only while the panel is visible (hidden widgets' shortcuts are off).
-        self.search_action = QAction(self.tr("Search history"), self)
-        self.search_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.search_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.search_action.triggered.connect(self.focus_search)
-        self.addAction(self.search_action)
-
-        self.toolbar = QToolBar()
-        self.toolbar.setObjectName("historyToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (
-            self.open_action,
-            self.star_action,
-            self.rename_action,
-            self.delete_action,
-            self.export_action,
-            self.copy_action,
-        ):
-            self.toolbar.addAction(action)
+        made = history_actions(self)
+        self.open_action, self.star_action = made.open, made.star
+        self.rename_action, self.delete_action = made.rename, made.delete
+        self.export_action, self.copy_action = made.export, made.copy
+        self.undo_action, self.search_action = made.undo, made.search
+        self.toolbar = made.toolbar
 
     def _build_bars(self) -> None:
         self.problem_label = problem_label()
@@ -380,18 +321,9 @@ class HistoryPanel(QWidget):
         records = self.selected_records()
         if not records:
             return False
-        try:
-            write_export(path, records, fmt)
-        except (OSError, ValueError) as exc:
-            self._notify(
-                self.tr("Could not export to {path}: {reason}")
-                .replace("{path}", str(path))
-                .replace("{reason}", describe_error(exc)),
-                error=True,
-            )
-            return False
-        self._notify(self.tr("Exported to {path}").replace("{path}", str(path)))
-        return True
+        text, error = export_notice(path, records, fmt)
+        self._notify(text, error=error)
+        return not error
 
     @Slot()
     def copy_markdown(self) -> None:
