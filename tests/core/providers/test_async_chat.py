@@ -172,3 +172,18 @@ def test_azure_goes_to_the_deployment_with_api_version_and_api_key_header(
     assert request.path == "/openai/deployments/my-deployment/chat/completions"
     assert request.query == "api-version=2024-10-21"
     assert request.headers["api-key"] == "azure-key" and "authorization" not in request.headers
+
+
+def test_a_key_goes_as_a_bearer_header_and_engine_fields_in_the_body(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    openai_server.api_key = "sk-batch"
+    keyed = Endpoint(PROVIDER, openai_server.base_url, "sk-batch", repetition=0.0)
+    events = asyncio.run(collect(keyed))[0]
+    assert text(events) == openai_server.reply
+    (request,) = openai_server.chat_requests
+    assert request.headers["authorization"] == "Bearer sk-batch"
+    assert request.headers["x-stainless-retry-count"] == "0"
+    body = request.body
+    assert (body["dry_multiplier"], body["repeat_penalty"]) == (0.0, 1.0)  # llama.cpp's fields
+    assert "extra_body" not in body and "extra_headers" not in body
