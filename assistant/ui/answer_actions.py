@@ -1,22 +1,29 @@
-"""What can be done with an answer on screen: copy it, insert it in the input, save it to a file.
+"""What can be done with an answer on screen: copy it, insert it in the input, save it to a file;
+and the answer panel's actions with their shortcuts (:func:`panel_actions`).
 
-Each function returns the status line to show ("" when nothing happened).
+Each of copy, insert and export returns the status line to show ("" when nothing happened).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPlainTextEdit, QWidget
 
 from assistant.core.storage.history import Record
 from assistant.core.text.answers import code_to_insert
 from assistant.ui.answer_view import AnswerView
 from assistant.ui.code_editor import CodeEditor
+from assistant.ui.qt_keys import set_keys, set_shortcut
+
+if TYPE_CHECKING:
+    from assistant.ui.answer_panel import AnswerPanel
 
 
 def copy(view: AnswerView) -> str:
@@ -106,3 +113,43 @@ def export_text(path: str, text: str, record: Record | None) -> str:
     from html import escape
 
     return f"<!doctype html><meta charset='utf-8'><pre>{escape(text)}</pre>\n"
+
+
+@dataclass(frozen=True)
+class PanelActions:
+    """Generate, Stop and the answer actions of the answer panel."""
+
+    generate: QAction
+    stop: QAction
+    copy: QAction
+    insert: QAction
+    export: QAction
+
+
+def panel_actions(panel: AnswerPanel) -> PanelActions:
+    """The panel's actions; all but Save work anywhere in the window."""
+    translate = QCoreApplication.translate  # lupdate reads translate(context, text)
+
+    def action(text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
+        made = QAction(text, panel)
+        made.setShortcuts([QKeySequence(key) for key in keys])
+        made.triggered.connect(slot)
+        set_keys(made, "shortcutContext", "WindowShortcut")
+        return made
+
+    generate = action(
+        translate("AnswerPanel", "Generate"), ["Ctrl+Return", "Ctrl+Enter"], panel.sig_generate.emit
+    )
+    generate.setToolTip(translate("AnswerPanel", "Generate (Ctrl+Enter)"))
+    stop = action(translate("AnswerPanel", "Stop"), ["Esc"], panel.stop)
+    stop.setToolTip(translate("AnswerPanel", "Stop (Esc)"))
+    stop.setEnabled(False)
+    copy_action = action(translate("AnswerPanel", "Copy answer"), ["Ctrl+Shift+C"], panel.copy)
+    insert_action = action(translate("AnswerPanel", "Insert at cursor"), ["Ctrl+I"], panel.insert)
+    insert_action.setToolTip(
+        translate("AnswerPanel", "Insert the answer at the cursor of the input editor")
+    )
+    export_action = QAction(translate("AnswerPanel", "Save answer as…"), panel)
+    set_shortcut(export_action, QKeySequence.StandardKey.Save)
+    export_action.triggered.connect(panel.export)
+    return PanelActions(generate, stop, copy_action, insert_action, export_action)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,10 +28,11 @@ from assistant.core.storage.history import HistoryStore, Record
 from assistant.core.work.status import RunStatus
 from assistant.ui import answer_actions
 from assistant.ui.answer_area import AnswerArea
+from assistant.ui.answer_notes import continue_note, record_note, run_summary
 from assistant.ui.answer_pages import AnswerPages
 from assistant.ui.compare_flow import CompareFlow
 from assistant.ui.generation_controller import GenerationController
-from assistant.ui.qt_keys import set_keys, set_shortcut
+from assistant.ui.qt_keys import set_keys
 from assistant.ui.recovery_bar import RecoveryBar
 
 if TYPE_CHECKING:  # the run's types: imported by the first Generate, not before the first paint
@@ -98,31 +98,11 @@ class AnswerPanel(QWidget):
 
     # --- building ------------------------------------------------------------------------------
 
-    def _action(self, text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(key) for key in keys])
-        action.triggered.connect(slot)
-        return action
-
     def _build_actions(self) -> None:
-        self.generate_action = self._action(
-            self.tr("Generate"), ["Ctrl+Return", "Ctrl+Enter"], self.sig_generate.emit
-        )
-        self.generate_action.setToolTip(self.tr("Generate (Ctrl+Enter)"))
-        self.stop_action = self._action(self.tr("Stop"), ["Esc"], self.stop)
-        self.stop_action.setToolTip(self.tr("Stop (Esc)"))
-        self.stop_action.setEnabled(False)
-        self.copy_action = self._action(self.tr("Copy answer"), ["Ctrl+Shift+C"], self.copy)
-        self.insert_action = self._action(self.tr("Insert at cursor"), ["Ctrl+I"], self.insert)
-        self.insert_action.setToolTip(
-            self.tr("Insert the answer at the cursor of the input editor")
-        )
-        self.export_action = QAction(self.tr("Save answer as…"), self)
-        set_shortcut(self.export_action, QKeySequence.StandardKey.Save)
-        self.export_action.triggered.connect(self.export)
-        for action in (self.generate_action, self.stop_action, self.copy_action):
-            set_keys(action, "shortcutContext", "WindowShortcut")
-        set_keys(self.insert_action, "shortcutContext", "WindowShortcut")
+        made = answer_actions.panel_actions(self)
+        self.generate_action, self.stop_action = made.generate, made.stop
+        self.copy_action, self.insert_action = made.copy, made.insert
+        self.export_action = made.export
 
     def _build_widgets(self) -> None:
         self.generate_button = QPushButton(self.tr("Generate"))
@@ -276,7 +256,7 @@ class AnswerPanel(QWidget):
             self.table_view.answer_ended(self.answer_area.current_text())
         if self.stop_action.isEnabled():
             self._set_running(False)
-        self.sig_status.emit(self._summary(done))
+        self.sig_status.emit(run_summary(done))
         if done.status == RunStatus.FAILED:
             message = done.error or self.tr("The request failed.")
             if any(done.answers):
@@ -303,11 +283,8 @@ class AnswerPanel(QWidget):
         """Continue / Regenerate for an answer that is not finished (cut short, Max tokens)."""
         from assistant.core.work.finish import first_unfinished, hit_max_tokens
 
-        if not hit_max_tokens(done.finish_reasons):  # cut short, or failed mid-answer
-            note = self.tr("The text so far is kept. Continue asks the model for the rest.")
-        else:
-            note = self.tr("The answer reached Max tokens. Continue asks the model for the rest.")
         self.answer_area.setCurrentIndex(first_unfinished(done.finish_reasons))
+        note = continue_note(hit_max_tokens(done.finish_reasons))
         self.recovery_bar.offer(self._record_of(done), note)
 
     def _record_of(self, done: DoneEvent) -> Record | None:
@@ -325,16 +302,6 @@ class AnswerPanel(QWidget):
             return ""
         index = self.answer_area.currentIndex()
         return record.answers[index] if 0 <= index < len(record.answers) else record.answer
-
-    def _summary(self, done: DoneEvent) -> str:
-        if done.status == RunStatus.STOPPED:
-            return self.tr("Stopped. The text so far is kept.")
-        summary = self.tr("Done in {0} s").replace("{0}", f"{done.elapsed_s:.1f}")
-        if done.usage is not None:
-            summary += self.tr(" · usage: {0} prompt + {1} completion = {2} tokens").format(
-                done.usage.prompt_tokens, done.usage.completion_tokens, done.usage.total_tokens
-            )
-        return summary
 
     def show_error(self, message: str) -> None:
         """Show a problem above the answer (and its first line in the status bar)."""
@@ -355,12 +322,9 @@ class AnswerPanel(QWidget):
         self.error_banner.setVisible(bool(record.error))
         self.error_banner.setText(record.error or "")
         unfinished = record.status in (RunStatus.INTERRUPTED, RunStatus.CUT_SHORT)
-        if record.status == RunStatus.CUT_SHORT:
-            interrupted_note = self.tr("This answer was cut short. The text so far is kept.")
-        note = interrupted_note or self.tr("This answer was interrupted. The text so far is kept.")
-        if len(record.answers) > 1:  # which variant was cut is not recorded: the person picks
-            note += " " + self.tr("Continue goes on from the variant shown.")
-        self.recovery_bar.offer(record if unfinished else None, note)
+        self.recovery_bar.offer(
+            record if unfinished else None, record_note(record, interrupted_note)
+        )
         self.compare.record_shown(record, mode)
 
     def _table_for(self, mode: Mode) -> TableAnswerView | None:
