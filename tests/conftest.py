@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.keyring_session",
     "tests.fixtures.engine",
     "tests.fixtures.remote_guard",
+    "tests.fixtures.main_window",
 ]
 
 

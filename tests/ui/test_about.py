@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
-from typing import Any
 
-import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 import assistant
 from assistant.core.base.build_info import build_commit, version_text
-from assistant.core.config.settings import Settings
 from assistant.ui.main_window import MainWindow
-from tests.fakeserver import FakeOpenAIServer
-from tests.ui.windows import open_window, use_loopback
-
-
-@pytest.fixture
-def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()
-    use_loopback(settings, openai_server.base_url, "Loopback", "fake-model")
-    win = open_window(qtbot, settings)
-    yield win
-    win.close()
 
 
 def test_about_names_the_version_and_the_build_of_assistant_version(

@@ -5,7 +5,6 @@ deletes more than half of the input."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,11 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from assistant.core.config.settings import Settings
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer
 from tests.ui.test_main_window import choose_mode, fill, generate_and_wait
-from tests.ui.windows import open_window, use_loopback
 
 BUGGY = (
     "def add(a, b):\n"
@@ -31,15 +28,6 @@ BUGGY = (
     'print(add(1, 2), greet("世界"))\n'
 )
 FIXED = BUGGY.replace("a - b", "a + b").replace("+ nme", "+ name")
-
-
-@pytest.fixture
-def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()
-    use_loopback(settings, openai_server.base_url, "Loopback", "fake-model")
-    win = open_window(qtbot, settings)
-    yield win
-    win.close()
 
 
 def editor(win: MainWindow, field: str = "code") -> QPlainTextEdit:

@@ -10,12 +10,12 @@ from pytestqt.qtbot import QtBot
 from assistant.core.prompts.quick_actions import quick_action
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer
-from tests.ui.test_followups import first_answer, window  # noqa: F401 (the fixture)
+from tests.ui.test_followups import first_answer
 
 
 def test_translate_to_names_the_language_above_its_version(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811 (the imported fixture)
+    window: MainWindow,
     openai_server: FakeOpenAIServer,
     no_keyring: Any,
 ) -> None:

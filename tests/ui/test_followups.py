@@ -3,34 +3,21 @@ selection, versions (step, restore, reopened from the history)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
-from assistant.core.config.settings import Settings
 from assistant.core.storage.threads import ThreadStore
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer
 from tests.ui.test_main_window import choose_mode, fill, generate_and_wait, sent_messages
-from tests.ui.windows import open_window, use_loopback
 
 FIRST = "# Otters\n\nOtters {hold} hands while they sleep. 🦦\n\nThey eat \\n sea urchins.\n"
 SECOND = "# Otters\n\nOtters hold hands.\n"
 THIRD = "# Otters\n\nSea otters hold hands asleep.\n"
-
-
-@pytest.fixture
-def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()
-    use_loopback(settings, openai_server.base_url)
-    win = open_window(qtbot, settings)
-    yield win
-    win.close()
 
 
 def first_answer(qtbot: QtBot, win: MainWindow, server: FakeOpenAIServer) -> None:

@@ -3,21 +3,17 @@ while an answer streams, and never fetching anything (images are links)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QTextCursor, QTextImageFormat
 from pytestqt.qtbot import QtBot
 
-from assistant.core.config.settings import Settings
 from assistant.ui.main_window import MainWindow
 from assistant.ui.markdown_view import MarkdownView
 from tests.fakeserver import FakeOpenAIServer
 from tests.ui.test_main_window import choose_mode, fill, generate_and_wait
-from tests.ui.windows import open_window, use_loopback
 
 ANSWER = """# Tea for coders
 
@@ -112,15 +108,6 @@ def test_raw_html_is_text_and_images_are_links_and_nothing_is_fetched(
     assert view.loadResource(2, picture.as_uri()) is None
     assert QTextImageFormat().isValid()
     assert openai_server.requests == []
-
-
-@pytest.fixture
-def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()
-    use_loopback(settings, openai_server.base_url, "Loopback", "fake-model")
-    win = open_window(qtbot, settings)
-    yield win
-    win.close()
 
 
 def test_the_toggle_shows_the_answer_rendered_while_it_streams(

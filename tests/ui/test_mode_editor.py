@@ -3,21 +3,17 @@ run it against the loopback server; a broken template is shown where it is and n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from assistant.core.config.settings import Settings
 from assistant.core.prompts.modes import user_modes_dir
 from assistant.ui.main_window import MainWindow
 from assistant.ui.mode_editor import ModeEditor
 from tests.fakeserver import FakeOpenAIServer
-from tests.ui.windows import open_window, use_loopback
 
 HAND_WRITTEN = """# Haiku mode, written by hand.
 title = "Haiku"   # short and sweet
@@ -29,15 +25,6 @@ user = "Write a haiku about {{ subject }}."
 name = "subject"
 required = true
 """
-
-
-@pytest.fixture
-def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()
-    use_loopback(settings, openai_server.base_url, "Loopback", "fake-model")
-    win = open_window(qtbot, settings)
-    yield win
-    win.close()
 
 
 def type_into(editor: Any, text: str) -> None:

@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from assistant.core.config.settings import Settings
 from assistant.ui.main_window import MainWindow
 from assistant.ui.table_answer import TableAnswerView
 from tests.fakeserver import FakeOpenAIServer
 from tests.ui.test_main_window import choose_mode, fill, generate_and_wait
-from tests.ui.windows import open_window, use_loopback
 
 TEXTS = "Great food\nCold soup, slow service\nIt was fine\n"
 ROWS = (
@@ -29,15 +24,6 @@ ROWS = (
     'complaints."}\n{"text": "It was fine", "label": "neutral", "confidence": 0.6, "reason": '
     '"Lukewarm."}\n```\n'
 )
-
-
-@pytest.fixture
-def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()
-    use_loopback(settings, openai_server.base_url)
-    win = open_window(qtbot, settings)
-    yield win
-    win.close()
 
 
 def cells(view: TableAnswerView, column: int) -> list[str]:
