@@ -105,6 +105,7 @@ NOT_BEFORE_FIRST_PAINT = (
     "assistant.core.providers.vision",  # the first form with an image field
     "assistant.core.text.file_text",  # the first file inserted into a field
     "tomlkit",  # the mode editor
+    "tomllib",  # a mode file of the person's own (the built-in ones come decoded: mode_cache.py)
     "jinja2",  # the first request's templates (warmed up after the paint)
     "markdown_it",  # Rendered, an export
 )

@@ -35,10 +35,9 @@ from __future__ import annotations
 
 import keyword
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.core.base.i18n import tr
 from assistant.core.prompts.mode_types import (
@@ -58,6 +57,9 @@ from assistant.core.prompts.templates import (
 from assistant.core.prompts.toml_lines import KeyPath, dotted, key_line
 from assistant.core.providers.params import GenerationParams
 from assistant.core.text import languages
+
+if TYPE_CHECKING:  # decoding imports it: the built-in modes come decoded (mode_cache.py)
+    import tomllib
 
 _MODE_ID = re.compile(r"[^\W_][\w-]*")  # letters of any script (lower-case), digits, - _
 _RESERVED_NAMES = frozenset({"true", "false", "none", "loop", "self", "super", "varargs", "kwargs"})
@@ -110,19 +112,20 @@ def load_mode_file(path: Path) -> Mode:
 
 
 def parse_mode(
-    text: str, *, source: str, default_id: str | None = None, check_templates: bool = True
+    text: str,
+    *,
+    source: str,
+    default_id: str | None = None,
+    check_templates: bool = True,
+    decoded: dict[str, Any] | None = None,
 ) -> Mode:
     """A Mode from TOML text; ModeError (naming ``source``) explains anything wrong.
 
     ``check_templates`` compiles the prompt templates now (syntax, unknown names) rather than at
-    the first render.
+    the first render. ``decoded`` is ``text`` already decoded (see mode_cache.py); it is checked
+    against the schema like a document decoded here.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        reason, line, column = _toml_position(exc, text)
-        message = tr("not valid TOML: {error}", _CONTEXT).format(error=reason)
-        raise ModeError(source, message, line=line, column=column) from exc
+    data = _decode(text, source) if decoded is None else decoded
     if default_id is None:
         default_id = source.rsplit(":", 1)[-1].removesuffix(".toml")
     try:
@@ -132,6 +135,18 @@ def parse_mode(
         raise ModeError(source, str(exc), line=line, key=dotted(exc.key)) from exc
     except TemplateError as exc:
         raise ModeError(source, str(exc)) from exc
+
+
+def _decode(text: str, source: str) -> dict[str, Any]:
+    """The TOML document in ``text``; ModeError with the line and column of a syntax error."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        reason, line, column = _toml_position(exc, text)
+        message = tr("not valid TOML: {error}", _CONTEXT).format(error=reason)
+        raise ModeError(source, message, line=line, column=column) from exc
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")

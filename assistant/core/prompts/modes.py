@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assistant.core.base.paths import app_paths
 from assistant.core.base.resources import list_resources
+from assistant.core.prompts.mode_cache import DecodedModes
 from assistant.core.prompts.mode_schema import ModeError, load_mode_file, parse_mode
 from assistant.core.prompts.mode_types import (
     FIELD_KINDS,
@@ -90,11 +91,13 @@ def user_modes_dir() -> Path:
 @lru_cache(maxsize=1)
 def _builtin_modes() -> tuple[Mode, ...]:
     found = []
+    decoded = DecodedModes.shipped()  # the files' TOML decoded ahead of time, while it matches
     for item in list_resources("modes", suffix=".toml"):
         source = f"builtin:{item.name}"
         # Shipped templates are checked by the tests, not at every start (jinja2 costs ~0.1 s).
         text = item.read_text(encoding="utf-8")
-        found.append(parse_mode(text, source=source, check_templates=False))
+        document = decoded.document(item.name, text)
+        found.append(parse_mode(text, source=source, check_templates=False, decoded=document))
     return tuple(sorted(found, key=lambda mode: (mode.order, mode.id)))
 
 
