@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from tests.fixtures.crash_child import child_window
 
@@ -18,12 +18,9 @@ from tests.fixtures.crash_child import child_window
 def main() -> int:
     base_url, input_file = sys.argv[1], Path(sys.argv[2])
     app = QApplication(sys.argv[:1])
-    window = child_window(base_url)
-    form = window.current_form()
-    topic = form.widget("topic")
-    notes = form.widget("notes")
-    assert isinstance(topic, QLineEdit) and isinstance(notes, QPlainTextEdit)
-    topic.setText("Otters 🦦 {and} $rivers")
+    window = child_window(base_url, "Otters 🦦 {and} $rivers")
+    notes = window.current_form().widget("notes")
+    assert isinstance(notes, QPlainTextEdit)
     notes.setPlainText(input_file.read_text(encoding="utf-8"))
     window.generate()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication
 
 from tests.fixtures.crash_child import child_window
 
@@ -20,10 +20,7 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     from assistant.core.storage.threads import ThreadStore
 
-    window = child_window(base_url)
-    topic = window.current_form().widget("topic")
-    assert isinstance(topic, QLineEdit)
-    topic.setText("Otters {and} $rivers")
+    window = child_window(base_url, "Otters {and} $rivers")
     history = window.services.history
     assert history is not None
     threads = ThreadStore(history)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication
 
 from tests.fixtures.crash_child import child_window
 
@@ -17,10 +17,7 @@ from tests.fixtures.crash_child import child_window
 def main() -> int:
     base_url = sys.argv[1]
     app = QApplication(sys.argv[:1])
-    window = child_window(base_url)
-    topic = window.current_form().widget("topic")
-    assert isinstance(topic, QLineEdit)
-    topic.setText("Kill points 🦦")
+    window = child_window(base_url, "Kill points 🦦")
     view = window.answer_area.current_view()
 
     def shown(chars: int) -> None:
