@@ -10,13 +10,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QTimer
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer
 from tests.fixtures.loopback_window import shown_window
-from tests.fixtures.screenshots import save_shot, shot_output, shot_settings
+from tests.fixtures.screenshots import shoot_when_done, shot_output, shot_settings
 
 CODE = '''def average(values):
     """The mean of a list of numbers."""
@@ -76,15 +76,7 @@ def main() -> int:
     QGuiApplication.clipboard().setImage(terminal_picture())
     form.image_field.paste()
 
-    def shoot() -> None:
-        save_shot(window, out)
-        window.close()
-        server.stop()
-        app.quit()
-
-    window.controller.sig_done.connect(lambda *args: QTimer.singleShot(300, shoot))
-    window.generate()
-    return app.exec()
+    return shoot_when_done(app, window, server, out)
 
 
 if __name__ == "__main__":

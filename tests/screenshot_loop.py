@@ -13,12 +13,11 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer
 from tests.fixtures.loopback_window import shown_window
-from tests.fixtures.screenshots import save_shot, shot_output, shot_settings
+from tests.fixtures.screenshots import shoot_when_done, shot_output, shot_settings
 
 FIB = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n"
 SAMPLES = Path(__file__).parent / "core" / "text" / "loop_samples.json"
@@ -43,19 +42,7 @@ def main() -> int:
     assert editor is not None
     editor.setPlainText(FIB)
 
-    def shoot(request_id: str, done: object) -> None:
-        QTimer.singleShot(300, lambda: finish(done))
-
-    def finish(done: object) -> None:
-        save_shot(window, out)
-        print(getattr(done, "error", ""))
-        window.close()
-        server.stop()
-        app.quit()
-
-    window.controller.sig_done.connect(shoot)
-    window.generate()
-    return app.exec()
+    return shoot_when_done(app, window, server, out, lambda done: print(getattr(done, "error", "")))
 
 
 if __name__ == "__main__":

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import sys
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.fakeserver import FakeOpenAIServer
 from tests.fixtures.loopback_window import shown_window
-from tests.fixtures.screenshots import save_shot, shot_output, shot_settings
+from tests.fixtures.screenshots import shoot_when_done, shot_output, shot_settings
 
 ROWS = [
     ("The battery easily lasts two days. Love it!", "positive", 0.97, "Clear praise."),
@@ -46,21 +46,12 @@ def main() -> int:
     assert editor is not None
     editor.setPlainText("\n".join(row[0] for row in ROWS) + "\n")
 
-    def shoot(request_id: str, done: object) -> None:
-        QTimer.singleShot(300, finish)
-
-    def finish() -> None:
+    def sort(_done: object) -> None:
         view = window.answer_panel.table_view
         assert view is not None
         view.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-        save_shot(window, out)
-        window.close()
-        server.stop()
-        app.quit()
 
-    window.controller.sig_done.connect(shoot)
-    window.generate()
-    return app.exec()
+    return shoot_when_done(app, window, server, out, sort)
 
 
 if __name__ == "__main__":
