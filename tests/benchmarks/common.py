@@ -97,6 +97,22 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+def stall_max(
+    name: str, app_stalls: list[float], base_stalls: list[float], limit: float, note: str = ""
+) -> Figure:
+    """The longest GUI-heartbeat stall of the app (ms) under ``limit``, the baseline's beside it."""
+    app, baseline = max(app_stalls, default=0.0), max(base_stalls, default=0.0)
+    return Figure(name, app, baseline, "ms", 1.0, limit=limit, note=note)
+
+
+def stall_p99(
+    name: str, app_stalls: list[float], base_stalls: list[float], limit: float, note: str = ""
+) -> Figure:
+    """The p99 GUI-heartbeat stall of the app (ms) under ``limit``, the baseline's beside it."""
+    app, baseline = percentile(app_stalls, 0.99), percentile(base_stalls, 0.99)
+    return Figure(name, app, baseline, "ms", 1.0, limit=limit, note=note)
+
+
 def rss_mib() -> float:
     """Resident set size of this process now, in MiB."""
     return _status_kib("VmRSS") / 1024

@@ -21,7 +21,15 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.common import Figure, Heartbeat, median, qt_app, run_main, wait_until
+from tests.benchmarks.common import (
+    Figure,
+    Heartbeat,
+    median,
+    qt_app,
+    run_main,
+    stall_max,
+    wait_until,
+)
 from tests.benchmarks.highlighting import python_source
 
 SHOWN_LIMIT_MS = 200.0
@@ -146,17 +154,8 @@ def run(quick: bool = False) -> list[Figure]:
         figures.append(
             Figure(name, median(app), median(baseline), "ms", 1.0, limit=SHOWN_LIMIT_MS, note=note)
         )
-    figures.append(
-        Figure(
-            "diff_stall_max_ms",
-            max(stalls, default=0.0),
-            max(idle, default=0.0),
-            "ms",
-            1.0,
-            limit=STALL_LIMIT_MS,
-            note="GUI_heartbeat_during_both_diffs,baseline=idle_window_as_long",
-        )
-    )
+    note = "GUI_heartbeat_during_both_diffs,baseline=idle_window_as_long"
+    figures.append(stall_max("diff_stall_max_ms", stalls, idle, STALL_LIMIT_MS, note))
     return figures
 
 

@@ -36,9 +36,10 @@ from tests.benchmarks.common import (
     Figure,
     Heartbeat,
     median,
-    percentile,
     qt_app,
     run_main,
+    stall_max,
+    stall_p99,
     wait_until,
 )
 
@@ -273,23 +274,19 @@ def run(quick: bool = False) -> list[Figure]:
             limit=SHOW_LIMIT_MS,
             note=f"{note},word={SEARCH_WORD},baseline=same_SQL_by_sqlite3",
         ),
-        Figure(
+        stall_max(
             "history_scroll_stall_max_ms",
-            max(app_stalls, default=0.0),
-            max(idle.stalls(), default=0.0),
-            "ms",
-            1.0,
-            limit=STALL_LIMIT_MS,
-            note=f"scrolled_{seen}_rows_then_{seen_found}_found,baseline=same_reads_no_view",
+            app_stalls,
+            idle.stalls(),
+            STALL_LIMIT_MS,
+            f"scrolled_{seen}_rows_then_{seen_found}_found,baseline=same_reads_no_view",
         ),
-        Figure(
+        stall_p99(
             "history_scroll_stall_p99_ms",
-            percentile(app_stalls, 0.99),
-            percentile(idle.stalls(), 0.99),
-            "ms",
-            1.0,
-            limit=STALL_LIMIT_MS,
-            note="baseline=same_reads_no_view",
+            app_stalls,
+            idle.stalls(),
+            STALL_LIMIT_MS,
+            "baseline=same_reads_no_view",
         ),
     ]
 

@@ -29,9 +29,10 @@ from tests.benchmarks.common import (
     fresh_home,
     markdown_answer,
     median,
-    percentile,
     qt_app,
     run_main,
+    stall_max,
+    stall_p99,
     wait_until,
 )
 
@@ -147,22 +148,8 @@ def fast(quick: bool) -> list[Figure]:
     note = f"{size // 1000}KB_5char_deltas,median_of_{rounds}"
     return [
         Figure("stream_wall_s", median(app_times), median(base_times), "s", WALL_TARGET, note=note),
-        Figure(
-            "stream_stall_p99_ms",
-            percentile(app_stalls, 0.99),
-            percentile(base_stalls, 0.99),
-            "ms",
-            1.0,
-            limit=P99_LIMIT_MS,
-        ),
-        Figure(
-            "stream_stall_max_ms",
-            max(app_stalls, default=0.0),
-            max(base_stalls, default=0.0),
-            "ms",
-            1.0,
-            limit=MAX_LIMIT_MS,
-        ),
+        stall_p99("stream_stall_p99_ms", app_stalls, base_stalls, P99_LIMIT_MS),
+        stall_max("stream_stall_max_ms", app_stalls, base_stalls, MAX_LIMIT_MS),
     ]
 
 
