@@ -5,11 +5,8 @@ from __future__ import annotations
 import collections
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
@@ -27,15 +24,6 @@ PROFILE = "Loopback"
 def product_of(request: RecordedRequest) -> str:
     text = request.body["messages"][-1]["content"]
     return next(word for word in text.split() if word.startswith("product-"))
-
-
-@pytest.fixture
-def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()
-    use_loopback(settings, openai_server.base_url, PROFILE, "fake-model")
-    win = open_window(qtbot, settings)
-    yield win
-    win.close()
 
 
 def open_batch(win: MainWindow) -> BatchWindow:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,18 +15,9 @@ from assistant.core.config.settings import Settings
 from assistant.ui.code_editor import CodeEditor
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer, Fault
-from tests.ui.windows import open_window, use_loopback
+from tests.ui.windows import open_window
 
 PROFILE = "Loopback"
-
-
-@pytest.fixture
-def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()
-    use_loopback(settings, openai_server.base_url, PROFILE, "fake-model")
-    win = open_window(qtbot, settings)
-    yield win
-    win.close()
 
 
 def choose_mode(win: MainWindow, mode_id: str) -> None:
