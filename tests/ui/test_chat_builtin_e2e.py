@@ -3,37 +3,21 @@ meter counts exactly (llama.cpp's tokenizer), and a follow-up carries the thread
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from assistant.core.config.settings import Settings
 from assistant.core.storage.threads import ThreadStore
 from assistant.ui.main_window import MainWindow
+from tests.ui.test_builtin_engine_e2e import window  # noqa: F401 (the fixture)
 from tests.ui.test_main_window import choose_mode, fill
-from tests.ui.windows import open_window
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def window(qtbot: QtBot, builtin_model: Path, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()  # defaults: the built-in profile is active
-    settings.engine_threads = 2
-    settings.engine_context = 2048
-    settings.welcome_done = True
-    win = open_window(qtbot, settings)
-    yield win
-    win.close()
-    win.services.resolver.shutdown()
-
-
 def test_a_chat_on_the_builtin_engine_counts_exactly_and_goes_on(
-    qtbot: QtBot, window: MainWindow
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811 (the imported fixture)
 ) -> None:
     choose_mode(window, "chat")
     fill(window, message="Name one animal that lives in rivers.")
