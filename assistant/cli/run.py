@@ -68,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME=VALUE",
         help="set a field (repeatable), e.g. --field topic='Rust for C programmers'",
     )
-    add_provider_options(run)
+    add_provider_options(run, applies=True)
     run.add_argument(
         "--n",
         type=number_in(int, 1),
@@ -86,8 +86,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.set_defaults(handler=run_mode)
 
 
-def add_provider_options(parser: argparse.ArgumentParser) -> None:
-    """The options of where and how to send (shared by run, follow-up and chat)."""
+def add_provider_options(parser: argparse.ArgumentParser, *, applies: bool = False) -> None:
+    """The options of where and how to send (shared by run, follow-up and chat); ``applies``:
+    the command has --apply (run), which --force also concerns."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--provider", metavar="PROFILE", help="a provider profile by name")
     where.add_argument("--base-url", metavar="URL", help="any OpenAI-compatible server")
@@ -105,12 +106,10 @@ def add_provider_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-log", action="store_true", help="do not record this run in the history"
     )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="send even when the prompt looks longer than the model's context window; with "
-        "--apply, apply even an answer that deletes more than half of the lines",
-    )
+    force = "send even when the prompt looks longer than the model's context window"
+    if applies:
+        force += "; with --apply, apply even an answer that deletes more than half of the lines"
+    parser.add_argument("--force", action="store_true", help=force)
 
 
 def number_in(

@@ -285,3 +285,12 @@ def test_chat_on_a_thread_whose_last_reply_failed_exits_2(
     assert len(openai_server.chat_requests) == sent  # no [system, user, assistant "", user]
     helped = assistant("chat", "--help")
     assert "last reply failed" in " ".join(helped.stdout.split())
+
+
+@pytest.mark.parametrize("command", ["follow-up", "chat"])
+def test_force_is_described_without_apply_where_there_is_no_apply(command: str) -> None:
+    helped = " ".join(assistant(command, "--help").stdout.split())
+    assert "--force send even when the prompt looks longer than the model's context window" in (
+        helped
+    )
+    assert "context window; with --apply" not in helped  # run's --force also concerns --apply
