@@ -36,11 +36,10 @@ def _install_translations(app: QApplication, language: str) -> None:
     qt = QTranslator(app)
     if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
-    from importlib.resources import as_file, files
+    from assistant.core.base.resources import resource_path
 
     ours = QTranslator(app)
-    folder = files("assistant") / "resources" / "i18n"
-    with as_file(folder) as path:
+    with resource_path("i18n") as path:
         if ours.load(locale, APP_NAME, "_", str(path)):
             app.installTranslator(ours)
     i18n.install(lambda context, text: QCoreApplication.translate(context, text))
@@ -57,12 +56,19 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_NAME)
+    return app
+
+
+def set_app_icon() -> None:
+    """The windows' icon (once the main window is painted: ``QIcon``'s type alone is ~10 M
+    instructions, callgrind, and the platform may render the SVG at several sizes)."""
     from importlib.resources import files
 
     from PySide6.QtGui import QIcon
 
-    app.setWindowIcon(QIcon(str(files("assistant") / "resources" / "assistant.svg")))
-    return app
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and app.windowIcon().isNull():
+        app.setWindowIcon(QIcon(str(files("assistant") / "resources" / "assistant.svg")))
 
 
 def build_window(settings: Settings | None = None) -> MainWindow:
@@ -116,27 +122,30 @@ def _after_first_paint(window: MainWindow) -> None:
     """Once the window is on screen: the garbage collector back on, the welcome page on a first
     run, and what the first Generate would wait for (imports, the system keyring, compiled
     templates, the TLS context) prepared in the background."""
-    from assistant.core.prompts.request import prepare_templates
-    from assistant.core.providers.connection import prepare_tls
     from assistant.ui import warm_up
 
     services = window.services
-    calls = [
-        lambda: services.keys.backend_available,
-        lambda: prepare_templates(services.modes.values()),
-        prepare_tls,
-    ]
     painted = False
 
     def once_painted() -> None:
+        from assistant.core.prompts.request import prepare_templates
+        from assistant.core.providers.connection import prepare_tls
+
         nonlocal painted
         painted = True
         gc.enable()  # before the warm-up, which pauses it again while it imports
+        set_app_icon()
+        calls = [
+            lambda: services.keys.backend_available,
+            lambda: prepare_templates(services.modes.values()),
+            prepare_tls,
+        ]
         warm_up.import_in_background(warm_up.FIRST_GENERATE_MODULES, calls)
 
     def never_painted() -> None:
         if not painted:
             gc.enable()
+            set_app_icon()  # a window started minimised still shows it in the task bar
 
     warm_up.after_first_paint(window, once_painted)
     QTimer.singleShot(GC_AFTER_MS, never_painted)

@@ -1,5 +1,6 @@
 """What the window's first paint does without: modules imported only on first use or after it,
-and the garbage collector, which comes back once the window is painted.
+Qt types made at their first use, the window icon and the garbage collector, which come once the
+window is painted.
 
 The real entry point (``assistant.app.main``) runs in a fresh process with a fresh app folder; a
 probe reports from a 0 ms timer queued at the window's first expose (before the app's own
@@ -31,18 +32,27 @@ from assistant.ui import warm_up
 warm_up.import_in_background = lambda *_args: None  # the list is of what the paint needed
 
 def report():
+    import PySide6
     from PySide6 import QtCore
 
-    made = ["PySide6.QtCore.Qt"] if "Qt" in QtCore.__dict__ else []  # the namespace's enums
+    # the Qt types (and their enums) made so far, such as PySide6.QtCore.Qt (the namespace)
+    made = [
+        f"PySide6.{module}.{name}"
+        for module in ("QtCore", "QtGui", "QtWidgets")
+        for name in list(getattr(PySide6, module).__dict__)
+        if name.startswith("Q")
+    ]
     made += {"widget:" + type(widget).__name__ for widget in QApplication.allWidgets()}
     windows = QApplication.topLevelWidgets()
     if any(window.findChildren(QtCore.QFileSystemWatcher) for window in windows):
         made.append("QFileSystemWatcher")
     print("collector", "on" if gc.isenabled() else "off")
+    print("icon", "none" if QApplication.windowIcon().isNull() else "set")
     print("\\n".join(sorted([*sys.modules, *made])), flush=True)
     QTimer.singleShot(100, after)
 
 def after():
+    print("icon", "none" if QApplication.windowIcon().isNull() else "set")
     print("collector", "on" if gc.isenabled() else "off", flush=True)
     os._exit(0)
 
@@ -108,6 +118,17 @@ NOT_BEFORE_FIRST_PAINT = (
     "tomllib",  # a mode file of the person's own (the built-in ones come decoded: mode_cache.py)
     "jinja2",  # the first request's templates (warmed up after the paint)
     "markdown_it",  # Rendered, an export
+    "importlib.resources",  # package data are read as files (core/base/resources.py)
+    "assistant.core.text.text_changes",  # what a paste changed: the first paste
+    "assistant.core.engine.gguf_info",  # a model file's details: the first model listed
+    "assistant.core.prompts.toml_lines",  # where a mode file's problem is: the first problem
+    "assistant.core.text.answers",  # the code of an answer: the first Insert
+    "assistant.core.providers.connection",  # the endpoint: the first request
+    "assistant.core.providers.errors",
+    "PySide6.QtGui.QTextCharFormat",  # the first highlighted token (ui/theme.py)
+    "PySide6.QtGui.QTextFormat",
+    "PySide6.QtGui.QPainter",  # a code field's line numbers
+    "PySide6.QtGui.QImage",  # the first image
 )
 
 
@@ -125,7 +146,7 @@ def run_app(home: Path) -> list[str]:
 
 
 def test_the_first_paint_imports_nothing_it_does_not_use(app_home: Path) -> None:
-    loaded = set(run_app(app_home)[1:-1])
+    loaded = set(run_app(app_home)[2:-2])
     assert "assistant.ui.main_window" in loaded  # the window was really built and shown
     early = sorted(name for name in NOT_BEFORE_FIRST_PAINT if name in loaded)
     assert early == [], f"imported before the window's first paint: {early}"
@@ -138,6 +159,11 @@ def test_the_collector_is_off_while_the_window_is_built_and_on_once_painted(
     assert (lines[0], lines[-1]) == ("collector off", "collector on")
 
 
+def test_the_window_icon_is_set_once_the_window_is_painted(app_home: Path) -> None:
+    lines = run_app(app_home)
+    assert (lines[1], lines[-2]) == ("icon none", "icon set")
+
+
 def test_the_collector_comes_back_even_if_the_window_is_never_painted(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -148,6 +174,24 @@ def test_the_collector_comes_back_even_if_the_window_is_never_painted(
     try:
         app_module._after_first_paint(window)
         qtbot.waitUntil(gc.isenabled, timeout=5000)
+    finally:
+        gc.enable()
+
+
+def test_a_window_never_painted_gets_the_icon_too(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    monkeypatch.setattr(app_module, "GC_AFTER_MS", 50)
+    QApplication.setWindowIcon(QIcon())
+    window = app_module.build_window(Settings())
+    qtbot.addWidget(window)  # never shown, so never exposed
+    gc.disable()
+    try:
+        app_module._after_first_paint(window)
+        qtbot.waitUntil(lambda: not QApplication.windowIcon().isNull(), timeout=5000)
     finally:
         gc.enable()
 

@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPlainTextEdit, QWidget
 
 from assistant.core.storage.history import Record
-from assistant.core.text.answers import code_to_insert
 from assistant.ui.answer_view import AnswerView
 from assistant.ui.code_editor import CodeEditor
 from assistant.ui.qt_keys import set_keys, set_shortcut
@@ -36,6 +35,8 @@ def copy(view: AnswerView) -> str:
 def insert(editor: QPlainTextEdit | None, answer: str, target: tuple[str, int] | None) -> str:
     """Insert the code of ``answer`` in ``editor``: at ``target``'s cursor when the editor still
     holds ``target``'s text (the input as it was sent), else at the editor's cursor."""
+    from assistant.core.text.answers import code_to_insert  # the first Insert, not the paint
+
     text = code_to_insert(answer)
     if editor is None or not text:
         return ""

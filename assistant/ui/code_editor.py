@@ -6,7 +6,6 @@ from PySide6.QtCore import QEvent, QRect, QSize, Slot
 from PySide6.QtGui import (
     QFontMetricsF,
     QKeyEvent,
-    QPainter,
     QPaintEvent,
     QPalette,
     QResizeEvent,
@@ -155,6 +154,8 @@ class CodeEditor(QPlainTextEdit):
 
     def paint_gutter(self, event: QPaintEvent) -> None:
         """Draw the visible line numbers (called by the gutter)."""
+        from PySide6.QtGui import QPainter  # at the first paint of a code field, not before
+
         painter = QPainter(self._gutter)
         palette = self.palette()
         painter.fillRect(event.rect(), palette.color(QPalette.ColorRole.AlternateBase))

@@ -11,12 +11,16 @@ budget, not a character count: lexing speed differs tenfold between languages an
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Slot
-from PySide6.QtGui import QPalette, QSyntaxHighlighter, QTextBlock, QTextDocument
+from PySide6.QtGui import QPalette, QSyntaxHighlighter, QTextDocument
 
 from assistant.core.text.highlight import CODE_BLOCK, LineLexer
 from assistant.ui.theme import Theme
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QTextBlock
 
 PENDING_STATE = -2
 """Block state of blocks whose highlighting is deferred to a later pass."""

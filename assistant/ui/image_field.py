@@ -15,10 +15,8 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
-    QImage,
     QKeyEvent,
     QKeySequence,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -35,6 +33,8 @@ from PySide6.QtWidgets import (
 from assistant.ui.qt_keys import set_keys
 
 if TYPE_CHECKING:  # the image store: the first image attached or shown
+    from PySide6.QtGui import QImage, QPixmap  # their types: made at the first image
+
     from assistant.core.prompts.images import ImageInfo, ImageStore
 
 THUMB_HEIGHT = 72
@@ -256,6 +256,8 @@ class ImageField(QWidget):
         if files:
             return self.add_files(files)
         if mime is not None and mime.hasImage():
+            from PySide6.QtGui import QImage, QPixmap
+
             image = mime.imageData()
             if isinstance(image, QPixmap):
                 image = image.toImage()
@@ -309,6 +311,8 @@ class ImageField(QWidget):
         box.setObjectName("imageThumb")
         box.setFrameShape(QFrame.Shape.StyledPanel)
         picture = QLabel()
+        from PySide6.QtGui import QPixmap
+
         pixmap = QPixmap(str(self.store.path(info.name)))
         if not pixmap.isNull():
             picture.setPixmap(_thumbnail_pixmap(pixmap))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, Slot
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter
 
@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         else:
             self.mode_panel.select_row(0)
         if self.settings.window_geometry:
+            from PySide6.QtCore import QByteArray  # its type: only for a saved geometry
+
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         if self.settings.load_warnings:
             self.status.set_status(" ".join(self.settings.load_warnings))

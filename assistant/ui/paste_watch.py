@@ -8,12 +8,14 @@ now holds, using :func:`assistant.core.text.text_changes.editor_changes`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
-from assistant.core.text.text_changes import TextChanges, decode_pasted, editor_changes
+if TYPE_CHECKING:  # read at the first paste, not before the window's first paint
+    from assistant.core.text.text_changes import TextChanges
 
 
 class PasteWatch(QObject):
@@ -24,9 +26,18 @@ class PasteWatch(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.last_changes = TextChanges()
+        self._last_changes: TextChanges | None = None
         self.paste_image: Callable[[QPlainTextEdit], bool] | None = None
         """Attaches the clipboard's image for a paste into ``editor`` (True: it did)."""
+
+    @property
+    def last_changes(self) -> TextChanges:
+        """What the last keyboard paste changed (nothing before the first)."""
+        if self._last_changes is None:
+            from assistant.core.text.text_changes import TextChanges
+
+            self._last_changes = TextChanges()
+        return self._last_changes
 
     def watch(self, editors: Iterable[QPlainTextEdit]) -> None:
         for editor in editors:
@@ -46,6 +57,8 @@ class PasteWatch(QObject):
 
     def paste_into(self, editor: QPlainTextEdit) -> TextChanges:
         """Paste the clipboard into ``editor`` and report how the text changed on the way."""
+        from assistant.core.text.text_changes import TextChanges, decode_pasted, editor_changes
+
         mime = QGuiApplication.clipboard().mimeData()
         if mime is None or not mime.hasText():
             attach = self.paste_image if mime is not None and mime.hasImage() else None
@@ -62,7 +75,7 @@ class PasteWatch(QObject):
         cursor.setPosition(editor.textCursor().position(), QTextCursor.MoveMode.KeepAnchor)
         shown = cursor.selectedText().replace("\u2029", "\n")
         changes = editor_changes(pasted, shown)
-        self.last_changes = changes
+        self._last_changes = changes
         if changes:
             self.sig_notice.emit(self.tr("Pasted text: ") + " ".join(changes.notices()))
         return changes

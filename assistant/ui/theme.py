@@ -9,24 +9,19 @@ not; highlighters follow the palette through their ``PaletteChange`` events.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pygments.token import _TokenType as TokenType
 from PySide6.QtCore import QObject
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QColor,
-    QFont,
-    QFontDatabase,
-    QPalette,
-    QTextCharFormat,
-)
+from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from assistant.core.config.store import on_change
 from assistant.core.text.highlight import CODE_BLOCK
 from assistant.ui.settings_qt import QtSettings
+
+if TYPE_CHECKING:  # made with the first highlighted token, see Theme._code_block
+    from PySide6.QtGui import QTextCharFormat
 
 LIGHT_STYLE = "friendly"
 DARK_STYLE = "github-dark"
@@ -55,9 +50,7 @@ class Theme:
         if style_name not in (LIGHT_STYLE, DARK_STYLE):
             self.style_name, self._loaded = _style_or_light(style_name)
         self._formats: dict[tuple[TokenType, bool], QTextCharFormat | None] = {}
-        self._code_block = QTextCharFormat()
-        self._code_block.setFontFamilies(monospace_font().families())
-        self._code_block.setFontFixedPitch(True)
+        self._code_block_format: QTextCharFormat | None = None
 
     @classmethod
     def for_palette(cls, palette: QPalette) -> Theme:
@@ -92,10 +85,24 @@ class Theme:
         """Base format of fenced code lines in markdown (monospace)."""
         return self._code_block
 
+    @property
+    def _code_block(self) -> QTextCharFormat:
+        """Made with the first highlighted token: an empty view is painted without
+        ``QTextCharFormat`` (making its type and enums: ~13 M instructions, callgrind)."""
+        if self._code_block_format is None:
+            from PySide6.QtGui import QTextCharFormat
+
+            self._code_block_format = fmt = QTextCharFormat()
+            fmt.setFontFamilies(monospace_font().families())
+            fmt.setFontFixedPitch(True)
+        return self._code_block_format
+
     def _build(self, token: TokenType, in_code_block: bool) -> QTextCharFormat | None:
         if token is CODE_BLOCK:
             return self._code_block
         style = self._style.style_for_token(token)
+        from PySide6.QtGui import QTextCharFormat
+
         fmt = QTextCharFormat(self._code_block) if in_code_block else QTextCharFormat()
         styled = in_code_block
         if style["color"]:

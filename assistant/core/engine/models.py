@@ -30,7 +30,6 @@ from assistant.core.engine.default_model import (
     models_dir,
     models_lock,
 )
-from assistant.core.engine.gguf_info import GGUFError, read_gguf_info
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -99,6 +98,8 @@ class ModelInfo:
 
 def model_info(path: Path, is_default: bool = False, name: str = "") -> ModelInfo:
     """Describe ``path`` from its GGUF metadata (raises :class:`GGUFError` for a non-GGUF)."""
+    from assistant.core.engine.gguf_info import read_gguf_info  # with the first model listed
+
     path = Path(path)
     info = read_gguf_info(path)
     return ModelInfo(
@@ -142,6 +143,8 @@ def add_model(path: Path) -> ModelInfo:
     if not path.is_file():
         raise ModelError(tr("No such model file: {path}").replace("{path}", str(path)))
     path = path.resolve()
+    from assistant.core.engine.gguf_info import GGUFError, read_gguf_info
+
     try:
         read_gguf_info(path)
     except GGUFError as exc:
@@ -203,6 +206,8 @@ def is_app_copy(path: Path) -> bool:
 
 
 def _describe(path: Path, name: str, is_default: bool) -> ModelInfo:
+    from assistant.core.engine.gguf_info import GGUFError
+
     try:
         return model_info(path, is_default=is_default, name=name)
     except (GGUFError, OSError):

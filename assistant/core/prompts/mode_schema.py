@@ -54,12 +54,13 @@ from assistant.core.prompts.templates import (
     TemplateError,
     check_template,
 )
-from assistant.core.prompts.toml_lines import KeyPath, dotted, key_line
 from assistant.core.providers.params import GenerationParams
 from assistant.core.text import languages
 
-if TYPE_CHECKING:  # decoding imports it: the built-in modes come decoded (mode_cache.py)
+if TYPE_CHECKING:  # decoding and locating a problem import them: built-in modes have none
     import tomllib
+
+    from assistant.core.prompts.toml_lines import KeyPath
 
 _MODE_ID = re.compile(r"[^\W_][\w-]*")  # letters of any script (lower-case), digits, - _
 _RESERVED_NAMES = frozenset({"true", "false", "none", "loop", "self", "super", "varargs", "kwargs"})
@@ -131,6 +132,8 @@ def parse_mode(
     try:
         return _ModeParser(data, default_id).mode(source, check_templates)
     except _SchemaError as exc:
+        from assistant.core.prompts.toml_lines import dotted, key_line
+
         line = key_line(text, exc.key)
         raise ModeError(source, str(exc), line=line, key=dotted(exc.key)) from exc
     except TemplateError as exc:
@@ -309,6 +312,8 @@ class _ModeParser:
 def _no_unknown_keys(table: Mapping[str, Any], allowed: frozenset[str], path: KeyPath) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
+        from assistant.core.prompts.toml_lines import dotted
+
         where = dotted(path) or "mode"
         raise _SchemaError(f"unknown key(s) in {where}: {', '.join(unknown)}", (*path, unknown[0]))
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from assistant.core.base.i18n import tr
-from assistant.core.providers.errors import ProviderError
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -42,6 +41,8 @@ def check_allowed(provider: str, base_url: str, *, builtin: bool, local_only: bo
     """Raise :class:`ProviderError` when "local only" is on and the endpoint is not loopback."""
     if not local_only or builtin or is_loopback_url(base_url):
         return
+    from assistant.core.providers.errors import ProviderError  # not imported at start-up
+
     host = urlparse(base_url).hostname or base_url or "?"
     raise ProviderError(
         "forbidden",

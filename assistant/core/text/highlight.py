@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterable, Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pygments.token import Comment, Generic, Keyword, Name, String, Text, Whitespace
@@ -179,13 +179,31 @@ def _fence_language(info: str) -> str:
     return resolve_language(word[1] if word else "")
 
 
-_FENCE_OPEN = re.compile(r"[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_FENCE_CLOSE = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*$")
-_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t].*)?$")
-_RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_QUOTE = re.compile(r" {0,3}>+")
-_LIST = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$)")
-_INLINE = re.compile(
+class _Pattern:
+    """A regular expression compiled at its first use (the first highlighted answer), not when
+    the module is imported before the window's first paint."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    @cached_property
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.compiled.match(text, pos)
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos)
+
+
+_FENCE_OPEN = _Pattern(r"[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_FENCE_CLOSE = _Pattern(r"[ \t]*(`{3,}|~{3,})[ \t]*$")
+_HEADING = _Pattern(r" {0,3}#{1,6}(?:[ \t].*)?$")
+_RULE = _Pattern(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_QUOTE = _Pattern(r" {0,3}>+")
+_LIST = _Pattern(r"[ \t]*(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$)")
+_INLINE = _Pattern(
     r"(?P<code>(`+)(?!`).+?(?<!`)\2(?!`))"
     r"|(?P<strong>\*\*(?=\S).+?(?<=\S)\*\*|__(?=\S).+?(?<=\S)__)"
     r"|(?P<emph>\*(?=[^\s*]).*?(?<=[^\s*])\*|(?<!\w)_(?=[^\s_]).*?(?<=[^\s_])_(?!\w))"

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.core.base.i18n import tr
-from assistant.core.providers.connection import Endpoint
-from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.network_policy import check_allowed, split_proxy_credentials
 from assistant.core.providers.profiles import AZURE_API_VERSION, ProviderProfile
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the connection and its errors: the first request, not the first paint
     from assistant.core.config.settings import Settings
     from assistant.core.engine.local_engine import EngineConfig, LocalEngine
+    from assistant.core.providers.connection import Endpoint
     from assistant.core.providers.secrets import KeyStore
 
 
@@ -65,6 +64,9 @@ class ProviderResolver:
         socket is opened; the endpoint also carries the switch, so the one client factory
         (:func:`assistant.core.providers.connection.open_client`) refuses it too.
         """
+        from assistant.core.providers.connection import Endpoint
+        from assistant.core.providers.errors import ProviderError
+
         check_allowed(
             profile.name, profile.base_url, builtin=profile.is_builtin, local_only=self.local_only
         )
@@ -106,6 +108,8 @@ class ProviderResolver:
     def _builtin_endpoint(self, on_status: Callable[[str], None]) -> Endpoint:
         from assistant.core.engine import catalogue, models
         from assistant.core.engine.local_engine import EngineConfig, EngineError, LocalEngine
+        from assistant.core.providers.connection import Endpoint
+        from assistant.core.providers.errors import ProviderError
 
         wanted = self._engine_settings()
         path = Path(wanted.model_path) if wanted.model_path else models.default_model_path()
