@@ -199,11 +199,11 @@ class BatchRunner:
             await client.close()
 
     async def _watch(self, workers: list[asyncio.Task[None]]) -> None:
-        """Resume and Stop, set from another thread, wake the paused workers; Stop cancels them
-        (and so their requests)."""
+        """Resume and Stop, set from another thread, wake the paused workers (so does the job
+        stopping by itself: nothing is left for them); Stop cancels them (and their requests)."""
         assert self._go is not None
         while not self.cancel.is_set():
-            if self._running.is_set():
+            if self._running.is_set() or self._halted:
                 self._go.set()
             await asyncio.sleep(POLL_SECONDS)
         self._go.set()
@@ -216,7 +216,7 @@ class BatchRunner:
         try:
             while True:
                 row = None
-                while not self._running.is_set() and not self.cancel.is_set():
+                while not (self._running.is_set() or self.cancel.is_set() or self._halted):
                     assert self._go is not None
                     self._go.clear()  # paused: wait (without polling) until the watch says go
                     await self._go.wait()
@@ -229,7 +229,8 @@ class BatchRunner:
                 self._give_back(row)
         except Exception as exc:  # a bug outside a request (those fail their row): stop
             self._stop_job(f"{type(exc).__name__}: {exc}")
-            self.summary.left += 1
+            if row is not None:
+                self._give_back(row)
 
     async def _run_row(self, row: InputRow, client: openai.AsyncOpenAI) -> None:
         try:

@@ -18,7 +18,7 @@ from assistant.core.work.batch_runner import (
 )
 from assistant.core.work.batch_state import SENT
 from tests.core.work.test_batch_runner import job_parts, product_of, products, read_output
-from tests.fakeserver import FakeOpenAIServer
+from tests.fakeserver import FakeOpenAIServer, Fault, RecordedRequest
 
 
 def answer_slowly(server: FakeOpenAIServer) -> None:
@@ -158,7 +158,7 @@ def test_pause_from_another_thread_sends_nothing_until_resume(
 
     controller = threading.Thread(target=pause_then_resume)
     controller.start()
-    job = threading.Thread(target=lambda: runner.run(parts.endpoint))
+    job = threading.Thread(target=lambda: runner.run(parts.endpoint), daemon=True)
     job.start()
     job.join(60)
     controller.join(60)
@@ -167,4 +167,30 @@ def test_pause_from_another_thread_sends_nothing_until_resume(
     assert at_pause == [True, True]  # paused, and every request that left has come back
     assert sent_while_paused == []
     assert runner.summary.done == 16 and sorted(finished) == list(range(1, 17))
+    parts.store.close()
+
+
+def test_a_job_that_stops_by_itself_while_paused_ends_without_a_resume(
+    openai_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    answer_slowly(openai_server)
+    parts = job_parts(openai_server, tmp_path, 10)
+    runner = BatchRunner(parts.plan, parts.job.rows, parts.job.sink, lambda event: None, 2)
+    record = openai_server._record
+
+    def pause_at_the_third(request: RecordedRequest) -> None:
+        record(request)
+        if len(openai_server.chat_requests) == 3:  # paused, and this request meets no quota
+            runner.pause()
+            openai_server.fault = Fault.quota(times=1)
+
+    openai_server._record = pause_at_the_third  # type: ignore[method-assign]
+    job = threading.Thread(target=lambda: runner.run(parts.endpoint), daemon=True)
+    job.start()
+    job.join(60)
+    assert not job.is_alive(), "the paused workers kept waiting after the job stopped"
+    parts.job.sink.close()
+    assert runner.paused and "no quota left" in runner.summary.stopped
+    assert runner.summary.done + runner.summary.left == 10
+    assert parts.job.state.counts().get("sent") is None  # nothing left marked in flight
     parts.store.close()
