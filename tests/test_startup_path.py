@@ -26,7 +26,7 @@ SCRIPT = """
 import gc, os, sys
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QWindow
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 from assistant.ui import warm_up
 
 warm_up.import_in_background = lambda *_args: None  # the list is of what the paint needed
@@ -46,6 +46,9 @@ def report():
     windows = QApplication.topLevelWidgets()
     if any(window.findChildren(QtCore.QFileSystemWatcher) for window in windows):
         made.append("QFileSystemWatcher")
+    edits = [widget for widget in QApplication.allWidgets() if isinstance(widget, QLineEdit)]
+    if any(edit.isClearButtonEnabled() for edit in edits):
+        made.append("clear-button")
     print("collector", "on" if gc.isenabled() else "off")
     print("icon", "none" if QApplication.windowIcon().isNull() else "set")
     print("\\n".join(sorted([*sys.modules, *made])), flush=True)
@@ -129,6 +132,7 @@ NOT_BEFORE_FIRST_PAINT = (
     "PySide6.QtGui.QTextFormat",
     "PySide6.QtGui.QPainter",  # a code field's line numbers
     "PySide6.QtGui.QImage",  # the first image
+    "clear-button",  # its icon from the desktop's icon theme: once the field is on screen
 )
 
 
@@ -194,6 +198,26 @@ def test_a_window_never_painted_gets_the_icon_too(
         qtbot.waitUntil(lambda: not QApplication.windowIcon().isNull(), timeout=5000)
     finally:
         gc.enable()
+
+
+def test_a_text_field_gets_its_clear_button_once_on_screen(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from assistant.core.prompts.modes import builtin_modes
+    from assistant.ui.mode_form import ModeForm
+
+    form = ModeForm(builtin_modes()["article"])
+    qtbot.addWidget(form)
+    edits = [edit for edit in form.findChildren(QLineEdit) if edit.objectName() == "field_topic"]
+    assert len(edits) == 1 and not edits[0].isClearButtonEnabled()
+    form.show()
+    qtbot.waitExposed(form)
+    qtbot.waitUntil(edits[0].isClearButtonEnabled, timeout=5000)
+    later = ModeForm(builtin_modes()["translate"])  # built once the window is on screen
+    form.layout().addWidget(later)
+    target = [edit for edit in later.findChildren(QLineEdit) if edit.objectName() == "field_target"]
+    assert len(target) == 1
+    qtbot.waitUntil(target[0].isClearButtonEnabled, timeout=5000)
 
 
 WARM_UP_SCRIPT = """

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.ui.qt_keys import set_keys
+from assistant.ui.warm_up import clear_button_when_on_screen
 
 if TYPE_CHECKING:
     from assistant.core.prompts.quick_actions import QuickAction
@@ -36,7 +37,7 @@ class FollowUpBox(QWidget):
         self.setObjectName("followUpBox")
         self.edit = QLineEdit()
         self.edit.setObjectName("followUpEdit")
-        self.edit.setClearButtonEnabled(True)
+        clear_button_when_on_screen(self.edit)
         self.edit.returnPressed.connect(self.send)
         self.edit.textChanged.connect(self._update_send)
         self.menu = QMenu(self)

@@ -25,6 +25,7 @@ from assistant.ui.code_editor import CodeEditor
 from assistant.ui.file_input import FileInput
 from assistant.ui.image_field import ImageField
 from assistant.ui.qt_keys import set_keys
+from assistant.ui.warm_up import clear_button_when_on_screen
 
 FieldWidget = (
     QLineEdit | QPlainTextEdit | CodeEditor | QComboBox | QSpinBox | QCheckBox | ImageField
@@ -133,7 +134,7 @@ class ModeForm(QWidget):
         else:
             widget = QLineEdit()
             widget.setPlaceholderText(tr_mode(field.placeholder))
-            widget.setClearButtonEnabled(True)
+            clear_button_when_on_screen(widget)
             if field.choices:  # suggestions: any text is accepted
                 _suggest(widget, field.choices)
             widget.textChanged.connect(self.sig_changed)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QWindow
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 FIRST_GENERATE_MODULES = (
     "jinja2.sandbox",
@@ -128,3 +128,38 @@ def warm_after_first_paint(
     """Import ``modules`` and make ``calls`` (such as finding the system keyring) in the
     background once ``widget`` (shown) is first painted."""
     after_first_paint(widget, lambda: import_in_background(modules, calls))
+
+
+class _WhenOnScreen(QObject):
+    """Waits for a widget's first show; calls back at once if its window is already on screen,
+    else after the window's first paint."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+            watched.removeEventFilter(self)
+            window = watched.window()
+            handle = window.windowHandle()
+            if handle is not None and handle.isExposed():
+                QTimer.singleShot(0, watched, self._callback)
+            else:
+                after_first_paint(window, self._callback)
+            self.deleteLater()
+        return False
+
+
+def when_on_screen(widget: QWidget, callback: Callable[[], object]) -> None:
+    """Call ``callback`` once ``widget`` is first shown and its window painted: for what a
+    widget's first frame can do without (never called for a widget never shown)."""
+    _WhenOnScreen(widget, callback)
+
+
+def clear_button_when_on_screen(edit: QLineEdit) -> None:
+    """``edit.setClearButtonEnabled(True)`` once it is on screen: the button's icon is looked up
+    in the desktop's icon theme (under X11 ~10 M instructions and a scan of its folders each,
+    callgrind), which a window's first paint can do without."""
+    when_on_screen(edit, lambda: edit.setClearButtonEnabled(True))
