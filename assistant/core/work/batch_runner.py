@@ -1,12 +1,12 @@
 """Running a batch job: N rows at a time through the one client, with one backoff for the job.
 
 The job runs on one event loop (in the thread that calls :meth:`BatchRunner.run`, which blocks)
-with N workers, tasks rather than threads: 64 threads over the synchronous client cost 15-60 %
-more CPU per row than a plain asyncio loop over the SDK sending the same requests, and on two
-cores the rows per second fell to 0.66 of the loop's (tests/benchmarks/batch.py, same runs,
-quiet machine). Each worker takes the next row, builds its request with the plan (the one
-request builder), streams it with :func:`assistant.core.providers.async_chat.astream_chat` over
-one shared ``AsyncOpenAI`` client (made once per job, not per row), and hands the result to the
+with N workers, tasks rather than threads: 64 threads over the synchronous client cost 5-60 %
+more CPU per row than a plain asyncio loop over the SDK sending the same requests, and up to a
+third fewer rows per second on two cores (tests/benchmarks/batch.py, same runs; the spread is
+the machine's other load). Each worker takes the next row, builds its request with the plan
+(the one request builder), streams it with
+:func:`assistant.core.providers.async_chat.astream_chat` over one shared ``AsyncOpenAI`` client (made once per job, not per row), and hands the result to the
 sink as soon as the row ends: the sink calls of one turn of the loop are made together
 (:class:`.batch_writes.TurnWrites`). Pause, Resume and Stop come from other threads: they set
 ``threading.Event`` flags, read before each row and every :data:`POLL_SECONDS` by a watch task;
