@@ -6,11 +6,11 @@ more CPU per row than a plain asyncio loop over the SDK sending the same request
 third fewer rows per second on two cores (tests/benchmarks/batch.py, same runs; the spread is
 the machine's other load). Each worker takes the next row, builds its request with the plan
 (the one request builder), streams it with
-:func:`assistant.core.providers.async_chat.astream_chat` over one shared ``AsyncOpenAI`` client (made once per job, not per row), and hands the result to the
-sink as soon as the row ends: the sink calls of one turn of the loop are made together
-(:class:`.batch_writes.TurnWrites`). Pause, Resume and Stop come from other threads: they set
-``threading.Event`` flags, read before each row and every :data:`POLL_SECONDS` by a watch task;
-Stop cancels the tasks.
+:func:`assistant.core.providers.async_chat.astream_chat` over one shared ``AsyncOpenAI`` client
+(made once per job, not per row), and hands the result to the sink as soon as the row ends: the
+sink calls of one turn of the loop are made together (:class:`.batch_writes.TurnWrites`).
+Pause, Resume and Stop come from other threads: they set ``threading.Event`` flags, read before
+each row and every :data:`POLL_SECONDS` by a watch task; Stop cancels the tasks.
 
 The SDK retries nothing (``max_retries=0`` on the endpoint): this loop does, so that a 429 with
 Retry-After holds *every* worker (:class:`SharedBackoff`: the whole job slows down), other
