@@ -119,9 +119,9 @@ def purge_deleted_later(history: HistoryStore, days: int) -> threading.Thread:
 
 
 def _after_first_paint(window: MainWindow) -> None:
-    """Once the window is on screen: the garbage collector back on, the welcome page on a first
-    run, and what the first Generate would wait for (imports, the system keyring, compiled
-    templates, the TLS context) prepared in the background."""
+    """Once the window is on screen: the garbage collector back on, the window icon, the welcome
+    page on a first run, and what the first Generate would wait for (imports, the system keyring,
+    compiled templates, the TLS context) prepared in the background."""
     from assistant.ui import warm_up
 
     services = window.services
