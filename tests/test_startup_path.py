@@ -220,6 +220,23 @@ def test_a_text_field_gets_its_clear_button_once_on_screen(qtbot: QtBot) -> None
     qtbot.waitUntil(target[0].isClearButtonEnabled, timeout=5000)
 
 
+def test_a_field_deleted_before_its_window_is_painted_is_left_alone(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from assistant.ui.warm_up import clear_button_when_on_screen
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    edit, kept = QLineEdit(window), QLineEdit(window)
+    QVBoxLayout(window).addWidget(kept)
+    clear_button_when_on_screen(edit)
+    clear_button_when_on_screen(kept)
+    window.show()  # both shown: each waits for the window's first paint
+    edit.deleteLater()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(kept.isClearButtonEnabled, timeout=5000)  # no error from the deleted one
+
+
 WARM_UP_SCRIPT = """
 import gc, os, sys, threading
 from assistant.ui import warm_up

@@ -162,4 +162,9 @@ def clear_button_when_on_screen(edit: QLineEdit) -> None:
     """``edit.setClearButtonEnabled(True)`` once it is on screen: the button's icon is looked up
     in the desktop's icon theme (under X11 ~10 M instructions and a scan of its folders each,
     callgrind), which a window's first paint can do without."""
-    when_on_screen(edit, lambda: edit.setClearButtonEnabled(True))
+
+    def enable() -> None:
+        with contextlib.suppress(RuntimeError):  # deleted before its window was painted
+            edit.setClearButtonEnabled(True)
+
+    when_on_screen(edit, enable)
