@@ -77,7 +77,7 @@ def run(quick: bool = False) -> list[Figure]:
 
     os.environ["ASSISTANT_HOME"] = str(fresh_home())
     qt_app()
-    size = 20_000 if quick else 100_000
+    size = 5_000 if quick else 100_000
     rounds = 1 if quick else 3
     reply = markdown_answer(size)
     one_times: list[float] = []

@@ -36,7 +36,7 @@ WARM_GENERATIONS = 20
 def run(quick: bool = False) -> list[Figure]:
     os.environ["ASSISTANT_HOME"] = str(fresh_home())
     qt_app()
-    total = 40 if quick else 200
+    warm, total = (5, 10) if quick else (WARM_GENERATIONS, 200)
     reply = markdown_answer(4_000)
     with ServerProcess(reply, delta_size=5, delay=0.0) as server:
         window = make_window(server.base_url)
@@ -44,12 +44,12 @@ def run(quick: bool = False) -> list[Figure]:
         for number in range(1, total + 1):
             _, text = generate(window)
             assert text == reply
-            if number in (WARM_GENERATIONS, total):
+            if number in (warm, total):
                 wait_until(lambda: not window.controller.running)
                 for _ in range(3):  # let deleteLater run, then collect
                     wait_until(lambda: True)
                     gc.collect()
-                if number == WARM_GENERATIONS:
+                if number == warm:
                     warm_rss, warm_threads = rss_mib(), thread_count()
         end_rss, end_threads = rss_mib(), thread_count()
         python_threads = threading.active_count()
@@ -61,7 +61,7 @@ def run(quick: bool = False) -> list[Figure]:
             warm_rss,
             "MiB",
             GROWTH_TARGET,
-            note=f"after_{total}_vs_after_{WARM_GENERATIONS}_generations",
+            note=f"after_{total}_vs_after_{warm}_generations",
         ),
         Figure(
             "memory_os_threads",
