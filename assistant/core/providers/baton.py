@@ -20,16 +20,18 @@ hold the others up for longer).
 from __future__ import annotations
 
 import threading
+import time
 
 PATIENCE_S = 0.05
 """The longest a stream waits for the baton before going on without it."""
 
 
 class StreamBaton:
-    """A lock taken around the SDK's parsing of a stream; given back around network reads."""
+    """Held by one thread at a time around a stream's Python work; given back around network
+    reads. Its state changes under one lock, so take-overs and give-backs cannot race."""
 
     def __init__(self, patience_s: float = PATIENCE_S) -> None:
-        self._lock = threading.Lock()
+        self._changed = threading.Condition(threading.Lock())
         self._patience_s = patience_s
         self._holder: int | None = None
 
@@ -37,20 +39,28 @@ class StreamBaton:
         """Wait for the baton; after the patience it passes to this thread anyway (its holder
         keeps it too long: blocked, or gone without giving it back)."""
         me = threading.get_ident()
-        if self._holder != me:
-            self._lock.acquire(timeout=self._patience_s)
+        with self._changed:
+            if self._holder == me:
+                return
+            deadline = time.monotonic() + self._patience_s
+            while self._holder is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._changed.wait(left)
             self._holder = me
 
     @property
     def is_free(self) -> bool:
         """Nobody holds the baton."""
-        return not self._lock.locked()
+        return self._holder is None
 
     def give_back(self) -> None:
         """Release the baton if this thread holds it."""
-        if self._holder == threading.get_ident():
-            self._holder = None
-            self._lock.release()
+        with self._changed:
+            if self._holder == threading.get_ident():
+                self._holder = None
+                self._changed.notify()
 
 
 BATON = StreamBaton()

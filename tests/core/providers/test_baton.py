@@ -5,7 +5,9 @@ make the test fail rather than be waited out."""
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
 
 import pytest
 
@@ -123,3 +125,32 @@ def test_the_baton_is_free_after_streams_that_end_any_way(
     with pytest.raises(ProviderError):
         list(stream_chat(ep, MESSAGES, GenerationParams(), "fake-model"))
     assert BATON.is_free
+
+
+def test_many_threads_taking_over_and_giving_back_never_break_the_baton() -> None:
+    """Take-overs racing with give-backs (a holder giving it back just as a waiter's patience
+    runs out) leave one consistent baton: no error, free at the end."""
+    baton = StreamBaton(patience_s=0.001)
+    errors: list[BaseException] = []
+
+    def hammer() -> None:
+        try:
+            for turn in range(400):
+                baton.take()
+                time.sleep(0.001 * (turn % 3) / 2)  # about the patience: take-overs happen
+                baton.give_back()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=hammer) for _ in range(6)]
+    python_s = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch between any two bytecodes: races show up
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(LONG)
+    finally:
+        sys.setswitchinterval(python_s)
+    assert errors == []
+    assert baton.is_free
