@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant.core.base.i18n import tr
@@ -69,11 +68,22 @@ class Recorder(Protocol):
     ) -> None: ...
 
 
-@dataclass
 class _Progress:
-    answers: list[str] = field(default_factory=list)
-    tokens: int = 0
-    first_token_s: float | None = None
+    """Each variant's text so far, kept as pieces and joined when read (adding a piece to a
+    string held in a list copied the whole answer per delta: quadratic in its length)."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self._pieces = [[text] for text in answers]
+        self.tokens = 0
+        self.first_token_s: float | None = None
+
+    @property
+    def answers(self) -> list[str]:
+        """Each variant's text."""
+        for pieces in self._pieces:
+            if len(pieces) > 1:
+                pieces[:] = ["".join(pieces)]
+        return [pieces[0] for pieces in self._pieces]
 
     def rate(self, elapsed: float) -> float:
         """Tokens per second since the first token (model loading and queueing excluded)."""
@@ -87,9 +97,9 @@ class _Progress:
         return [self.answers[0][len(prefix) :], *self.answers[1:]]
 
     def add(self, delta: Delta, elapsed: float) -> None:
-        while len(self.answers) <= delta.index:
-            self.answers.append("")
-        self.answers[delta.index] += delta.text
+        while len(self._pieces) <= delta.index:
+            self._pieces.append([""])
+        self._pieces[delta.index].append(delta.text)
         self.tokens += 1
         if self.first_token_s is None:
             self.first_token_s = elapsed
