@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from assistant.core.config.settings import Settings
 from assistant.core.providers.profiles import ProviderProfile
 from assistant.core.storage import export
+from assistant.core.work.events import DoneEvent
 from assistant.ui.compare_dialogs import AnswerDiff, ContenderDialog
 from assistant.ui.compare_flow import compare_with
 from assistant.ui.main_window import MainWindow
@@ -108,14 +109,19 @@ def test_a_server_that_refuses_n_gets_parallel_requests_said_once(
     }
 
 
-def test_clicking_or_focusing_a_column_makes_it_the_current_one(
-    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
-) -> None:
+def three_headlines(qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer) -> DoneEvent:
+    """Ad copy for a lamp with n = 3, each variant answered "Headline K"; returns its end."""
     openai_server.reply = lambda request, index: f"Headline {index + 1}"  # type: ignore[assignment]
     choose_mode(window, "ad-copy")
     fill(window, product="Lamp")
     window.params_panel.n.setValue(3)
-    generate_and_wait(qtbot, window)
+    return generate_and_wait(qtbot, window)
+
+
+def test_clicking_or_focusing_a_column_makes_it_the_current_one(
+    qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
+) -> None:
+    three_headlines(qtbot, window, openai_server)
     window.activateWindow()
     columns = window.answer_area.columns
     assert window.answer_area.currentIndex() == 0
@@ -129,11 +135,7 @@ def test_clicking_or_focusing_a_column_makes_it_the_current_one(
 def test_keep_marks_the_chosen_variant_and_the_others_stay(
     qtbot: QtBot, window: MainWindow, openai_server: FakeOpenAIServer
 ) -> None:
-    openai_server.reply = lambda request, index: f"Headline {index + 1}"  # type: ignore[assignment]
-    choose_mode(window, "ad-copy")
-    fill(window, product="Lamp")
-    window.params_panel.n.setValue(3)
-    done = generate_and_wait(qtbot, window)
+    done = three_headlines(qtbot, window, openai_server)
     window.answer_area.columns[2].keep_button.click()
     assert window.answer_area.columns[2].keep_button.text() == "Kept"
     assert window.answer_area.currentIndex() == 2
