@@ -15,6 +15,7 @@ from assistant.core.providers.connection import Endpoint, open_async_client
 from assistant.core.providers.errors import ProviderError
 from assistant.core.providers.events import Delta, Finished, StreamEvent, Usage
 from assistant.core.providers.params import GenerationParams
+from tests.core.providers.test_client import FAULTS, fault_id
 from tests.fakeserver import FakeOpenAIServer, Fault
 
 PROVIDER = "Fake AI"
@@ -87,22 +88,7 @@ def test_one_client_keeps_its_connection_for_the_next_request(
     assert openai_server.connections == 1
 
 
-@pytest.mark.parametrize(
-    ("fault", "kind", "words"),
-    [
-        (Fault.unauthorized(), "auth", "API key"),
-        (Fault.rate_limited(retry_after=7), "rate_limit", "Try again in 7 s"),
-        (Fault.quota(), "quota", "billing"),
-        (Fault.server_error(500), "server", "internal error (500)"),
-        (Fault.html(502), "server", "error web page (HTTP 502)"),
-        (Fault.html(200), "bad_response", "ends in /v1"),
-        (Fault("malformed", after_deltas=1), "bad_response", "could not be read"),
-        (Fault("drop", after_deltas=2), "dropped", "dropped in the middle"),
-        (Fault("stall", after_deltas=1, seconds=5), "timeout", "stopped sending"),
-        (Fault("empty"), "empty", "empty answer"),
-    ],
-    ids=lambda value: value.kind if isinstance(value, Fault) else "",
-)
+@pytest.mark.parametrize(("fault", "kind", "words"), FAULTS, ids=fault_id)
 def test_failures_map_to_the_same_kinds_and_messages_as_stream_chat(
     openai_server: FakeOpenAIServer, fault: Fault, kind: str, words: str
 ) -> None:

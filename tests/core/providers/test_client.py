@@ -271,41 +271,46 @@ def test_quota_exhausted_is_not_retried(openai_server: FakeOpenAIServer) -> None
 
 
 # -- faults ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("fault", "kind", "words"),
-    [
-        (Fault.unauthorized(), "auth", "API key"),
-        (Fault.forbidden(), "forbidden", "403"),
-        (Fault.model_not_found("fake-model"), "not_found", "“fake-model”"),
-        (Fault.rate_limited(retry_after=7), "rate_limit", "Try again in 7 s"),
-        (Fault.rate_limited(), "rate_limit", "Wait a moment"),
-        (Fault.quota(), "quota", "billing"),
-        (Fault.server_error(500), "server", "internal error (500)"),
-        (Fault.server_error(503), "server", "unavailable or overloaded (503)"),
-        (Fault.error(400, "Invalid value for 'temperature'"), "bad_request", "'temperature'"),
-        (
-            Fault.error(400, "too long", code="context_length_exceeded"),
-            "bad_request",
-            "context window",
+FAULTS = [
+    (Fault.unauthorized(), "auth", "API key"),
+    (Fault.forbidden(), "forbidden", "403"),
+    (Fault.model_not_found("fake-model"), "not_found", "“fake-model”"),
+    (Fault.rate_limited(retry_after=7), "rate_limit", "Try again in 7 s"),
+    (Fault.rate_limited(), "rate_limit", "Wait a moment"),
+    (Fault.quota(), "quota", "billing"),
+    (Fault.server_error(500), "server", "internal error (500)"),
+    (Fault.server_error(503), "server", "unavailable or overloaded (503)"),
+    (Fault.error(400, "Invalid value for 'temperature'"), "bad_request", "'temperature'"),
+    (
+        Fault.error(400, "too long", code="context_length_exceeded"),
+        "bad_request",
+        "context window",
+    ),
+    (
+        Fault.error(
+            400,
+            "request (5031 tokens) exceeds the available context size (2048 tokens)",
+            type_="exceed_context_size_error",
         ),
-        (
-            Fault.error(
-                400,
-                "request (5031 tokens) exceeds the available context size (2048 tokens)",
-                type_="exceed_context_size_error",
-            ),
-            "bad_request",
-            "Shorten the input",
-        ),
-        (Fault.html(502), "server", "error web page (HTTP 502)"),
-        (Fault.html(200), "bad_response", "ends in /v1"),
-        (Fault("malformed", after_deltas=1), "bad_response", "could not be read"),
-        (Fault("drop", after_deltas=2), "dropped", "dropped in the middle"),
-        (Fault("stall", after_deltas=1, seconds=5), "timeout", "stopped sending"),
-        (Fault("empty"), "empty", "empty answer"),
-    ],
-    ids=lambda value: value.kind if isinstance(value, Fault) else "",
-)
+        "bad_request",
+        "Shorten the input",
+    ),
+    (Fault.html(502), "server", "error web page (HTTP 502)"),
+    (Fault.html(200), "bad_response", "ends in /v1"),
+    (Fault("malformed", after_deltas=1), "bad_response", "could not be read"),
+    (Fault("drop", after_deltas=2), "dropped", "dropped in the middle"),
+    (Fault("stall", after_deltas=1, seconds=5), "timeout", "stopped sending"),
+    (Fault("empty"), "empty", "empty answer"),
+]
+"""(fault, kind, words of the message): every fault the app names; also the async path's
+(test_async_chat.py), which must map them the same way."""
+
+
+def fault_id(value: object) -> str:
+    return value.kind if isinstance(value, Fault) else ""
+
+
+@pytest.mark.parametrize(("fault", "kind", "words"), FAULTS, ids=fault_id)
 def test_fault_maps_to_kind_and_actionable_message(
     openai_server: FakeOpenAIServer, fault: Fault, kind: str, words: str
 ) -> None:
