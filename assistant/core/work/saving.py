@@ -42,13 +42,10 @@ class SavedBeforeShown(Generic[E]):
 
     def add(self, event: E) -> None:
         """Queue ``event``; save and release the queue when a save is due."""
-        if not self._lock.acquire(blocking=False):  # the ticker is saving: wait without
-            BATON.give_back()  # the stream baton (providers/baton.py), as for the disk below
-            self._lock.acquire()
+        self._lock_without_baton()
         try:
             self._pending.append(event)
             if self._clock() >= self._next_save:
-                BATON.give_back()
                 self._release()
         finally:
             self._lock.release()
@@ -58,17 +55,28 @@ class SavedBeforeShown(Generic[E]):
 
     def flush(self) -> None:
         """Save and release whatever waits (before any event that must follow the text)."""
-        with self._lock:
+        self._lock_without_baton()
+        try:
             self._release()
+        finally:
+            self._lock.release()
 
     def close(self) -> None:
         """Release what waits and stop ticking; call before the run's last events."""
         _TICKER.remove(self)
         self.flush()
 
+    def _lock_without_baton(self) -> None:
+        """Take the lock; waiting for it (the ticker is saving) is no stream's Python work, so
+        a stream's thread gives the stream baton back first (providers/baton.py)."""
+        if not self._lock.acquire(blocking=False):
+            BATON.give_back()
+            self._lock.acquire()
+
     def _release(self) -> None:
         if not self._pending:
             return
+        BATON.give_back()  # the disk write is no stream's Python work either
         started = self._clock()
         self._save()
         cost = self._clock() - started
