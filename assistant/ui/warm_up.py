@@ -96,17 +96,17 @@ def after_first_paint(widget: QWidget, callback: Callable[[], object]) -> None:
 
 
 class _OnFirstShow(QObject):
-    """Waits for a widget's first show, then for its window's first paint."""
+    """Calls ``then(widget)`` at a widget's first show."""
 
-    def __init__(self, widget: QWidget, callback: Callable[[], object]) -> None:
+    def __init__(self, widget: QWidget, then: Callable[[QWidget], None]) -> None:
         super().__init__(widget)
-        self._callback = callback
+        self._then = then
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
             watched.removeEventFilter(self)
-            after_first_paint(watched, self._callback)
+            self._then(watched)
             self.deleteLater()
         return False
 
@@ -117,7 +117,7 @@ def once_painted(widget: QWidget, callback: Callable[[], object]) -> None:
     if widget.isVisible():
         after_first_paint(widget, callback)
     else:
-        _OnFirstShow(widget, callback)
+        _OnFirstShow(widget, lambda shown: after_first_paint(shown, callback))
 
 
 def warm_after_first_paint(
@@ -130,32 +130,20 @@ def warm_after_first_paint(
     after_first_paint(widget, lambda: import_in_background(modules, calls))
 
 
-class _WhenOnScreen(QObject):
-    """Waits for a widget's first show; calls back at once if its window is already on screen,
-    else after the window's first paint."""
-
-    def __init__(self, widget: QWidget, callback: Callable[[], object]) -> None:
-        super().__init__(widget)
-        self._callback = callback
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
-            watched.removeEventFilter(self)
-            window = watched.window()
-            handle = window.windowHandle()
-            if handle is not None and handle.isExposed():
-                QTimer.singleShot(0, watched, self._callback)
-            else:
-                after_first_paint(window, self._callback)
-            self.deleteLater()
-        return False
+def _now_or_once_painted(widget: QWidget, callback: Callable[[], object]) -> None:
+    """``callback`` at once if ``widget``'s window is on screen, else after its first paint."""
+    window = widget.window()
+    handle = window.windowHandle()
+    if handle is not None and handle.isExposed():
+        QTimer.singleShot(0, widget, callback)
+    else:
+        after_first_paint(window, callback)
 
 
 def when_on_screen(widget: QWidget, callback: Callable[[], object]) -> None:
     """Call ``callback`` once ``widget`` is first shown and its window painted: for what a
     widget's first frame can do without (never called for a widget never shown)."""
-    _WhenOnScreen(widget, callback)
+    _OnFirstShow(widget, lambda shown: _now_or_once_painted(shown, callback))
 
 
 def clear_button_when_on_screen(edit: QLineEdit) -> None:
