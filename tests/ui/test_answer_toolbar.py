@@ -3,7 +3,6 @@ in sight (not in the » overflow), and Diff two answers… is offered only with 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,22 +11,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from assistant.core.config.settings import Settings
 from assistant.ui.main_window import MainWindow
 from tests.fakeserver import FakeOpenAIServer
 from tests.ui.test_main_window import choose_mode, fill, generate_and_wait
 from tests.ui.test_table_answer import ROWS, run_sentiment
-from tests.ui.windows import open_window, use_loopback
 
 
 @pytest.fixture
-def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()
-    use_loopback(settings, openai_server.base_url)
-    win = open_window(qtbot, settings)
-    win.resize(1280, 800)
-    yield win
-    win.close()
+def window(window: MainWindow) -> MainWindow:
+    """The shared window (tests/fixtures/main_window.py) at the default width."""
+    window.resize(1280, 800)
+    return window
 
 
 def in_sight(win: MainWindow, action: Any) -> bool:

@@ -3,29 +3,19 @@ of the view (not cut off at its right edge), and the box under it asks for the n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from PySide6.QtGui import QPalette
-from pytestqt.qtbot import QtBot
 
-from assistant.core.config.settings import Settings
 from assistant.ui.main_window import MainWindow
-from tests.fakeserver import FakeOpenAIServer
 from tests.ui.test_main_window import choose_mode
-from tests.ui.windows import open_window, use_loopback
 
 
 @pytest.fixture
-def window(qtbot: QtBot, openai_server: FakeOpenAIServer, no_keyring: Any) -> Iterator[MainWindow]:
-    settings = Settings()
-    use_loopback(settings, openai_server.base_url)
-    win = open_window(qtbot, settings)
-    win.resize(1280, 800)
-    choose_mode(win, "chat")
-    yield win
-    win.close()
+def window(window: MainWindow) -> MainWindow:
+    """The shared window (tests/fixtures/main_window.py) at the default width, in chat mode."""
+    window.resize(1280, 800)
+    choose_mode(window, "chat")
+    return window
 
 
 def _inked_rows(window: MainWindow) -> list[int]:
