@@ -23,7 +23,7 @@ import threading
 import time
 
 PATIENCE_S = 0.05
-"""The longest a stream waits for the baton before going on without it."""
+"""The longest a stream waits for the baton before taking it over."""
 
 
 class StreamBaton:

@@ -94,7 +94,8 @@ class _Progress:
 
     def new_text(self, prefix: str) -> list[str]:
         """What this run added to each variant (variant 0 may start with a prefix)."""
-        return [self.answers[0][len(prefix) :], *self.answers[1:]]
+        first, *others = self.answers
+        return [first[len(prefix) :], *others]
 
     def add(self, delta: Delta, elapsed: float) -> None:
         while len(self._pieces) <= delta.index:
